@@ -1,0 +1,4 @@
+"""The tax-control disk: link, protocol client, simulator, poller, scanner.
+
+Nothing in this package imports Textual or ``tui`` (checked by import-linter).
+"""

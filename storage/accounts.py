@@ -1,0 +1,123 @@
+"""Accounts: argon2id password hashes, log-in with lockout (5 failures → 15 minutes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from storage.database import write
+from storage.messages import t
+from storage.models import Role, User
+
+MAX_FAILURES = 5
+LOCKOUT = dt.timedelta(minutes=15)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class AuthError(Exception):
+    """A refused log-in; ``str()`` is the message for the user in the current language."""
+
+
+class AccountError(ValueError):
+    """A bad account request (duplicate name, unknown role, empty password)."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who is acting: every service call takes one."""
+
+    username: str
+    role: Role
+    branch: str
+    all_branches: bool = False
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role is Role.SUPERVISOR
+
+
+def hash_password(password: str) -> str:
+    if not password:
+        raise AccountError("密码不能为空 / the password must not be empty")
+    return _hasher.hash(password)
+
+
+def _session(user: User) -> Session:
+    return Session(user.username, Role(user.role), user.branch, bool(user.all_branches))
+
+
+def add_user(
+    username: str,
+    password: str,
+    *,
+    role: Role,
+    branch: str,
+    all_branches: bool = False,
+    demo: bool = False,
+) -> User:
+    username = username.strip()
+    if not username:
+        raise AccountError("用户名不能为空 / the user name must not be empty")
+    password_hash = hash_password(password)
+
+    def create() -> User:
+        if User.select().where(User.username == username).exists():
+            raise AccountError(f"用户 {username} 已存在 / user {username} exists already")
+        return User.create(
+            username=username,
+            password_hash=password_hash,
+            role=role.value,
+            branch=branch,
+            all_branches=all_branches,
+            demo=demo,
+        )
+
+    return write(create)
+
+
+def has_users() -> bool:
+    return User.select().exists()
+
+
+def authenticate(
+    username: str, password: str, *, demo_mode: bool = False, now: dt.datetime | None = None
+) -> Session:
+    """A session for a correct password; counts failures and locks the account after five."""
+    now = now or dt.datetime.now()
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        _hasher.hash(password or "-")  # same work for unknown names: no timing oracle
+        raise AuthError(t("auth.bad_login"))
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise AuthError(t("auth.locked", minutes=minutes))
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        failures = user.failed_logins + 1
+        locked_until = now + LOCKOUT if failures >= MAX_FAILURES else None
+
+        def record_failure() -> None:
+            User.update(
+                failed_logins=0 if locked_until else failures, locked_until=locked_until
+            ).where(User.id == user.id).execute()
+
+        write(record_failure)
+        if locked_until:
+            raise AuthError(t("auth.locked", minutes=int(LOCKOUT.total_seconds() // 60))) from None
+        raise AuthError(t("auth.tries_left", n=MAX_FAILURES - failures)) from None
+    if user.demo and not demo_mode:
+        raise AuthError(t("auth.demo_only"))
+    if not user.active:
+        raise AuthError(t("auth.inactive"))
+    if user.failed_logins or user.locked_until:
+
+        def reset() -> None:
+            User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+
+        write(reset)
+    return _session(user)

@@ -1,0 +1,112 @@
+"""Opening the store by URL, and the one way to write to it.
+
+SQLite is the embedded default (WAL, busy timeout). Writers take the lock up front
+(``BEGIN IMMEDIATE``) so two counters never deadlock upgrading a read lock, and a write that
+still finds the store busy is retried with jittered backoff. PostgreSQL is chosen by URL alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import unquote, urlparse
+
+import peewee
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Every model binds to this proxy; ``open_database`` points it at the real store.
+database_proxy = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("synchronous", "normal"),  # safe with WAL: a power cut may lose the last commit, never corrupt
+    ("foreign_keys", 1),
+    ("busy_timeout", 5000),
+    ("cache_size", -32000),  # 32 MiB page cache
+)
+
+
+class StoreUnreachable(Exception):
+    """The store cannot be opened (bad URL, missing server, unreadable file)."""
+
+
+def is_sqlite(db: peewee.Database | None = None) -> bool:
+    target = db if db is not None else database_proxy.obj
+    return isinstance(target, peewee.SqliteDatabase)
+
+
+def make_database(url: str) -> peewee.Database:
+    """A peewee database for ``url`` (``sqlite:///path`` or ``postgresql://…``), not yet connected."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        # sqlite:////abs/path and sqlite:///rel/path both arrive with one leading slash kept
+        if url.startswith("sqlite:////"):
+            path = "/" + path.lstrip("/")
+        elif url.startswith("sqlite:///"):
+            path = path[1:] if not path.startswith("//") else path
+        if path not in ("", ":memory:"):
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=5)
+    if parsed.scheme in ("postgres", "postgresql"):
+        return peewee.PostgresqlDatabase(
+            unquote(parsed.path.lstrip("/")),
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 5432,
+        )
+    raise StoreUnreachable(f"不支持的数据库地址 {url!r} / unsupported database URL")
+
+
+def open_database(url: str) -> peewee.Database:
+    """Open the store at ``url`` and bind every model to it."""
+    db = make_database(url)
+    try:
+        db.connect(reuse_if_open=True)
+    except peewee.OperationalError as exc:
+        raise StoreUnreachable(f"无法连接数据库 / cannot reach the store: {exc}") from exc
+    database_proxy.initialize(db)
+    return db
+
+
+def close_database() -> None:
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def _is_busy(exc: peewee.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def write(fn: Callable[[], T], *, attempts: int = 8, base_delay: float = 0.02) -> T:
+    """Run ``fn`` in one write transaction, retried while the store is busy.
+
+    ``fn`` must be safe to run again: everything it did is rolled back before a retry.
+    """
+    db = database_proxy.obj
+    if db is None:
+        raise StoreUnreachable("数据库未打开 / the store is not open")
+    for attempt in range(attempts):
+        try:
+            if is_sqlite(db) and db.transaction_depth() == 0:
+                with db.atomic(lock_type="IMMEDIATE"):
+                    return fn()
+            with db.atomic():
+                return fn()
+        except peewee.OperationalError as exc:
+            if not _is_busy(exc) or attempt == attempts - 1:
+                raise
+            delay = base_delay * (2**attempt) * (0.5 + random.random())
+            log.debug("store busy, retry %d in %.3fs", attempt + 1, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")

@@ -1,0 +1,73 @@
+"""Money: ``Decimal`` in Python, whole fen (分) in the database.
+
+SQLite has no decimal type: a ``DECIMAL`` column has NUMERIC affinity and silently stores
+floats. Whole fen in a 64-bit integer are exact on both SQLite and PostgreSQL, compare and sum
+exactly, and index well.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import peewee
+
+CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    """Text that is not an amount of money with at most two decimals."""
+
+
+def parse_money(text: str | Decimal | int) -> Decimal:
+    """``"1,234.5"`` → ``Decimal("1234.50")``; refuses more than two decimals and non-numbers."""
+    if isinstance(text, Decimal | int):
+        value = Decimal(text)
+    else:
+        cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+        if not cleaned:
+            raise MoneyError("金额为空 / amount is empty")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation as exc:
+            raise MoneyError(f"不是金额：{text!r} / not an amount") from exc
+    if not value.is_finite():
+        raise MoneyError(f"不是金额：{text!r} / not an amount")
+    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise MoneyError(f"金额最多两位小数：{text!r} / at most two decimals")
+    return value.quantize(CENT)
+
+
+def format_money(value: Decimal) -> str:
+    """The wire and export form: exactly two decimals, sign for negatives."""
+    return f"{value.quantize(CENT):f}"
+
+
+def to_fen(value: Decimal) -> int:
+    return int((value.quantize(CENT) * 100).to_integral_value())
+
+
+def from_fen(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(CENT)
+
+
+class MoneyField(peewee.DecimalField):
+    """A ``DecimalField`` whose column holds whole fen (see module docstring)."""
+
+    field_type = "BIGINT"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 18)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def get_modifiers(self) -> list[int] | None:
+        return None  # BIGINT takes no (digits, places)
+
+    def db_value(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        return to_fen(parse_money(value))
+
+    def python_value(self, value: Any) -> Decimal | None:
+        return None if value is None else from_fen(int(value))

@@ -1,0 +1,101 @@
+"""The store on both databases: migrations, exact money, identity, saving, accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import peewee
+import pytest
+
+from storage.accounts import AuthError, add_user, authenticate
+from storage.demo_data import generate_invoices
+from storage.invoice_store import count_invoices, save_invoices
+from storage.models import Invoice, InvoiceLine, Role, User
+from storage.records import InvoiceRecord
+from storage.schema import pending, upgrade
+
+
+def _record(**overrides: object) -> InvoiceRecord:
+    fields: dict[str, object] = dict(
+        number="81966722", code="044001500111", date=dt.date(2026, 11, 2),
+        amount=Decimal("173.79"), tax=Decimal("22.59"), total=Decimal("196.38"),
+        type="10", buyer_name="北京华信商贸有限公司", buyer_tax_id="91110105MA005AEF36",
+    )  # fmt: skip
+    fields.update(overrides)
+    return InvoiceRecord(**fields)  # type: ignore[arg-type]
+
+
+def test_migrations_leave_nothing_pending(store: peewee.Database) -> None:
+    assert pending(store) == []
+    assert upgrade(store) == []  # running it again is a no-op
+    assert {"invoice", "invoice_line", "user", "party"} <= set(store.get_tables())
+
+
+def test_money_round_trips_exactly(store: peewee.Database) -> None:
+    save_invoices([_record(amount=Decimal("0.10"), tax=Decimal("0.01"), total=Decimal("0.11"))],
+                  branch="总部")  # fmt: skip
+    stored = Invoice.get()
+    assert (stored.amount, stored.tax, stored.total) == (
+        Decimal("0.10"), Decimal("0.01"), Decimal("0.11"))  # fmt: skip
+    assert stored.amount + stored.tax == stored.total  # exact, as floats would not be
+
+
+def test_red_invoice_keeps_its_negative_sign(store: peewee.Database) -> None:
+    save_invoices([_record(number="24312000000136634917", code="", amount=Decimal("-100.00"),
+                           tax=Decimal("-13.00"), total=Decimal("-113.00"), status="red")],
+                  branch="总部")  # fmt: skip
+    assert Invoice.get().total == Decimal("-113.00")
+
+
+def test_same_identity_is_saved_once_and_status_updates(store: peewee.Database) -> None:
+    first = save_invoices([_record()], branch="总部")
+    again = save_invoices([_record()], branch="总部")
+    voided = save_invoices([_record(status="void")], branch="总部")
+    assert (first.added, again.unchanged, voided.updated) == (1, 1, 1)
+    assert count_invoices() == 1
+    assert Invoice.get().status == "void"
+
+
+def test_same_number_other_code_is_another_invoice(store: peewee.Database) -> None:
+    save_invoices([_record(), _record(code="044001500112")], branch="总部")
+    assert count_invoices() == 2
+
+
+def test_a_different_amount_for_a_known_invoice_is_a_conflict(store: peewee.Database) -> None:
+    save_invoices([_record()], branch="总部")
+    result = save_invoices([_record(amount=Decimal("196.38"))], branch="总部")
+    assert result.added == 0 and len(result.conflicts) == 1
+    assert result.conflicts[0].field == "amount"
+    assert Invoice.get().amount == Decimal("173.79")  # the stored invoice is untouched
+
+
+def test_demo_month_saves_with_lines(store: peewee.Database) -> None:
+    records = list(generate_invoices(300, seed=1, end=dt.date(2026, 11, 22)))
+    result = save_invoices(records, branch="总部")
+    assert result.added == len(records) == count_invoices()
+    assert InvoiceLine.select().count() >= 300
+    one = Invoice.get(Invoice.number == records[0].number)
+    assert sum((line.amount for line in one.lines), Decimal(0)) == one.amount
+
+
+def test_login_locks_after_five_failures(store: peewee.Database) -> None:
+    add_user("wang", "right-pw", role=Role.CLERK, branch="总部")
+    now = dt.datetime(2026, 11, 23, 9, 0)
+    for left in (4, 3, 2, 1):
+        with pytest.raises(AuthError, match=f"还可尝试 {left} 次"):
+            authenticate("wang", "wrong", now=now)
+    with pytest.raises(AuthError, match="已锁定"):
+        authenticate("wang", "wrong", now=now)
+    with pytest.raises(AuthError, match="已锁定"):  # even the right password, while locked
+        authenticate("wang", "right-pw", now=now + dt.timedelta(minutes=14))
+    session = authenticate("wang", "right-pw", now=now + dt.timedelta(minutes=16))
+    assert session.role is Role.CLERK and session.branch == "总部"
+    assert User.get().password_hash.startswith("$argon2id$")
+
+
+def test_demo_accounts_work_only_in_demo_mode(store: peewee.Database) -> None:
+    add_user("clerk", "clerk", role=Role.CLERK, branch="总部", demo=True)
+    with pytest.raises(AuthError, match="演示"):
+        authenticate("clerk", "clerk")
+    assert authenticate("clerk", "clerk", demo_mode=True).username == "clerk"

@@ -1,0 +1,32 @@
+"""``fapiao db upgrade``: apply schema migrations (no log-in needed)."""
+
+from __future__ import annotations
+
+import argparse
+
+import peewee
+
+from storage.database import StoreUnreachable, open_database
+from storage.messages import both, t
+from storage.schema import upgrade
+from tui.cli.context import CliContext
+from tui.cli.errors import CliError, Exit
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("db", help="数据库结构 / schema")
+    dsub = parser.add_subparsers(dest="db_command", required=True)
+    up = dsub.add_parser("upgrade", help="应用迁移 / apply migrations")
+    up.add_argument("--json", action="store_true")
+    up.set_defaults(handler=cmd_upgrade)
+
+
+def cmd_upgrade(ctx: CliContext) -> int:
+    try:
+        db = open_database(ctx.settings.database_url)
+        applied = upgrade(db)
+    except (StoreUnreachable, peewee.OperationalError) as exc:
+        raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
+    human = t("cli.db_upgraded", names=", ".join(applied)) if applied else t("cli.db_current")
+    ctx.emit(human, {"applied": applied})
+    return Exit.OK

@@ -1,0 +1,30 @@
+"""Logging to a file in the data directory (never to the clerk's screen)."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+
+from storage.settings import data_dir
+
+
+def setup_logging() -> None:
+    level = os.environ.get("FAPIAO_LOG_LEVEL", "INFO").upper()
+    path = os.environ.get("FAPIAO_LOG_FILE") or str(data_dir() / "fapiao.log")
+    root = logging.getLogger()
+    if any(getattr(h, "_fapiao", False) for h in root.handlers):
+        return
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.NullHandler()  # a read-only home must not stop the app
+    handler._fapiao = True  # type: ignore[attr-defined]
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    )
+    root.addHandler(handler)
+    root.setLevel(getattr(logging, level, logging.INFO))
