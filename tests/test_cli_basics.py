@@ -1,0 +1,76 @@
+"""The command line: help, exit codes, first supervisor, acting-user authentication."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import main
+
+
+def _password_file(tmp_path: Path, text: str = "s3cret-pw") -> str:
+    path = tmp_path / f"pw-{text}"
+    path.write_text(text + "\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+    return str(path)
+
+
+@pytest.fixture
+def cli_store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("FAPIAO_DATABASE_URL", store_url)
+    return store_url
+
+
+def test_help_lists_commands_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "发票柜台助手" in out and "db" in out and "user" in out
+
+
+def test_bad_usage_exits_2_with_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["no-such-command"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "用法错误" in err and "usage error" in err
+
+
+def test_unreachable_store_exits_3(monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.setenv("FAPIAO_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    assert main(["db", "upgrade"]) == 3
+    assert "无法连接数据库" in capsys.readouterr().err
+
+
+def test_first_user_must_be_a_supervisor_then_needs_one(
+    cli_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    pw = _password_file(tmp_path)
+    assert main(["user", "add", "wang", "--password-file", pw]) == 2
+    assert "第一位用户必须是主管" in capsys.readouterr().err
+    assert main(["user", "add", "boss", "--role", "supervisor", "--password-file", pw]) == 0
+    assert "已创建用户 boss（主管，总部）" in capsys.readouterr().out
+    # From now on the acting user must log in, and be a supervisor.
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", pw)
+    assert main(["--user", "boss", "user", "add", "li", "--password-file", pw]) == 0
+    capsys.readouterr()
+    assert main(["--user", "li", "user", "add", "zhao", "--password-file", pw]) == 1
+    assert "需要 主管 权限" in capsys.readouterr().err
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", _password_file(tmp_path, "wrong-pw"))
+    assert main(["--user", "boss", "user", "add", "zhao", "--password-file", pw]) == 1
+    assert "密码错误" in capsys.readouterr().err
+
+
+def test_world_readable_password_file_is_refused(
+    cli_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pw = tmp_path / "pw"
+    pw.write_text("x\n", encoding="utf-8")
+    os.chmod(pw, 0o644)
+    assert main(["user", "add", "boss", "--role", "supervisor", "--password-file", str(pw)]) == 2
+    assert "600" in capsys.readouterr().err

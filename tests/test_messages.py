@@ -1,0 +1,44 @@
+"""Every user-visible text exists in Chinese and English with the same fields."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from storage.messages import both, catalogue, set_language, t
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_message_has_both_languages_with_the_same_fields() -> None:
+    problems = []
+    for key, (zh, en) in catalogue().items():
+        if not zh.strip() or not en.strip():
+            problems.append(f"{key}: empty text")
+        elif _fields(zh) != _fields(en):
+            problems.append(f"{key}: fields differ {_fields(zh)} vs {_fields(en)}")
+    assert problems == []
+
+
+def test_chinese_texts_are_chinese() -> None:
+    # A Chinese text with no CJK character at all is an untranslated English one.
+    untranslated = [
+        key for key, (zh, _) in catalogue().items() if not any("\u4e00" <= ch <= "\u9fff" for ch in zh)
+    ]
+    assert untranslated == []
+
+
+def test_language_switches_at_run_time() -> None:
+    set_language("zh")
+    assert t("status.void") == "作废"
+    set_language("en")
+    assert t("status.void") == "void"
+    assert both("auth.bad_login") == "用户名或密码错误 / wrong user name or password"
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError):
+        set_language("fr")
