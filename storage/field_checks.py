@@ -135,7 +135,7 @@ def check_code(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
     year = code_year(code)
     if year is not None and not (_OLDEST_YEAR <= year <= today.year):
         return _warn("code", t("checks.code.year", year=year))
-    return _ok("code", t("checks.code.type", name=type_name(effective_type(draft), language())))
+    return _ok("code")
 
 
 def check_number(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
@@ -175,7 +175,8 @@ def check_date(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
     if year is not None and date.year < year:
         return _error("date", t("checks.date.before_code", year=year), required=True)
     if (today - date).days > 5 * 365 + 1:
-        return _warn("date", t("checks.date.old"), required=True, fix=date.isoformat())
+        return _warn("date", t("checks.date.old"), required=True,
+                     fix=date.isoformat() if date.isoformat() != draft.date else "")  # fmt: skip
     return _ok("date", required=True, fix=date.isoformat() if date.isoformat() != draft.date else "")
 
 

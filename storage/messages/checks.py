@@ -14,7 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checks.field.buyer_tax_id": ("购买方税号", "buyer tax id"),
     "checks.field.seller_name": ("销售方名称", "seller name"),
     "checks.field.seller_tax_id": ("销售方税号", "seller tax id"),
-    "checks.verdict.ok": ("✓ 正确", "✓ ok"),
+    "checks.verdict.ok": ("✓ 通过", "✓ ok"),
     "checks.verdict.warning": ("! 注意", "! warning"),
     "checks.verdict.error": ("✗ 错误", "✗ error"),
     "checks.empty": ("未填写", "not filled in"),

@@ -9,6 +9,7 @@ import importlib
 COMMAND_MODULES = (
     "import_export",
     "lookup",
+    "check",
     "user",
     "db",
 )
