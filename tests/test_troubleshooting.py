@@ -1,0 +1,67 @@
+"""The troubleshooting checklist: what the machine checks, and what it says to do next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import peewee
+
+from storage.accounts import Session
+from storage.field_checks import InvoiceDraft
+from storage.invoice_store import save_invoices
+from storage.models import Role
+from storage.records import InvoiceRecord
+from storage.troubleshooting import ChecklistFacts, ItemState, TerminalInfo, run_checklist
+
+CLERK = Session("wang", Role.CLERK, "总部")
+
+
+def _save(number: str, *, branch: str = "总部", status: str = "normal") -> None:
+    save_invoices([InvoiceRecord(number=number, date=dt.date(2026, 11, 2), amount=Decimal("100.00"),
+                                 tax=Decimal("13.00"), total=Decimal("113.00"), type="32",
+                                 status=status, branch=branch)], branch="总部")  # fmt: skip
+
+
+def _items(draft: InvoiceDraft, facts: ChecklistFacts | None = None) -> dict[str, object]:
+    return {i.key: i for i in run_checklist(draft, CLERK, facts or ChecklistFacts())}
+
+
+def test_seven_items_in_the_source_materials_order(store: peewee.Database) -> None:
+    items = run_checklist(InvoiceDraft(), CLERK, ChecklistFacts())
+    assert [i.title[:2] for i in items] == ["1.", "2.", "3.", "4.", "5.", "6.", "7."]
+    assert [i.key for i in items] == [
+        "sync", "status", "notices", "network", "permission", "fields", "terminal"]  # fmt: skip
+
+
+def test_disk_ahead_of_the_store_fails_sync_with_the_action(store: peewee.Database) -> None:
+    sync = _items(InvoiceDraft(), ChecklistFacts(disk_last_seq=120, store_last_seq=100))["sync"]
+    assert sync.state is ItemState.FAIL and "20 条记录尚未同步" in sync.checked
+    assert "同步" in sync.next_step
+
+
+def test_void_invoice_fails_status(store: peewee.Database) -> None:
+    _save("24312000000136634917", status="void")
+    status = _items(InvoiceDraft(number="24312000000136634917"))["status"]
+    assert status.state is ItemState.FAIL and "作废" in status.checked
+
+
+def test_other_branch_fails_permission_without_revealing_it(store: peewee.Database) -> None:
+    _save("24312000000136634918", branch="上海分公司")
+    items = _items(InvoiceDraft(number="24312000000136634918"))
+    assert items["permission"].state is ItemState.FAIL
+    text = " ".join(f"{i.checked} {i.next_step}" for i in items.values())
+    assert "上海" not in text and "113" not in text and "其他分支机构" in text
+
+
+def test_fields_terminal_notices_and_ticks(store: peewee.Database) -> None:
+    facts = ChecklistFacts(
+        terminal=TerminalInfo(70, 20, 16, "utf-8"), notices=("今晚 22:00 系统维护",),
+        ticked=frozenset({"network"}),
+    )  # fmt: skip
+    draft = InvoiceDraft(number="2550485", code="4300171130", date="2025-01-15", amount="100.00")
+    items = _items(draft, facts)
+    assert items["fields"].state is ItemState.WARN and "发票号码" in items["fields"].checked
+    assert items["terminal"].state is ItemState.FAIL and "70×20" in items["terminal"].checked
+    assert items["notices"].state is ItemState.WARN and "系统维护" in items["notices"].checked
+    assert items["network"].state is ItemState.TICKED  # no disk: the clerk confirmed it
