@@ -65,3 +65,30 @@ def test_fields_terminal_notices_and_ticks(store: peewee.Database) -> None:
     assert items["terminal"].state is ItemState.FAIL and "70×20" in items["terminal"].checked
     assert items["notices"].state is ItemState.WARN and "系统维护" in items["notices"].checked
     assert items["network"].state is ItemState.TICKED  # no disk: the clerk confirmed it
+
+
+def test_cross_check_shows_differences_side_by_side(store: peewee.Database) -> None:
+    from storage.cross_check import cross_check
+
+    _save("24312000000136634919")
+    diffs = cross_check(InvoiceDraft(number="24312000000136634919", amount="110.00",
+                                     date="2026/11/2", total="113"), CLERK)  # fmt: skip
+    assert [(d.field, d.entered, d.stored) for d in diffs] == [("amount", "110.00", "100.00")]
+
+
+def test_report_saves_as_text_and_xlsx(store: peewee.Database, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from storage.checklist_report import CheckReport, save_report
+    from storage.field_checks import check_invoice
+
+    draft = InvoiceDraft(number="2550485", code="4300171130")
+    report = CheckReport(draft, check_invoice(draft), run_checklist(draft, CLERK, ChecklistFacts()),
+                         [], CLERK, dt.datetime(2026, 11, 23, 9, 30))  # fmt: skip
+    text = save_report(report, Path(str(tmp_path)) / "r.txt").read_text(encoding="utf-8")
+    assert "发票信息核对报告" in text and "02550485" in text and "7. 终端兼容性" in text
+    sheet = load_workbook(save_report(report, Path(str(tmp_path)) / "r.xlsx")).active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "发票信息核对报告" in cells and "2550485" in cells

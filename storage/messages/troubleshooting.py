@@ -69,3 +69,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trouble.next.none": ("无需处理", "nothing to do"),
     "trouble.next.support": ("仍无法解决时请联系：{contacts}", "still stuck? contact: {contacts}"),
 }
+
+MESSAGES.update({
+    "report.title": ("发票信息核对报告", "Invoice check report"),
+    "report.when": ("生成时间：{when}　操作员：{user}　分支：{branch}", "made {when} by {user} at {branch}"),
+    "report.fields": ("一、字段核对", "1. Fields"),
+    "report.checklist": ("二、排查清单", "2. Checklist"),
+    "report.conflicts": ("三、与系统记录不一致", "3. Differences from the stored invoice"),
+    "report.col.field": ("项目", "field"),
+    "report.col.value": ("填写值", "entered"),
+    "report.col.verdict": ("结果", "verdict"),
+    "report.col.reason": ("说明", "reason"),
+    "report.col.stored": ("系统记录", "stored"),
+    "report.col.item": ("检查项", "item"),
+    "report.col.state": ("状态", "state"),
+    "report.col.checked": ("检查情况", "found"),
+    "report.col.next": ("下一步", "next step"),
+    "report.none": ("无", "none"),
+})
