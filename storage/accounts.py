@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from storage import audit
 from storage.database import write
 from storage.messages import t
 from storage.models import Role, User
@@ -58,7 +59,9 @@ def add_user(
     branch: str,
     all_branches: bool = False,
     demo: bool = False,
+    by: str = "",
 ) -> User:
+    """Create an account; ``by`` is the supervisor doing it ("" for the first one)."""
     username = username.strip()
     if not username:
         raise AccountError("用户名不能为空 / the user name must not be empty")
@@ -67,7 +70,7 @@ def add_user(
     def create() -> User:
         if User.select().where(User.username == username).exists():
             raise AccountError(f"用户 {username} 已存在 / user {username} exists already")
-        return User.create(
+        user = User.create(
             username=username,
             password_hash=password_hash,
             role=role.value,
@@ -75,6 +78,8 @@ def add_user(
             all_branches=all_branches,
             demo=demo,
         )
+        audit.record(by or username, "user.add", target=username, role=role.value, branch=branch)
+        return user
 
     return write(create)
 
@@ -91,9 +96,11 @@ def authenticate(
     user = User.get_or_none(User.username == username)
     if user is None:
         _hasher.hash(password or "-")  # same work for unknown names: no timing oracle
+        audit.record(username[:50], "login", ok=False, reason="unknown_user")
         raise AuthError(t("auth.bad_login"))
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        audit.record(username, "login", ok=False, reason="locked")
         raise AuthError(t("auth.locked", minutes=minutes))
     try:
         _hasher.verify(user.password_hash, password)
@@ -105,19 +112,81 @@ def authenticate(
             User.update(
                 failed_logins=0 if locked_until else failures, locked_until=locked_until
             ).where(User.id == user.id).execute()
+            audit.record(username, "login", ok=False,
+                         reason="locked_now" if locked_until else "bad_password")  # fmt: skip
 
         write(record_failure)
         if locked_until:
             raise AuthError(t("auth.locked", minutes=int(LOCKOUT.total_seconds() // 60))) from None
         raise AuthError(t("auth.tries_left", n=MAX_FAILURES - failures)) from None
     if user.demo and not demo_mode:
+        audit.record(username, "login", ok=False, reason="demo_only")
         raise AuthError(t("auth.demo_only"))
     if not user.active:
+        audit.record(username, "login", ok=False, reason="inactive")
         raise AuthError(t("auth.inactive"))
-    if user.failed_logins or user.locked_until:
 
-        def reset() -> None:
+    def succeed() -> None:
+        if user.failed_logins or user.locked_until:
             User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+        audit.record(username, "login")
 
-        write(reset)
+    write(succeed)
     return _session(user)
+
+
+def _user(username: str) -> User:
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise AccountError(f"没有用户 {username} / no user {username}")
+    return user
+
+
+def set_password(username: str, new_password: str, *, by: str) -> None:
+    """A new password (the user's own change, or a supervisor's reset); clears any lock-out."""
+    password_hash = hash_password(new_password)
+
+    def change() -> None:
+        user = _user(username)
+        User.update(password_hash=password_hash, failed_logins=0, locked_until=None).where(
+            User.id == user.id
+        ).execute()
+        audit.record(by, "user.passwd", target=username)
+
+    write(change)
+
+
+def set_role(username: str, role: Role, *, by: str) -> None:
+    def change() -> None:
+        user = _user(username)
+        User.update(role=role.value).where(User.id == user.id).execute()
+        audit.record(by, "user.role", target=username, role=role.value)
+
+    write(change)
+
+
+def unlock(username: str, *, by: str) -> None:
+    def change() -> None:
+        user = _user(username)
+        User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+        audit.record(by, "user.unlock", target=username)
+
+    write(change)
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    username: str
+    role: Role
+    branch: str
+    all_branches: bool
+    locked_until: dt.datetime | None
+    active: bool
+
+
+def list_users() -> list[AccountInfo]:
+    return [
+        AccountInfo(u.username, Role(u.role), u.branch, bool(u.all_branches), u.locked_until,
+                    bool(u.active))
+        for u in User.select().where(User.demo == False).order_by(User.username)  # noqa: E712
+    ]

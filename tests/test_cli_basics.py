@@ -74,3 +74,30 @@ def test_world_readable_password_file_is_refused(
     os.chmod(pw, 0o644)
     assert main(["user", "add", "boss", "--role", "supervisor", "--password-file", str(pw)]) == 2
     assert "600" in capsys.readouterr().err
+
+
+def test_supervisor_resets_roles_unlocks_and_audit_verifies(
+    cli_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    pw = _password_file(tmp_path)
+    assert main(["user", "add", "boss", "--role", "supervisor", "--password-file", pw]) == 0
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", pw)
+    assert main(["--user", "boss", "user", "add", "wang", "--password-file", pw]) == 0
+    # wang forgets the password and locks the account
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", _password_file(tmp_path, "guess"))
+    for _ in range(5):
+        assert main(["--user", "wang", "user", "passwd", "--password-file", pw]) == 1
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", pw)
+    capsys.readouterr()
+    assert main(["--user", "boss", "user", "list"]) == 0
+    assert "锁定至" in capsys.readouterr().out
+    new_pw = _password_file(tmp_path, "new-pw")
+    assert main(["--user", "boss", "user", "passwd", "wang", "--password-file", new_pw]) == 0
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", new_pw)
+    assert main(["--user", "wang", "user", "role", "wang", "supervisor"]) == 1  # not a supervisor
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", pw)
+    assert main(["--user", "boss", "user", "role", "wang", "auditor"]) == 0
+    capsys.readouterr()
+    assert main(["--user", "boss", "audit", "verify"]) == 0
+    assert "哈希链校验通过" in capsys.readouterr().out

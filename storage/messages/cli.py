@@ -23,6 +23,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.password_mismatch": ("两次输入的密码不一致", "the passwords do not match"),
     "cli.password_repeat": ("再输入一次：", "again: "),
+    "cli.user_passwd": ("已更新 {user} 的密码", "password of {user} changed"),
+    "cli.user_role": ("{user} 的角色已改为 {role}", "{user} is now {role}"),
+    "cli.user_unlocked": ("已解除 {user} 的锁定", "{user} unlocked"),
+    "cli.user_all_branches": ("（所有分支）", "(all branches)"),
+    "cli.user_locked": ("锁定至 {until}", "locked until {until}"),
     "cli.interrupted": ("已取消", "cancelled"),
     "cli.usage_error": ("用法错误：{detail}", "usage error: {detail}"),
 }

@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "lookup",
     "check",
     "user",
+    "audit",
     "db",
 )
 

@@ -1,4 +1,4 @@
-"""``fapiao user add``: accounts. (passwd/role/list/unlock arrive with the users issue.)"""
+"""``fapiao user add|passwd|role|list|unlock``: accounts (supervisors manage them)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,21 @@ import argparse
 import getpass
 import sys
 
-from storage.accounts import AccountError, add_user, has_users
+from rich.cells import cell_len
+
+from storage.accounts import (
+    AccountError,
+    Session,
+    add_user,
+    has_users,
+    list_users,
+    set_password,
+    set_role,
+    unlock,
+)
 from storage.messages import both, t
 from storage.models import Role
+from storage.permissions import Permission, PermissionDenied, require
 from storage.secret_files import SecretFileError, read_secret_file
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
@@ -25,6 +37,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--password-file", help="密码文件（600 权限）/ password file (mode 0600)")
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=cmd_add)
+
+    passwd = usub.add_parser("passwd", help="修改或重置密码 / change or reset a password")
+    passwd.add_argument("name", nargs="?", help="默认为自己；重置他人密码需主管 / default: yourself")
+    passwd.add_argument("--password-file", help="新密码文件（600 权限）/ new password file (0600)")
+    passwd.add_argument("--json", action="store_true")
+    passwd.set_defaults(handler=cmd_passwd)
+
+    role = usub.add_parser("role", help="修改角色 / change a role")
+    role.add_argument("name")
+    role.add_argument("role", choices=[r.value for r in Role])
+    role.add_argument("--json", action="store_true")
+    role.set_defaults(handler=cmd_role)
+
+    listing = usub.add_parser("list", help="列出账户 / list accounts")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    unlock_parser = usub.add_parser("unlock", help="解除锁定 / unlock an account")
+    unlock_parser.add_argument("name")
+    unlock_parser.add_argument("--json", action="store_true")
+    unlock_parser.set_defaults(handler=cmd_unlock)
 
 
 def _new_password(args: argparse.Namespace) -> str:
@@ -47,15 +80,14 @@ def cmd_add(ctx: CliContext) -> int:
     role = Role(args.role)
     if has_users():
         acting = ctx.session()
-        if not acting.is_supervisor:
-            raise CliError(both("auth.needs_role", role=t("role.supervisor")), Exit.FAILED)
+        _require(acting, Permission.MANAGE_USERS)
     elif role is not Role.SUPERVISOR:
         # The first account is created without a log-in, so it can only be the supervisor.
         raise CliError(both("cli.first_user_must_be_supervisor"), Exit.USAGE)
     branch = args.branch or ctx.settings.branch
     try:
         add_user(args.name, _new_password(args), role=role, branch=branch,
-                 all_branches=args.all_branches)  # fmt: skip
+                 all_branches=args.all_branches, by=ctx.args.user or "")  # fmt: skip
     except AccountError as exc:
         raise CliError(str(exc), Exit.USAGE) from exc
     ctx.emit(
@@ -63,3 +95,70 @@ def cmd_add(ctx: CliContext) -> int:
         {"user": args.name, "role": role.value, "branch": branch},
     )
     return Exit.OK
+
+
+def _require(session: Session, permission: Permission) -> None:
+    try:
+        require(session, permission)
+    except PermissionDenied as exc:
+        raise CliError(str(exc), Exit.FAILED) from exc
+
+
+def cmd_passwd(ctx: CliContext) -> int:
+    acting = ctx.session()
+    target = ctx.args.name or acting.username
+    if target != acting.username:
+        _require(acting, Permission.MANAGE_USERS)  # a supervisor resets a forgotten password
+    ctx.args.name = target
+    try:
+        set_password(target, _new_password(ctx.args), by=acting.username)
+    except AccountError as exc:
+        raise CliError(str(exc), Exit.USAGE) from exc
+    ctx.emit(t("cli.user_passwd", user=target), {"user": target, "changed": "password"})
+    return Exit.OK
+
+
+def cmd_role(ctx: CliContext) -> int:
+    acting = ctx.session()
+    _require(acting, Permission.MANAGE_USERS)
+    role = Role(ctx.args.role)
+    try:
+        set_role(ctx.args.name, role, by=acting.username)
+    except AccountError as exc:
+        raise CliError(str(exc), Exit.USAGE) from exc
+    ctx.emit(t("cli.user_role", user=ctx.args.name, role=t(f"role.{role.value}")),
+             {"user": ctx.args.name, "role": role.value})  # fmt: skip
+    return Exit.OK
+
+
+def cmd_unlock(ctx: CliContext) -> int:
+    acting = ctx.session()
+    _require(acting, Permission.MANAGE_USERS)
+    try:
+        unlock(ctx.args.name, by=acting.username)
+    except AccountError as exc:
+        raise CliError(str(exc), Exit.USAGE) from exc
+    ctx.emit(t("cli.user_unlocked", user=ctx.args.name), {"user": ctx.args.name, "unlocked": True})
+    return Exit.OK
+
+
+def cmd_list(ctx: CliContext) -> int:
+    acting = ctx.session()
+    _require(acting, Permission.MANAGE_USERS)
+    users = list_users()
+    lines = [
+        f"{u.username:<16}{_pad(t(f'role.{u.role.value}'), 8)}{_pad(u.branch, 14)}"
+        + (t("cli.user_all_branches") if u.all_branches else "")
+        + (" " + t("cli.user_locked", until=f"{u.locked_until:%H:%M}") if u.locked_until else "")
+        for u in users
+    ]
+    ctx.emit("\n".join(lines), [
+        {"user": u.username, "role": u.role.value, "branch": u.branch,
+         "all_branches": u.all_branches, "locked_until": u.locked_until, "active": u.active}
+        for u in users
+    ])  # fmt: skip
+    return Exit.OK
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(1, width - cell_len(text))

@@ -1,0 +1,112 @@
+"""The audit log: who did what, when, from which terminal — append-only and hash-chained.
+
+Each entry's hash covers its fields and the previous entry's hash, so an edited, inserted or
+deleted row breaks the chain at that point (``verify``). Entries are appended inside the
+caller's write transaction, after taking the store's write lock (SQLite ``BEGIN IMMEDIATE``;
+a transaction-scoped advisory lock on PostgreSQL), so concurrent terminals can't fork the chain.
+Details carry ids and counts, never buyer names, tax ids or secrets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from storage.database import database_proxy, is_sqlite, write
+from storage.models import BaseModel
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 0x66617069616F  # "fapiao": one advisory lock for the audit chain
+
+
+class AuditEntry(BaseModel):
+    seq = peewee.BigIntegerField(unique=True)
+    at = peewee.CharField(max_length=40)
+    username = peewee.CharField(max_length=50)
+    action = peewee.CharField(max_length=40, index=True)
+    target = peewee.CharField(max_length=200, default="")
+    detail = peewee.TextField(default="")
+    terminal = peewee.CharField(max_length=100, default="")
+    ok = peewee.BooleanField(default=True)
+    prev_hash = peewee.CharField(max_length=64)
+    hash = peewee.CharField(max_length=64)
+
+
+def terminal_name() -> str:
+    """The SSH client's address where there is one, else the tty, else the process."""
+    ssh = os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT")
+    if ssh:
+        return f"ssh:{ssh.split()[0]}"
+    try:
+        return os.ttyname(0)
+    except OSError:
+        return f"pid:{os.getpid()}"
+
+
+def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def _fields(row: dict[str, Any]) -> dict[str, Any]:
+    get = row.__getitem__
+    return {
+        "seq": int(get("seq")), "at": get("at"), "username": get("username"),
+        "action": get("action"), "target": get("target"), "detail": get("detail"),
+        "terminal": get("terminal"), "ok": bool(get("ok")),
+    }  # fmt: skip
+
+
+def _append(username: str, action: str, target: str, detail: str, ok: bool) -> AuditEntry:
+    if not is_sqlite():
+        database_proxy.obj.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
+    last = AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).first()
+    fields = {
+        "seq": (last.seq + 1) if last else 1,
+        "at": dt.datetime.now().astimezone().isoformat(timespec="microseconds"),
+        "username": username, "action": action, "target": target[:200], "detail": detail,
+        "terminal": terminal_name()[:100], "ok": ok,
+    }  # fmt: skip
+    prev = last.hash if last else GENESIS
+    return AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
+
+
+def record(
+    username: str, action: str, *, target: str = "", ok: bool = True, **detail: Any
+) -> AuditEntry:
+    """Append one entry; joins the caller's write transaction if there is one."""
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else ""
+    return write(lambda: _append(username, action, target, text, ok))
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int  # the first entry that does not verify
+    reason: str  # "changed", "chain_broken" (the one before was altered, or this one inserted), "deleted"
+
+
+def verify(batch: int = 5000) -> tuple[int, ChainProblem | None]:
+    """Walk the chain; returns (entries checked, the first problem or None)."""
+    prev_hash, expected_seq, checked, after = GENESIS, 1, 0, 0
+    while True:
+        rows = list(
+            AuditEntry.select().where(AuditEntry.seq > after).order_by(AuditEntry.seq)
+            .limit(batch).dicts()
+        )  # fmt: skip
+        if not rows:
+            return checked, None
+        for row in rows:
+            if row["seq"] != expected_seq:
+                return checked, ChainProblem(expected_seq, "deleted")
+            if row["prev_hash"] != prev_hash:
+                return checked, ChainProblem(row["seq"], "chain_broken")
+            if entry_hash(prev_hash, _fields(row)) != row["hash"]:
+                return checked, ChainProblem(row["seq"], "changed")
+            prev_hash, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1
+        after = rows[-1]["seq"]

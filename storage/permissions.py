@@ -1,0 +1,60 @@
+"""Who may do what (SPEC "Users, audit, secrets"), enforced here, below every screen and
+command: a refused action raises ``PermissionDenied`` and is itself audited."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from storage import audit
+from storage.accounts import Session
+from storage.messages import t
+from storage.models import Role
+
+
+class Permission(StrEnum):
+    LOOKUP = "lookup"
+    CHECK = "check"
+    IMPORT = "import"
+    EXPORT = "export"
+    SYNC = "sync"
+    BACKUP_NOW = "backup_now"
+    CLEAR = "clear"
+    RESTORE = "restore"
+    PRUNE = "prune"
+    ROTATE_KEY = "rotate_key"
+    MANAGE_USERS = "manage_users"
+    READ_AUDIT = "read_audit"
+
+
+_CLERK = {
+    Permission.LOOKUP, Permission.CHECK, Permission.IMPORT, Permission.EXPORT, Permission.SYNC,
+    Permission.BACKUP_NOW,
+}  # fmt: skip
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.CLERK: frozenset(_CLERK),
+    Role.SUPERVISOR: frozenset(Permission),
+    Role.AUDITOR: frozenset({Permission.LOOKUP, Permission.CHECK, Permission.READ_AUDIT}),
+}
+
+
+class PermissionDenied(Exception):
+    """``str()`` says, in the user's language, which role the action needs."""
+
+    def __init__(self, permission: Permission, needed: Role) -> None:
+        super().__init__(t("auth.needs_role", role=t(f"role.{needed.value}")))
+        self.permission = permission
+        self.needed = needed
+
+
+def allowed(session: Session, permission: Permission) -> bool:
+    return permission in GRANTS[session.role]
+
+
+def require(session: Session, permission: Permission) -> None:
+    """Return if ``session`` may do it; else audit the refusal and raise."""
+    if allowed(session, permission):
+        return
+    needed = next(r for r in (Role.CLERK, Role.SUPERVISOR, Role.AUDITOR) if permission in GRANTS[r])
+    audit.record(session.username, "denied", target=permission.value, ok=False,
+                 role=session.role.value)  # fmt: skip
+    raise PermissionDenied(permission, needed)

@@ -1,0 +1,34 @@
+"""``fapiao audit verify``: check the audit log's hash chain; names the first bad entry."""
+
+from __future__ import annotations
+
+import argparse
+
+from storage import audit
+from storage.messages import t
+from storage.permissions import Permission, PermissionDenied, require
+from tui.cli.context import CliContext
+from tui.cli.errors import CliError, Exit
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("audit", help=t("audit.help"))
+    asub = parser.add_subparsers(dest="audit_command", required=True)
+    verify = asub.add_parser("verify", help=t("audit.verify_help"))
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=cmd_verify)
+
+
+def cmd_verify(ctx: CliContext) -> int:
+    session = ctx.session()
+    try:
+        require(session, Permission.READ_AUDIT)
+    except PermissionDenied as exc:
+        raise CliError(str(exc), Exit.FAILED) from exc
+    checked, problem = audit.verify()
+    if problem is None:
+        ctx.emit(t("audit.verify_ok", n=checked), {"ok": True, "entries": checked})
+        return Exit.OK
+    ctx.emit(t(f"audit.problem.{problem.reason}", seq=problem.seq),
+             {"ok": False, "entries": checked, "first_bad": problem.seq, "reason": problem.reason})  # fmt: skip
+    return Exit.FAILED
