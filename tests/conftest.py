@@ -37,6 +37,36 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     set_language("zh")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _debug_log_has_no_personal_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test logs at DEBUG through the app's handler; at the end of the run the log must
+    hold no fixture name or tax id (SPEC: debug logs carry ids, never personal data)."""
+    import logging
+
+    from storage.demo_data import PLACES
+    from tui.logs import configure_handler
+
+    path = tmp_path_factory.mktemp("log") / "fapiao-test.log"
+    handler = configure_handler(logging.FileHandler(path, encoding="utf-8"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    old_level = root.level
+    root.setLevel(logging.DEBUG)
+    logging.getLogger("fapiao.test").debug(
+        "canary: buyer 北京华信商贸有限公司 91110105MA005AEF36 total 196.38"
+    )
+    yield
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+    handler.close()
+    text = path.read_text(encoding="utf-8")
+    samples = Path(__file__).resolve().parents[2] / "shared" / "samples" / "uscc.txt"
+    tax_ids = samples.read_text(encoding="utf-8").split() if samples.exists() else []
+    leaks = [w for w in [*tax_ids, *PLACES, "有限公司", "196.38"] if w in text]
+    assert "canary" in text, "the test log was not written"
+    assert leaks == [], f"personal data in the debug log {path}: {leaks}"
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     url, stop = pg_url_from_env_or_start()

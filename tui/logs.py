@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import os
 
+from storage.log_redaction import RedactingFilter
 from storage.settings import data_dir
 
 
@@ -22,9 +23,16 @@ def setup_logging() -> None:
         )
     except OSError:
         handler = logging.NullHandler()  # a read-only home must not stop the app
+    configure_handler(handler)
+    root.addHandler(handler)
+    root.setLevel(getattr(logging, level, logging.INFO))
+
+
+def configure_handler(handler: logging.Handler) -> logging.Handler:
+    """Our format, and the redaction filter: no name, tax id or amount reaches the file."""
     handler._fapiao = True  # type: ignore[attr-defined]
+    handler.addFilter(RedactingFilter())
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
     )
-    root.addHandler(handler)
-    root.setLevel(getattr(logging, level, logging.INFO))
+    return handler
