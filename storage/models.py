@@ -107,8 +107,11 @@ class Invoice(BaseModel):
             (("number", "code"), True),  # identity; number alone uses its prefix
             (("counterparty", "date"), False),
             (("date",), False),
-            (("total",), False),
-            (("amount",), False),
+            # migration 0002: lookup walks these newest first
+            (("code", "date"), False),
+            (("branch", "date"), False),
+            (("amount", "date"), False),
+            (("total", "date"), False),
         )
 
 

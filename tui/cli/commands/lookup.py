@@ -1,9 +1,140 @@
-"""``fapiao lookup`` (being written)."""
+"""``fapiao lookup QUERY``: the lookup screen's engine on the command line.
+
+Matches are listed newest first with their status in words; with none, the diagnosis is
+printed as numbered causes, most likely first. Exit 0 found, 1 not found, 2 unusable query,
+3 store unreachable.
+"""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
+from typing import Any
+
+import peewee
+from rich.cells import cell_len
+
+from storage.accounts import Session
+from storage.lookup import Cause, InvoiceSummary, LookupOptions, LookupResult, lookup
+from storage.messages import both, t
+from storage.money import format_money
+from storage.query_kind import QueryKind, classify
+from tui.cli.context import CliContext
+from tui.cli.errors import CliError, Exit
+
+NAME_WIDTH = 24  # cells of the counterparty column before it is cut
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    return None
+    parser = sub.add_parser("lookup", help="发票查询 / look up invoices")
+    parser.add_argument("query", nargs="+", help="号码、代码、二维码、名称、税号或金额 / "
+                        "number, code, QR, name, tax id or amount")  # fmt: skip
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--all", action="store_true",
+                       help="包括作废/红冲发票（默认）/ include void and red invoices (default)")  # fmt: skip
+    shown.add_argument("--hide-void-red", action="store_true",
+                       help="不显示作废/红冲发票 / hide void and red invoices")  # fmt: skip
+    parser.add_argument("--limit", type=int, default=50, help="最多显示几张 / at most this many")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=cmd_lookup)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(0, width - cell_len(text))
+    return gap + text if right else text + gap
+
+
+def _cut(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch + "…") > width:
+            break
+        out += ch
+    return out + "…"
+
+
+def table(rows: tuple[InvoiceSummary, ...], *, show_branch: bool, indent: str = "") -> list[str]:
+    """An aligned table (display width: a Chinese character takes two cells)."""
+    headers = [t("lookup.label.number"), t("lookup.label.code"), t("lookup.label.date"),
+               t("lookup.label.counterparty"), t("lookup.label.total"), t("lookup.label.status")]  # fmt: skip
+    if show_branch:
+        headers.append(t("lookup.label.branch"))
+    body = []
+    for r in rows:
+        cells = [r.number, r.code or "-", r.date.isoformat(), _cut(r.counterparty_name, NAME_WIDTH),
+                 format_money(r.total), r.status_text]  # fmt: skip
+        if show_branch:
+            cells.append(r.branch)
+        body.append(cells)
+    widths = [max(cell_len(row[i]) for row in [headers, *body]) for i in range(len(headers))]
+    right = {4}  # money reads right-aligned
+    lines = []
+    for row in [headers, *body]:
+        line = "  ".join(_pad(c, widths[i], right=i in right) for i, c in enumerate(row))
+        lines.append(indent + line.rstrip())
+    return lines
+
+
+def _cause_lines(number: int, cause: Cause, show_branch: bool) -> list[str]:
+    lines = [f"{number}. {cause.title}", f"   {cause.detail}",
+             "   " + t("lookup.cli.action", action=cause.action)]  # fmt: skip
+    if cause.candidates:
+        lines += table(cause.candidates, show_branch=show_branch, indent="   ")
+    return lines
+
+
+def human(result: LookupResult, session: Session) -> str:
+    if result.matches:
+        lines = [t("lookup.cli.found", n=len(result.matches))]
+        lines += table(result.matches, show_branch=session.all_branches)
+        if result.more:
+            lines.append(t("lookup.cli.more", n=len(result.matches)))
+        return "\n".join(lines)
+    lines = [t("lookup.cli.not_found", query=result.query), t("lookup.cli.causes")]
+    for i, cause in enumerate(result.causes, start=1):
+        lines += _cause_lines(i, cause, session.all_branches)
+    return "\n".join(lines)
+
+
+def _summary_json(s: InvoiceSummary) -> dict[str, Any]:
+    data = asdict(s)
+    data.update(date=s.date.isoformat(), amount=format_money(s.amount), total=format_money(s.total),
+                status_text=s.status_text)  # fmt: skip
+    return data
+
+
+def as_json(result: LookupResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "kind": result.kind.value,
+        "found": bool(result.matches),
+        "matches": [_summary_json(m) for m in result.matches],
+        "more": result.more,
+        "causes": [
+            {"kind": c.kind.value, "title": c.title, "detail": c.detail, "action": c.action,
+             "candidates": [_summary_json(s) for s in c.candidates]}
+            for c in result.causes
+        ],
+    }
+
+
+def cmd_lookup(ctx: CliContext) -> int:
+    text = " ".join(ctx.args.query).strip()
+    if not text:
+        raise CliError(both("lookup.cli.empty"), Exit.USAGE)
+    if ctx.args.limit < 1:
+        raise CliError(both("cli.usage_error", detail="--limit ≥ 1"), Exit.USAGE)
+    session = ctx.session()
+    options = LookupOptions(show_void_red=not ctx.args.hide_void_red, limit=ctx.args.limit)
+    try:
+        result = lookup(text, session, options)
+    except peewee.OperationalError as exc:
+        raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
+    if result.kind is QueryKind.EMPTY:
+        raise CliError(both("lookup.cli.empty"), Exit.USAGE)
+    if result.problem:
+        raise CliError(both(classify(text).problem), Exit.USAGE)
+    ctx.emit(human(result, session), as_json(result))
+    return Exit.OK if result.matches else Exit.FAILED
