@@ -1,9 +1,143 @@
-"""``fapiao import`` and ``fapiao export`` (being written)."""
+"""``fapiao import FILE…`` and ``fapiao export --out FILE [filters]``."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+import peewee
+
+from storage.exporting import ExportError, ExportFilter, OtherBranchRefused, export_invoices
+from storage.importing import FileRefused, FileReport, Who, import_file, refused_report
+from storage.importing.fields import parse_date, parse_status
+from storage.importing.report import RowError
+from storage.messages import both, set_language, t
+from storage.models import Direction
+from storage.permissions import PermissionDenied
+from tui.cli.context import CliContext
+from tui.cli.errors import CliError, Exit
+
+SHOWN_ROWS = 50  # rejected rows printed per file; --json has them all
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    return None
+    imp = sub.add_parser("import", help="导入发票文件 / import invoice files")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--direction", choices=[d.value for d in Direction],
+                     default=Direction.ISSUED.value,
+                     help="文件未注明时的方向（销项/进项）/ direction when the file has none")  # fmt: skip
+    imp.add_argument("--json", action="store_true")
+    imp.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help=argparse.SUPPRESS)
+    imp.set_defaults(handler=cmd_import)
+
+    exp = sub.add_parser("export", help="导出发票（XLSX 或 CSV）/ export invoices")
+    exp.add_argument("--out", required=True, metavar="FILE", help=".xlsx 或 .csv")
+    exp.add_argument("--from", dest="date_from", metavar="DATE")
+    exp.add_argument("--to", dest="date_to", metavar="DATE")
+    exp.add_argument("--status", help="正常/作废/红冲/失控/异常 or normal/void/red/…")
+    exp.add_argument("--buyer", default="", help="购买方名称的一部分或税号 / buyer name or tax id")
+    exp.add_argument("--branch", help="分支机构（需所有分支权限）/ branch (all-branch users)")
+    exp.add_argument("--json", action="store_true")
+    exp.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help=argparse.SUPPRESS)
+    exp.set_defaults(handler=cmd_export)
+
+
+def _store_error(exc: Exception) -> CliError:
+    return CliError(both("error.store_unreachable", detail=type(exc).__name__), Exit.UNREACHABLE)
+
+
+def cmd_import(ctx: CliContext) -> int:
+    if ctx.args.sub_lang:
+        set_language(ctx.args.sub_lang)
+    session = ctx.session()
+    try:
+        who = Who.of(session, ctx.args.direction)
+    except PermissionDenied as exc:
+        raise CliError(str(exc), Exit.FAILED) from exc
+    reports: list[FileReport] = []
+    for name in ctx.args.files:
+        path = Path(name)
+        try:
+            reports.append(import_file(path, who))
+        except FileRefused as exc:
+            reports.append(refused_report(path, exc))
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            raise _store_error(exc) from exc
+    if ctx.as_json:
+        ctx.emit("", {"files": [r.to_json() for r in reports]})
+    else:
+        for report in reports:
+            _print_report(report)
+    if any(r.refused is not None for r in reports):
+        return Exit.USAGE
+    if any(r.rejected for r in reports):
+        return Exit.FAILED
+    return Exit.OK
+
+
+def _print_report(report: FileReport) -> None:
+    if report.refused is not None:
+        sys.stderr.write(t("import.refused", name=report.name, reason=report.refused.text()) + "\n")
+        return
+    if report.already_imported:
+        when = report.imported_at.strftime("%Y-%m-%d %H:%M") if report.imported_at else "?"
+        print(t("import.already", name=report.name, when=when))
+        return
+    print(t("import.summary", name=report.name, added=report.added, updated=report.updated,
+            unchanged=report.unchanged, rejected=len(report.rejected)))  # fmt: skip
+    for row in report.rejected[:SHOWN_ROWS]:
+        print("  " + t("import.row_line", row=row.row, reason=row.problem.text()))
+    if len(report.rejected) > SHOWN_ROWS:
+        print("  " + t("import.more_rows", n=len(report.rejected) - SHOWN_ROWS))
+
+
+def _filters(args: argparse.Namespace) -> ExportFilter:
+    try:
+        date_from = parse_date(args.date_from) if args.date_from else None
+        date_to = parse_date(args.date_to, today=_far_future()) if args.date_to else None
+    except RowError as exc:
+        value = exc.problem.fields.get("value", args.date_from or args.date_to)
+        raise CliError(both("export.bad_date", value=value), Exit.USAGE) from exc
+    status = None
+    if args.status:
+        try:
+            status = parse_status(args.status)
+        except RowError as exc:
+            raise CliError(both("export.bad_status", value=args.status), Exit.USAGE) from exc
+    return ExportFilter(date_from=date_from, date_to=date_to, status=status,
+                        buyer=args.buyer.strip(), branch=args.branch)  # fmt: skip
+
+
+def _far_future() -> dt.date:
+    return dt.date.max - dt.timedelta(days=1)  # an end date may lie ahead
+
+
+def cmd_export(ctx: CliContext) -> int:
+    args = ctx.args
+    if args.sub_lang:
+        set_language(args.sub_lang)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise CliError(both("export.bad_extension", path=args.out), Exit.USAGE)
+    filters = _filters(args)
+    session = ctx.session()
+    try:
+        result = export_invoices(out, session, filters)
+    except PermissionDenied as exc:
+        raise CliError(str(exc), Exit.FAILED) from exc
+    except OtherBranchRefused as exc:
+        raise CliError(both(exc.key, **exc.fields), Exit.FAILED) from exc
+    except ExportError as exc:
+        raise CliError(both(exc.key, **exc.fields), Exit.USAGE) from exc
+    except OSError as exc:
+        raise CliError(both("export.cannot_write", path=args.out, detail=exc.strerror or exc),
+                       Exit.FAILED) from exc  # fmt: skip
+    except (peewee.OperationalError, peewee.InterfaceError) as exc:
+        raise _store_error(exc) from exc
+    ctx.emit(
+        t("export.done", invoices=result.invoices, rows=result.rows, path=args.out),
+        {"path": str(out), "invoices": result.invoices, "rows": result.rows},
+    )
+    return Exit.OK

@@ -1,0 +1,61 @@
+"""Text files of invoice QR strings, one per line (what a scanner gun typed into Notepad).
+
+A QR carries one amount and no tax split: classic QRs give 不含税金额, 数电 QRs 价税合计.
+Each line is imported with what it carries — the known amount in its own field, tax 0 and the
+other amount equal to it — and the remark ``由二维码导入，税额待补`` (tax to be completed), so
+nobody mistakes the figures for a full record. A later full record of the same invoice (sync,
+export file) differs in tax and is reported as a conflict rather than silently mixed in.
+Blank lines are skipped; any other line that is not a QR string is a rejected row.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from storage.importing.fields import parse_date
+from storage.importing.report import Problem, RowError, RowProblem
+from storage.importing.table import ParsedFile
+from storage.models import Source
+from storage.qr import QrError, looks_like_qr, parse_qr
+from storage.records import InvoiceRecord
+
+_ZERO = Decimal("0.00")
+QR_REMARK = "由二维码导入，税额待补"  # stored data, in the clerks' language
+
+
+def is_qr_text(text: str) -> bool:
+    """The first non-blank line is a QR string."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return looks_like_qr(first)
+
+
+def parse_qr_lines(text: str, *, direction: str) -> ParsedFile:
+    out = ParsedFile()
+    for row_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            qr = parse_qr(line)
+            parse_date(qr.date)  # not in the future
+        except QrError as exc:
+            out.problems.append(RowProblem(row_no, Problem("import.row.qr", {"detail": str(exc)})))
+            continue
+        except RowError as exc:
+            out.problems.append(RowProblem(row_no, exc.problem))
+            continue
+        record = InvoiceRecord(
+            number=qr.number, code=qr.code, date=qr.date, amount=qr.amount, tax=_ZERO,
+            total=qr.amount, type=qr.type, check_code=qr.check_code, direction=direction,
+            source=Source.SCAN.value, remark=QR_REMARK,
+        )  # fmt: skip
+        rows = out.rows_of.get(record.identity)
+        if rows is None:
+            out.records.append(record)
+            out.rows_of[record.identity] = [row_no]
+        elif record in out.records:
+            rows.append(row_no)  # the same code scanned twice
+        else:
+            out.problems.append(
+                RowProblem(row_no, Problem("import.row.duplicate_differs", {"row": rows[0]}))
+            )
+    return out
