@@ -13,6 +13,8 @@ COMMAND_MODULES = (
     "user",
     "audit",
     "db",
+    "disk",
+    "backup",
 )
 
 

@@ -1,0 +1,41 @@
+"""Helpers for the disk tests: a simulator served in this process over a real pty or TCP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from devices.client import DiskClient
+from devices.simulator import Disk, FaultPlan, SimServer, StateFile, build
+from devices.simulator.state import SimState
+
+PIN = "88888888"
+FAST = 0.3  # seconds a long command takes in tests
+
+
+@contextmanager
+def serve(
+    scenario: str = "reported", *, transport: str = "pty", invoices: int = 60,
+    faults: FaultPlan | None = None, state: SimState | None = None, store: StateFile | None = None,
+    long_seconds: float = FAST,
+) -> Iterator[tuple[Disk, SimServer]]:  # fmt: skip
+    disk = Disk(state or build(scenario, invoices=invoices), store, long_seconds=long_seconds,
+                progress_interval=0.1, faults=faults)  # fmt: skip
+    server = SimServer(disk)
+    if transport == "pty":
+        server.start_pty()
+    else:
+        server.start_tcp("127.0.0.1", 0)
+    try:
+        yield disk, server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def client(url: str, **options: object) -> Iterator[DiskClient]:
+    c = DiskClient.connect(url, **options)  # type: ignore[arg-type]
+    try:
+        yield c
+    finally:
+        c.close()

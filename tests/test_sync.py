@@ -1,0 +1,163 @@
+"""Sync from the simulated disk into the store (SQLite and PostgreSQL), and the CLI commands
+``fapiao sync`` and ``fapiao device-sim``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import peewee
+import pytest
+from disk_support import PIN, client, serve
+
+from devices.simulator.scenarios import void_invoice
+from devices.sync import sync_invoices
+from storage.accounts import add_user
+from storage.invoice_store import count_invoices
+from storage.models import Invoice, Role
+from storage.sync_state import last_synced_seq
+from tui.cli.main import main
+
+
+def test_sync_pulls_every_record_once_and_follows_a_later_void(store: peewee.Database) -> None:
+    with serve("issuing", invoices=250) as (disk, server):
+        records = disk.state.invoices
+        voided_early = [r for r in records if r["status"] == "void"]
+        assert voided_early  # voided after issue: they came back with a higher seq
+        with client(server.url) as c:
+            c.login(PIN)
+            first = sync_invoices(c, branch="总部")
+            assert (first.added, first.fetched, first.last_seq) == (
+                len(records), len(records), disk.state.last_seq)  # fmt: skip
+            assert count_invoices() == len(records)
+            again = sync_invoices(c, branch="总部")
+            assert (again.fetched, again.added, again.updated) == (0, 0, 0)
+            # Void one more after the sync: it reappears with a higher seq and updates.
+            target = next(r for r in records if r["status"] == "normal" and r["code"])
+            void_invoice(disk.state, target["number"], target["code"])
+            third = sync_invoices(c, branch="总部")
+            assert (third.fetched, third.added, third.updated) == (1, 0, 1)
+    assert count_invoices() == len(records)
+    stored = Invoice.get(Invoice.number == target["number"], Invoice.code == target["code"])
+    assert (stored.status, stored.disk_seq, stored.source) == ("void", disk.state.last_seq, "disk")
+    assert last_synced_seq("661620039941") == disk.state.last_seq
+    early = Invoice.get(Invoice.number == voided_early[0]["number"])
+    assert early.status == "void"
+    digital = Invoice.select().where(Invoice.code == "").first()
+    assert digital is not None and digital.type in ("31", "32") and len(digital.number) == 20
+    classic = Invoice.get(Invoice.number == records[0]["number"], Invoice.code == records[0]["code"])
+    assert str(classic.total) == records[0]["total"] and classic.branch == "总部"
+
+
+def test_an_interrupted_sync_resumes_without_duplicates(store: peewee.Database) -> None:
+    with serve("issuing", invoices=700) as (disk, server), client(server.url) as c:
+        c.login(PIN)
+        pages = c.invoice_pages(0)
+        first_page = next(pages)  # as if the link dropped after one page: save it by hand
+        from devices.sync import to_record
+        from storage.invoice_store import save_invoices
+
+        save_invoices([to_record(i) for i in first_page.invoices], branch="总部")
+        result = sync_invoices(c, branch="总部")
+        assert result.added == len(disk.state.invoices) - len(first_page.invoices)
+        assert result.unchanged == len(first_page.invoices)  # read again, changed nothing
+    assert count_invoices() == len(disk.state.invoices)
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def _secret(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text + "\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+    return str(path)
+
+
+@pytest.fixture
+def clerk(store: peewee.Database, store_url: str, tmp_path: Path,
+          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    add_user("wang", "clerk-pw-1", role=Role.CLERK, branch="总部")
+    monkeypatch.setenv("FAPIAO_DATABASE_URL", store_url)
+    monkeypatch.setenv("FAPIAO_USER", "wang")
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", _secret(tmp_path, "pw", "clerk-pw-1"))
+    monkeypatch.setenv("FAPIAO_PIN_FILE", _secret(tmp_path, "pin", PIN))
+
+
+def test_cli_sync_reports_counts_and_a_second_run_adds_nothing(
+    clerk: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve("issuing", invoices=120) as (disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        assert main(["sync", "--json"]) == 0
+        first = json.loads(capsys.readouterr().out)
+        assert main(["sync"]) == 0
+        text = capsys.readouterr().out
+    assert first["added"] == len(disk.state.invoices) and first["device_id"] == "661620039941"
+    assert "新增 0 张" in text and "已从税控盘" in text
+    assert disk.executions["LOGIN"] == 2 and disk.executions["LOGOUT"] == 2
+
+
+def test_cli_sync_wrong_pin_says_tries_left_and_never_retries(
+    clerk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv("FAPIAO_PIN_FILE", _secret(tmp_path, "badpin", "11112222"))
+    with serve("issuing") as (disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        assert main(["sync"]) == 1
+        assert disk.executions["LOGIN"] == 1 and disk.state.pin_tries_left == 4
+    assert "还可尝试 4 次" in capsys.readouterr().err
+    assert count_invoices() == 0
+
+
+def test_cli_sync_exits_3_when_the_disk_is_unreachable_or_silent(
+    clerk: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FAPIAO_DEVICE_URL", "/dev/no-such-disk")
+    assert main(["sync"]) == 3
+    assert "无法连接税控盘" in capsys.readouterr().err
+
+
+def test_cli_sync_refuses_a_pin_file_others_can_read(
+    clerk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    loose = _secret(tmp_path, "loose", PIN)
+    os.chmod(loose, 0o644)
+    monkeypatch.setenv("FAPIAO_PIN_FILE", loose)
+    with serve("issuing") as (disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        assert main(["sync"]) == 2
+        assert disk.executions["LOGIN"] == 0
+    assert "600" in capsys.readouterr().err
+
+
+def test_device_sim_serves_a_pty_until_sigterm(tmp_path: Path) -> None:
+    state = tmp_path / "sim.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli.main", "device-sim", "--pty", "--state", str(state),
+         "--scenario", "reported"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        path = proc.stdout.readline().strip()
+        assert path.startswith("/dev/pts/")
+        with client(path) as c:
+            assert c.hello().device_id == "661620039941"
+            assert {t.state.value for t in c.status().types} == {"reported"}
+        assert json.loads(state.read_text(encoding="utf-8"))["types"][0]["reported"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(10)
+    assert code == 0
+
+
+def test_device_sim_over_tcp_refuses_a_bad_address(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["device-sim", "--tcp", "nonsense"]) == 2
+    assert "HOST:PORT" in capsys.readouterr().err
