@@ -14,7 +14,6 @@ COMMAND_MODULES = (
     "audit",
     "db",
     "disk",
-    "backup",
 )
 
 
