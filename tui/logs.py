@@ -26,6 +26,8 @@ def setup_logging() -> None:
     configure_handler(handler)
     root.addHandler(handler)
     root.setLevel(getattr(logging, level, logging.INFO))
+    # peewee logs every statement with its parameters at DEBUG: our own ids say enough.
+    logging.getLogger("peewee").setLevel(logging.INFO)
 
 
 def configure_handler(handler: logging.Handler) -> logging.Handler:

@@ -1,0 +1,345 @@
+"""The app driven by keys at 80×24, on a copy of the demo store: what the clerk sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.command import CommandInput, CommandList, CommandPalette
+from textual.widgets import DataTable, Input, Static
+from tui_support import (
+    MISSING_NUMBER,
+    NORMAL_NUMBER,
+    OTHER_BRANCH_NUMBER,
+    RED_NUMBER,
+    VOID_NUMBER,
+    demo_app,
+    log_in,
+    look_up,
+    plain,
+    wait_for,
+)
+
+from storage.accounts import add_user
+from storage.database import close_database, open_database
+from storage.messages import language
+from storage.models import Role
+from storage.schema import upgrade
+from storage.settings import Settings
+from tui.app import FapiaoApp, few_colours
+from tui.screens.detail import DetailScreen
+from tui.screens.help import HelpScreen
+from tui.screens.login import LoginScreen
+from tui.screens.lookup import LookupScreen
+from tui.screens.placeholder import PlaceholderScreen
+from tui.widgets.diagnosis import Diagnosis
+from tui.widgets.disk_strip import DiskState, DiskStrip
+from tui.widgets.header import AppHeader
+from tui.widgets.invoice_table import InvoiceTable
+from tui.widgets.key_hints import KeyHints
+
+SIZE = (80, 24)
+
+
+def table_rows(table: DataTable[object]) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def message_of(app: FapiaoApp) -> str:
+    return plain(app.screen.query_one("#login-message", Static))
+
+
+async def test_demo_login_shows_hint_and_wrong_password_says_tries_left(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store_state == "ready")
+        assert isinstance(app.screen, LoginScreen)
+        hint = app.screen.query_one("#demo-hint")
+        assert hint.display
+        assert plain(hint) == "演示账户：clerk/clerk（前台）super/super（主管）"
+        await pilot.press(*"clerk", "enter", *"wrong", "enter")
+        await wait_for(pilot, lambda: "还可尝试" in message_of(app))
+        assert message_of(app) == "密码错误，还可尝试 4 次"
+        assert app.session is None
+        assert app.screen.query_one("#password", Input).value == ""  # cleared for the retry
+        assert app.focused is app.screen.query_one("#password", Input)
+
+
+async def test_five_wrong_passwords_lock_the_account(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store_state == "ready")
+        await pilot.press(*"clerk", "enter")
+        password = app.screen.query_one("#password", Input)
+        for _ in range(5):
+            await wait_for(pilot, lambda: not password.disabled)
+            password.value = "nope"
+            await pilot.press("enter")
+        await wait_for(pilot, lambda: "账户已锁定" in message_of(app))
+        await wait_for(pilot, lambda: not password.disabled)
+        password.value = "clerk"
+        await pilot.press("enter")  # even the right password is refused now
+        await wait_for(pilot, lambda: not password.disabled)
+        assert "账户已锁定" in message_of(app)
+        assert app.session is None
+
+
+async def test_login_is_not_offered_on_a_store_without_users(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    app = FapiaoApp(Settings(database_url=url).with_defaults())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store_state != "opening")
+        assert app.store_state == "no_users"
+        assert "还没有任何用户：请先用 fapiao user add 创建第一位主管" in message_of(app)
+        assert not app.screen.query_one("#username", Input).display or not any(
+            row.display for row in app.screen.query(".login-row")
+        )
+        assert not app.screen.query_one("#demo-hint").display  # not in demo mode
+
+
+async def test_real_store_login_and_demo_accounts_refused_outside_demo(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade(open_database(url))
+    add_user("wang", "s3cret-pass", role=Role.SUPERVISOR, branch="总部", all_branches=True)
+    add_user("clerk", "clerk", role=Role.CLERK, branch="总部", demo=True)
+    close_database()
+    app = FapiaoApp(Settings(database_url=url).with_defaults())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store_state == "ready")
+        assert not app.screen.query_one("#demo-hint").display
+        await pilot.press(*"clerk", "enter", *"clerk", "enter")
+        await wait_for(pilot, lambda: "演示" in message_of(app))
+        assert message_of(app) == "演示账户只能在演示模式使用"
+        await log_in(pilot, "wang", "s3cret-pass", keys=True)
+        assert "wang（主管）· 总部" in plain(app.screen.query_one(AppHeader).query_one("#who"))
+
+
+async def test_unreachable_store_is_said_in_words(tmp_path: Path) -> None:
+    app = FapiaoApp(Settings(database_url="mysql://nowhere/x").with_defaults())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store_state != "opening")
+        assert app.store_state == "failed"
+        assert message_of(app).startswith("无法打开数据库：")
+
+
+async def test_login_leads_to_lookup_with_user_role_branch_and_disk_strip(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, keys=True)
+        assert isinstance(app.screen, LookupScreen)
+        header = app.screen.query_one(AppHeader)
+        assert "clerk（前台）· 总部" in plain(header.query_one("#who"))
+        strip = header.query_one(DiskStrip)
+        assert plain(strip) == "税控盘 ○ 未配置"
+        query = app.screen.query_one("#query", Input)
+        assert query.placeholder == "发票号码 / 代码 / 二维码 / 购方名称 / 税号"
+        assert query.cursor_blink is False  # no idle redraws over SSH
+        # the strip follows the app's disk state (the disk poller will set it)
+        app.disk_state = DiskState(configured=True, connected=True, detail="库存 120")
+        await pilot.pause()
+        assert plain(strip) == "税控盘 ● 已连接 | 库存 120"
+        app.disk_state = DiskState(configured=True, connected=False)
+        await pilot.pause()
+        assert plain(strip) == "税控盘 ○ 未连接"
+
+
+async def test_typed_number_shows_its_status_and_enter_opens_the_detail(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await look_up(pilot, RED_NUMBER, keys=True)
+        rows = table_rows(app.screen.query_one(InvoiceTable))
+        assert len(rows) == 1
+        status, date, kind, number, _buyer, total = rows[0]
+        assert (status, date, kind, number) == ("红冲", "2026-02-16", "数电专", RED_NUMBER)
+        assert total == "-19,797.50"
+        assert "找到 1 张" in plain(app.screen.query_one("#lookup-status"))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        headline = plain(screen.query_one("#detail-status"))
+        assert "状态：红冲" in headline and RED_NUMBER in headline
+        fields = plain(screen.query_one("#detail-fields"))
+        for label in ("发票号码", "开票日期", "金额（不含税）", "税额", "价税合计", "税率", "红冲原票"):
+            assert label in fields
+        assert "26112000000000000285" in fields  # the invoice it reverses
+        assert "-19,797.50" in fields
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
+
+
+async def test_detail_shows_parties_and_lines(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await look_up(pilot, NORMAL_NUMBER)
+        await pilot.press("enter")  # Enter in the box with a result moves to the list
+        assert app.focused is app.screen.query_one(InvoiceTable)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen) and screen.view is not None
+        assert "状态：正常" in plain(screen.query_one("#detail-status"))
+        parties = plain(screen.query_one("#detail-parties"))
+        for label in ("发票类型", "购方名称", "购方税号", "销方名称", "销方税号"):
+            assert label in parties
+        assert "青岛同创信息技术有限公司" in parties
+        lines = screen.query_one("#lines", DataTable)
+        assert lines.row_count == len(screen.view.lines) == 1
+        assert [str(c) for c in lines.get_row_at(0)][-3:] == ["1,000.00", "13%", "130.00"]
+        await pilot.press("f2")  # F2 on a detail goes back to the list, query kept
+        await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
+        assert app.screen.query_one("#query", Input).value == NORMAL_NUMBER
+
+
+async def test_no_match_shows_the_diagnosis(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await look_up(pilot, MISSING_NUMBER)
+        diagnosis = app.screen.query_one(Diagnosis)
+        assert diagnosis.display and not app.screen.query_one(InvoiceTable).display
+        assert f"没有找到：{MISSING_NUMBER}" in plain(app.screen.query_one("#lookup-status"))
+        shown = "\n".join(plain(option.prompt) for option in diagnosis.options)
+        result = app.screen.result  # type: ignore[attr-defined]
+        # NOTE: the lookup engine is being rewritten; today it returns no causes for a miss
+        # and the screen says so plainly. Once it lands, every cause is listed, numbered, e.g.
+        # "本系统中没有这张发票" (NOT_HERE); this loop checks whatever the engine gives.
+        for number, cause in enumerate(result.causes, start=1):
+            assert f"{number}. {cause.title}" in shown
+        if not result.causes:
+            assert "没有匹配的发票" in shown
+
+
+async def test_other_branch_invoice_is_not_shown_to_the_clerk(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await look_up(pilot, OTHER_BRANCH_NUMBER)
+        assert app.screen.query_one(InvoiceTable).row_count == 0
+        assert app.screen.query_one(Diagnosis).display
+
+
+async def test_f7_hides_and_shows_void_and_red(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await look_up(pilot, VOID_NUMBER)
+        table = app.screen.query_one(InvoiceTable)
+        assert table_rows(table)[0][0] == "作废"
+        status = app.screen.query_one("#lookup-status")
+        assert "作废/红冲：显示" in plain(status)
+        await pilot.press("f7")
+        assert app.show_void_red is False
+        await wait_for(pilot, lambda: "作废/红冲：隐藏" in plain(status))
+        await wait_for(pilot, lambda: "正在查询" not in plain(status))
+        # the engine reports a hidden invoice as "filtered out" once it lands; today it
+        # still lists exact numbers, so only the filter's state is asserted here
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: "作废/红冲：显示" in plain(status))
+
+
+async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
+    app = demo_app(tmp_path, support=("电话 400-000-0000", "help@example.com"))
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        for key, name in (("f3", "信息核对"), ("f4", "清卡"), ("f5", "备份"), ("f6", "税控盘详情")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
+            text = plain(app.screen.query_one("#placeholder-text"))
+            assert name in text and "该功能将在后续版本提供" in text
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_text = plain(app.screen.query_one("#help-text"))
+        assert "F2  发票查询" in help_text and "Ctrl+Q  退出" in help_text
+        assert "电话 400-000-0000" in help_text and "help@example.com" in help_text
+        await pilot.press("f3")  # from help straight to another screen
+        await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
+
+
+async def test_f_keys_do_nothing_before_login_but_help_works(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store_state == "ready")
+        await pilot.press("f3", "f7")
+        assert isinstance(app.screen, LoginScreen) and app.show_void_red is True
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "未配置联系方式" in plain(app.screen.query_one("#help-text"))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+
+
+async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await look_up(pilot, VOID_NUMBER)
+        await pilot.press("f8")
+        assert language() == "en"
+        screen = app.screen
+        assert screen.query_one("#query", Input).placeholder.startswith("number / code")
+        assert table_rows(screen.query_one(InvoiceTable))[0][0] == "void"
+        assert "clerk (clerk) · 总部" in plain(screen.query_one(AppHeader).query_one("#who"))
+        assert "F1 Help" in plain(screen.query_one(KeyHints))
+        assert plain(screen.query_one(DiskStrip)) == "Disk ○ not configured"
+        await pilot.press("f8")
+        assert language() == "zh"
+        assert "F1 帮助" in plain(screen.query_one(KeyHints))
+
+
+async def test_escape_clears_the_box_and_ctrl_q_quits(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await look_up(pilot, NORMAL_NUMBER)
+        await pilot.press("down")
+        assert app.focused is app.screen.query_one(InvoiceTable)
+        await pilot.press("escape")
+        query = app.screen.query_one("#query", Input)
+        assert app.focused is query
+        await pilot.press("escape")
+        assert query.value == ""
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_command_palette_lists_the_screens(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        assert app.screen.query_one(CommandInput).placeholder.startswith("输入命令")
+        await pilot.press(*"备份")
+        commands = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count == 1)
+        assert "打开备份 (F5)" in str(commands.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
+        assert "备份" in plain(app.screen.query_one("#placeholder-text"))
+
+
+def test_every_binding_has_an_id_and_none_sits_on_ctrl_h_i_m() -> None:
+    classes = (FapiaoApp, LookupScreen, DetailScreen, HelpScreen, PlaceholderScreen, LoginScreen)
+    for cls in classes:
+        for binding in cls.__dict__.get("BINDINGS", []):
+            assert isinstance(binding, Binding)
+            assert binding.id, binding
+            assert not {"ctrl+h", "ctrl+i", "ctrl+m"} & set(binding.key.split(","))
+
+
+def test_sixteen_colour_terminals_get_the_ansi_theme() -> None:
+    assert few_colours({"TERM": "linux"})
+    assert few_colours({"TERM": "xterm"})
+    assert not few_colours({"TERM": "xterm-256color"})
+    assert not few_colours({"TERM": "xterm", "COLORTERM": "truecolor"})
+    app = FapiaoApp(Settings().with_defaults(), ansi=True)
+    assert app.theme == "ansi-dark"

@@ -1,0 +1,128 @@
+"""Shared by the TUI tests: a demo store prepared once per run, and driving the app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from storage.database import close_database
+from storage.demo import prepare_demo_store
+from storage.settings import Settings
+from tui.app import FapiaoApp
+
+#: The demo data is dated relative to "today"; a fixed one keeps snapshots identical.
+TODAY = dt.date(2026, 3, 15)
+
+# Invoices of the demo store seeded for TODAY (seed 2026): the clerk's branch is 总部.
+NORMAL_NUMBER = "26112000000000000001"  # 数电普, 青岛同创信息技术有限公司, 1,130.00
+RED_NUMBER = "26112000000000000289"  # 数电专, red, reverses ...285
+VOID_NUMBER = "26112000000000000025"
+OTHER_BRANCH_NUMBER = "26112000000000000008"  # 上海分公司: the clerk must not see it
+MISSING_NUMBER = "26119999999999999999"
+
+
+@cache
+def demo_template() -> Path:
+    """The seeded demo store, built once per test run (seeding takes a couple of seconds)."""
+    path = Path(tempfile.mkdtemp(prefix="fapiao-demo-")) / "demo.db"
+    prepare_demo_store(path, today=TODAY)
+    close_database()
+    return path
+
+
+def fresh_demo_store(directory: Path) -> Path:
+    """A private copy of the demo store, so lockouts and writes stay in one test."""
+    target = directory / "demo.db"
+    shutil.copyfile(demo_template(), target)
+    return target
+
+
+def demo_app(directory: Path, **settings: object) -> FapiaoApp:
+    return FapiaoApp(
+        Settings(**settings).with_defaults(),  # type: ignore[arg-type]
+        demo=True,
+        today=TODAY,
+        demo_path=fresh_demo_store(directory),
+    )
+
+
+async def wait_for(pilot: Pilot[object], condition: Callable[[], object], timeout: float = 5) -> None:
+    """Let the app run until ``condition()`` holds (workers run in threads)."""
+    loop_time = 0.0
+    while not condition():
+        if loop_time > timeout:
+            raise AssertionError(f"timed out waiting for {condition}")
+        await pilot.pause(0.02)
+        loop_time += 0.02
+    await pilot.pause()
+
+
+async def log_in(
+    pilot: Pilot[object], user: str = "clerk", password: str = "clerk", *, keys: bool = False
+) -> None:
+    """Log in; key by key with ``keys``, else the fields are filled and Enter pressed."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    assert isinstance(app, FapiaoApp)
+    await wait_for(pilot, lambda: app.store_state == "ready")
+    name_box = app.screen.query_one("#username", Input)
+    await wait_for(pilot, lambda: not name_box.disabled)
+    if keys:
+        name_box.value = ""
+        name_box.focus()
+        await pilot.press(*user, "enter", *password, "enter")
+    else:
+        name_box.value = user
+        app.screen.query_one("#password", Input).value = password
+        app.screen.query_one("#password", Input).focus()
+        await pilot.press("enter")
+    await wait_for(pilot, lambda: app.session is not None)
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "LookupScreen")
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "query")
+
+
+async def look_up(pilot: Pilot[object], text: str, *, keys: bool = False) -> None:
+    """Put ``text`` in the lookup box (key by key with ``keys``; Pilot takes ~60 ms a key)
+    and wait for its result on screen."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    if keys:
+        await pilot.press(*text)
+    else:
+        app.screen.query_one("#query", Input).value = text
+    await wait_for(
+        pilot, lambda: getattr(app.screen, "result", None) is not None
+        and app.screen.result.query == text  # type: ignore[attr-defined]
+    )
+
+
+def plain(widget: object, width: int = 78) -> str:
+    """The text a widget shows, without styles (rich tables rendered at ``width``)."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+    from textual.content import Content
+    from textual.widgets import Static
+
+    if isinstance(widget, Static):
+        shown = widget.content
+    elif hasattr(widget, "render"):
+        shown = widget.render()
+    else:
+        shown = widget  # a rich renderable, e.g. an option's prompt
+    if isinstance(shown, str):
+        return shown
+    if isinstance(shown, Text | Content):
+        return shown.plain
+    console = Console(width=width, record=True, file=io.StringIO(), force_terminal=False)
+    console.print(shown)
+    return console.export_text()

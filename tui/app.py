@@ -1,0 +1,273 @@
+"""The Fapiao Desk terminal app: login first, then the F-key screens (SPEC "The TUI").
+
+Nothing that touches the store runs on the event loop: opening it, logging in, looking up
+and loading a detail are thread workers that post their results back. A failed worker is
+logged and told to the user in one place (``on_worker_state_changed``); no traceback ever
+reaches the clerk's screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from storage.messages import both, language, set_language, t
+from storage.settings import Settings
+from tui.commands import DeskCommands, DeskPalette
+from tui.messages import StoreFailed, StoreOpened
+from tui.screens.base import DeskScreen
+from tui.screens.help import HelpScreen
+from tui.screens.login import LoginScreen
+from tui.screens.placeholder import PlaceholderScreen
+from tui.widgets.disk_strip import DiskState
+
+if TYPE_CHECKING:
+    from storage.accounts import Session
+    from storage.lookup import LookupOptions
+
+log = logging.getLogger("fapiao.tui")
+
+_NEEDS_LOGIN = {"open", "toggle_void_red"}
+
+
+def _lookup_screen() -> Screen[Any]:
+    # Imported on first use: the lookup's widgets are not needed to show the login screen.
+    from tui.screens.lookup import LookupScreen
+
+    return LookupScreen()
+
+
+class FapiaoApp(App[int]):
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    TITLE = "Fapiao Desk"
+    COMMANDS: ClassVar[set[Any]] = {DeskCommands}
+    MODES: ClassVar[dict[str, Any]] = {
+        "lookup": _lookup_screen,
+        "checklist": lambda: PlaceholderScreen("checklist"),
+        "clearing": lambda: PlaceholderScreen("clearing"),
+        "backup": lambda: PlaceholderScreen("backup"),
+        "disk": lambda: PlaceholderScreen("disk"),
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+        Binding("f1", "help", "Help", show=False, id="app.help"),
+        Binding("f2", "open('lookup')", "Lookup", show=False, id="app.lookup"),
+        Binding("f3", "open('checklist')", "Checklist", show=False, id="app.checklist"),
+        Binding("f4", "open('clearing')", "Clearing", show=False, id="app.clearing"),
+        Binding("f5", "open('backup')", "Backup", show=False, id="app.backup"),
+        Binding("f6", "open('disk')", "Disk", show=False, id="app.disk"),
+        Binding("f7", "toggle_void_red", "Void/red", show=False, id="app.void_red"),
+        Binding("f8", "toggle_language", "Language", show=False, id="app.language"),
+    ]
+
+    session: var[Session | None] = var(None)
+    language: var[str] = var("zh")
+    show_void_red: var[bool] = var(True)
+    disk_state: var[DiskState] = var(DiskState)
+    store_state: var[str] = var("opening")  # opening | ready | no_users | failed
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        today: dt.date | None = None,
+        demo_path: Path | None = None,
+        ansi: bool = False,
+    ) -> None:
+        """``today`` fixes the demo data's dates and the lookup's "today" (tests, screenshots);
+        ``demo_path`` puts the demo store elsewhere; ``ansi`` uses the terminal's 16 colours."""
+        super().__init__()
+        self.settings = settings
+        self.demo = demo
+        self.today = today
+        self.demo_path = demo_path
+        self.store_error = ""
+        self.set_reactive(FapiaoApp.language, language())
+        if ansi:
+            self.theme = "ansi-dark"
+        # peewee's import is the longest step to an open store: start it while Textual
+        # sets the screen up, rather than after.
+        self._store_modules = threading.Thread(
+            target=_import_store_modules, args=(settings.database_url,), kwargs={"demo": demo},
+            name="import-store", daemon=True,
+        )  # fmt: skip
+        self._store_modules.start()
+
+    def get_default_screen(self) -> Screen[Any]:
+        return LoginScreen()
+
+    def on_mount(self) -> None:
+        self._open_store()
+
+    # -- the store
+
+    @work(thread=True, exclusive=True, group="store", exit_on_error=False, name="open-store")
+    def _open_store(self) -> None:
+        self._store_modules.join()
+        import peewee
+
+        from storage.database import StoreUnreachable, database_proxy, open_database
+        from storage.models import User
+
+        try:
+            if self.demo:
+                from storage.demo import prepare_demo_store
+
+                prepare_demo_store(self.demo_path, today=self.today)
+            else:
+                from storage.schema import upgrade
+
+                upgrade(open_database(self.settings.database_url))
+            has_users = User.select().exists()
+        except (StoreUnreachable, peewee.PeeweeException, OSError) as exc:
+            log.warning("store unreachable: %s", exc)
+            self.post_message(StoreFailed(str(exc)))
+            return
+        finally:
+            db = database_proxy.obj
+            if db is not None and not db.is_closed():
+                db.close()  # this thread ends here; each worker opens its own connection
+        self.post_message(StoreOpened(has_users))
+
+    def on_store_opened(self, event: StoreOpened) -> None:
+        self.store_state = "ready" if event.has_users else "no_users"
+
+    def on_store_failed(self, event: StoreFailed) -> None:
+        self.store_error = event.detail
+        self.store_state = "failed"
+
+    @contextmanager
+    def store_connection(self) -> Iterator[None]:
+        """A connection for the calling worker thread, closed when it is done."""
+        from storage.database import database_proxy
+
+        with database_proxy.obj.connection_context():
+            yield
+
+    def lookup_options(self) -> LookupOptions:
+        from storage.lookup import LookupOptions
+
+        return LookupOptions(show_void_red=self.show_void_red, today=self.today)
+
+    # -- logging in and moving between screens
+
+    def logged_in(self, session: Session) -> None:
+        log.info("logged in: %s (%s)", session.username, session.role.value)
+        self.session = session
+        self.switch_mode("lookup")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _NEEDS_LOGIN and self.session is None:
+            return False
+        # not while a modal (e.g. the command palette) is open
+        return not (action in _NEEDS_LOGIN | {"help"} and isinstance(self.screen, ModalScreen))
+
+    async def action_open(self, mode: str) -> None:
+        if isinstance(self.screen, HelpScreen):
+            await self.pop_screen()
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        elif mode == "lookup":
+            while len(self.screen_stack) > 1:  # F2 on a detail goes back to the list
+                await self.pop_screen()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not DeskPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(DeskPalette())
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_void_red(self) -> None:
+        self.show_void_red = not self.show_void_red
+
+    def action_toggle_language(self) -> None:
+        set_language("en" if language() == "zh" else "zh")
+        self.language = language()
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+    # -- errors
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        worker = event.worker
+        error = worker.error
+        log.error("worker %s failed", worker.name, exc_info=error)
+        self.notify(
+            t("tui.error.worker", detail=type(error).__name__), severity="error", timeout=8
+        )
+        if isinstance(worker.node, DeskScreen):
+            worker.node.worker_failed(worker)
+
+    def _handle_exception(self, error: Exception) -> None:
+        log.error("unhandled error in the app", exc_info=error)
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        # Textual would print a traceback; the clerk gets one line, the log has the rest.
+        if self._exit_renderables:
+            self._exit_renderables.clear()
+            self.error_console.print(both("error.internal", detail="tui"), markup=False)
+
+
+def _import_store_modules(url: str, *, demo: bool) -> None:
+    """Import the store's modules without the PostgreSQL driver when the store is SQLite.
+
+    peewee and playhouse.migrate import psycopg when they are imported (~170 ms, about half
+    the app's start-up), even for a SQLite store. Marking the driver absent while they load
+    skips it; the marks are removed afterwards, so a later ``import psycopg`` still works.
+    """
+    if "peewee" in sys.modules or not (demo or url.startswith("sqlite")):
+        return
+    hidden = [name for name in ("psycopg", "psycopg2") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import storage.models
+        import storage.schema
+
+        if demo:
+            import storage.demo  # noqa: F401
+    except ImportError:
+        log.info("store modules need the PostgreSQL driver; importing it")
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+def few_colours(environ: dict[str, str] | None = None) -> bool:
+    """A 16-colour terminal (TERM=linux, TERM=xterm, no COLORTERM): use its own palette."""
+    env = os.environ if environ is None else environ
+    if env.get("COLORTERM", "").lower() in ("truecolor", "24bit"):
+        return False
+    return not env.get("TERM", "").endswith("256color")
+
+
+def run_app(settings: Settings, *, demo: bool = False) -> int:
+    from storage.database import close_database
+
+    app = FapiaoApp(settings, demo=demo, ansi=few_colours())
+    try:
+        code = app.run(mouse=False)
+    finally:
+        close_database()
+    return int(code if code is not None else app.return_code or 0)

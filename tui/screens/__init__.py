@@ -1,0 +1,1 @@
+"""The screens: login, lookup, detail, help, and placeholders for what comes later."""

@@ -1,0 +1,59 @@
+"""What every screen shares: the header on top, key hints at the bottom, and re-rendering
+its words when the language is switched."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.worker import Worker
+
+from tui.widgets.header import AppHeader
+from tui.widgets.key_hints import KeyHints
+
+if TYPE_CHECKING:
+    from tui.app import FapiaoApp
+
+Hints = tuple[tuple[str, str], ...]
+
+#: Nine hints fit 80 columns in both languages (checked by the 80×24 snapshots).
+MAIN_HINTS: Hints = (
+    ("F1", "tui.key.help"),
+    ("F2", "tui.key.lookup"),
+    ("F3", "tui.key.checklist"),
+    ("F4", "tui.key.clearing"),
+    ("F5", "tui.key.backup"),
+    ("F6", "tui.key.disk"),
+    ("F7", "tui.key.void_red"),
+    ("F8", "tui.key.language"),
+    ("^Q", "tui.key.quit"),
+)
+
+
+class DeskScreen(Screen[Any]):
+    HINTS: ClassVar[Hints] = MAIN_HINTS
+
+    @property
+    def desk(self) -> FapiaoApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield from self.compose_body()
+        yield KeyHints(self.HINTS)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "language", self._language_changed, init=False)
+
+    def _language_changed(self) -> None:
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Put this screen's words in the new language (called on the switch)."""
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        """A worker this screen started failed (the app has told the user); undo busy state."""

@@ -1,0 +1,189 @@
+"""发票查询: one box, results as you type, the detail on Enter, the diagnosis on no match.
+
+Typing restarts a 150 ms timer; the lookup runs in a thread worker (exclusive: a newer query
+supersedes an older one) and posts its result back; a result for text no longer in the box
+is dropped. A scanner's QR string ending in Enter is just a query submitted at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.worker import get_current_worker
+
+from storage.messages import t
+from tui.messages import LookupDone
+from tui.screens.base import DeskScreen
+from tui.screens.detail import DetailScreen
+from tui.widgets.diagnosis import Diagnosis
+from tui.widgets.invoice_table import InvoiceTable
+
+if TYPE_CHECKING:
+    from storage.accounts import Session
+    from storage.lookup import LookupOptions, LookupResult
+
+DEBOUNCE = 0.15
+
+
+class LookupScreen(DeskScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", show=False, id="lookup.back"),
+        Binding("down", "to_results", show=False, id="lookup.to_results"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+        self.result: LookupResult | None = None
+        self._searching_for = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(id="query", max_length=500)
+        yield Static(id="lookup-status")
+        yield InvoiceTable(id="results")
+        yield Diagnosis(id="diagnosis")
+
+    @property
+    def query_box(self) -> Input:
+        return self.query_one("#query", Input)
+
+    @property
+    def table(self) -> InvoiceTable:
+        return self.query_one(InvoiceTable)
+
+    @property
+    def diagnosis(self) -> Diagnosis:
+        return self.query_one(Diagnosis)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_box.cursor_blink = False  # a blinking cursor redraws every idle terminal
+        self.diagnosis.display = False
+        self.watch(self.desk, "show_void_red", self._filter_changed, init=False)
+        self.retranslate()
+        self.query_box.focus()
+
+    def retranslate(self) -> None:
+        self.query_box.placeholder = t("tui.lookup.placeholder")
+        self.table.retranslate()
+        if self.result is not None and not self.result.matches and self.result.query:
+            self._search_now()  # the causes come localised from the engine
+        self._update_status()
+
+    def _filter_changed(self) -> None:
+        self._update_status()
+        self._search_now()
+
+    # -- typing and searching
+
+    @on(Input.Changed, "#query")
+    def _typed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self._search_now)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        text = self.query_box.value.strip()
+        if self.result is not None and self.result.query == text and self.result.matches:
+            self.table.focus()
+            return
+        self._search_now()
+        self.query_box.select_all()  # the next scan replaces this one
+
+    def _search_now(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        session = self.desk.session
+        if session is None:
+            return
+        text = self.query_box.value.strip()
+        self._searching_for = text
+        if not text:
+            self.workers.cancel_group(self, "lookup")
+            self._show(None)
+            return
+        self._update_status(searching=True)
+        self._run_lookup(text, session, self.desk.lookup_options())
+
+    @work(thread=True, exclusive=True, group="lookup", exit_on_error=False, name="lookup")
+    def _run_lookup(self, text: str, session: Session, options: LookupOptions) -> None:
+        from storage.lookup import lookup
+
+        worker = get_current_worker()
+        with self.desk.store_connection():
+            result = lookup(text, session, options)
+        if not worker.is_cancelled:
+            self.post_message(LookupDone(result))
+
+    def on_lookup_done(self, event: LookupDone) -> None:
+        if event.result.query != self._searching_for:
+            return  # the box has changed since; a newer lookup is on its way
+        self._show(event.result)
+
+    # -- showing
+
+    def _show(self, result: LookupResult | None) -> None:
+        self.result = result
+        table, diagnosis = self.table, self.diagnosis
+        if result is None or result.matches or not result.query:
+            table.show(result.matches if result else ())
+            table.display = True
+            diagnosis.display = False
+        else:
+            diagnosis.show(result.causes)
+            diagnosis.highlighted = next(
+                (i for i, option in enumerate(diagnosis.options) if not option.disabled), None
+            )
+            table.display = False
+            diagnosis.display = True
+        self._update_status()
+
+    def _update_status(self, searching: bool = False) -> None:
+        result = self.result
+        if searching:
+            left = t("tui.lookup.searching")
+        elif result is None or not result.query:
+            left = t("tui.lookup.prompt")
+        elif result.more:
+            left = t("tui.lookup.count_more", n=len(result.matches))
+        elif result.matches:
+            left = t("tui.lookup.count", n=len(result.matches))
+        else:
+            left = t("tui.lookup.not_found", query=result.query)
+        shown = self.desk.show_void_red
+        right = t("tui.lookup.void_red_shown" if shown else "tui.lookup.void_red_hidden")
+        self.query_one("#lookup-status", Static).update(f"{left}  ·  {right}")
+
+    # -- moving and opening
+
+    def action_back(self) -> None:
+        if not self.query_box.has_focus:
+            self.query_box.focus()
+        elif self.query_box.value:
+            self.query_box.value = ""
+
+    def action_to_results(self) -> None:
+        if self.table.display and self.table.row_count:
+            self.table.focus()
+        elif self.diagnosis.display and self.diagnosis.has_candidates:
+            self.diagnosis.focus()
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_detail(int(event.row_key.value))
+
+    @on(OptionList.OptionSelected, "#diagnosis")
+    def _candidate_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.open_detail(int(event.option.id))
+
+    def open_detail(self, invoice_id: int) -> None:
+        self.app.push_screen(DetailScreen(invoice_id))

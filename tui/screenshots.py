@@ -1,0 +1,128 @@
+"""``python -m tui.screenshots``: SVG screenshots of the main screens at 80×24.
+
+Runs the demo in a scratch directory with a fixed day, so the pictures only change when
+the screens do. Writes ``screenshots/{login,lookup,detail,diagnosis,help}.svg``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from storage.database import close_database
+from storage.messages import set_language
+from storage.settings import Settings
+from tui.app import FapiaoApp
+from tui.screens.detail import DetailScreen
+from tui.screens.lookup import LookupScreen
+
+SIZE = (80, 24)
+TODAY = dt.date(2026, 3, 15)
+FOUND = "26112000000000000289"  # a red-reversed invoice of the demo data for TODAY
+DETAILED = "26112000000000000001"
+MISSING = "26119999999999999999"
+
+Step = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+async def _until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15) -> None:
+    waited = 0.0
+    while not condition():
+        if waited > timeout:
+            raise TimeoutError("the screen did not reach the expected state")
+        await pilot.pause(0.02)
+        waited += 0.02
+    await pilot.pause()
+
+
+async def _login(pilot: Pilot[Any]) -> None:
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _until(pilot, lambda: app.store_state == "ready")
+    await _until(pilot, lambda: not app.screen.query_one("#username", Input).disabled)
+
+
+async def _logged_in(pilot: Pilot[Any]) -> None:
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _login(pilot)
+    app.screen.query_one("#username", Input).value = "clerk"
+    app.screen.query_one("#password", Input).value = "clerk"
+    app.screen.query_one("#password", Input).focus()
+    await pilot.press("enter")
+    await _until(pilot, lambda: isinstance(app.screen, LookupScreen))
+
+
+async def _search(pilot: Pilot[Any], text: str) -> None:
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _logged_in(pilot)
+    screen = app.screen
+    assert isinstance(screen, LookupScreen)
+    screen.query_one("#query", Input).value = text
+    await _until(pilot, lambda: screen.result is not None and screen.result.query == text)
+
+
+async def _lookup(pilot: Pilot[Any]) -> None:
+    await _search(pilot, FOUND)
+
+
+async def _detail(pilot: Pilot[Any]) -> None:
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _search(pilot, DETAILED)
+    await pilot.press("down", "enter")
+    await _until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view is not None)
+
+
+async def _diagnosis(pilot: Pilot[Any]) -> None:
+    await _search(pilot, MISSING)
+
+
+async def _help(pilot: Pilot[Any]) -> None:
+    await _logged_in(pilot)
+    await pilot.press("f1")
+    await pilot.pause(0.1)
+
+
+SHOTS: dict[str, Step] = {
+    "login": _login,
+    "lookup": _lookup,
+    "detail": _detail,
+    "diagnosis": _diagnosis,
+    "help": _help,
+}
+
+
+async def _shoot(name: str, step: Step, scratch: Path, out: Path) -> Path:
+    settings = Settings(support=("技术支持热线 400-000-0000（工作日 9:00-18:00）",)).with_defaults()
+    app = FapiaoApp(settings, demo=True, today=TODAY, demo_path=scratch / "demo.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await step(pilot)
+        target = out / f"{name}.svg"
+        target.write_text(app.export_screenshot(title=f"fapiao — {name}"), encoding="utf-8")
+    close_database()
+    return target
+
+
+async def shoot_all(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    set_language("zh")
+    with tempfile.TemporaryDirectory(prefix="fapiao-shots-") as scratch:
+        return [await _shoot(name, step, Path(scratch), out) for name, step in SHOTS.items()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else Path("screenshots")
+    for path in asyncio.run(shoot_all(out)):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

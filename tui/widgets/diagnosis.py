@@ -1,0 +1,60 @@
+"""Why nothing matched: the engine's causes, numbered, most likely first, each with its
+action; the near misses under a cause can be chosen with the arrows and Enter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from storage.messages import t
+from tui.display import date_text, money, status_text
+
+if TYPE_CHECKING:
+    from storage.lookup import Cause, InvoiceSummary
+
+
+def _indented(text: Text | str, cells: int = 3) -> Padding:
+    return Padding(text, (0, 0, 0, cells))
+
+
+def _candidate(item: InvoiceSummary) -> RenderableType:
+    text = Text("▸ ")
+    text.append(item.number, style="bold")
+    text.append(f"  {date_text(item.date)}  ")
+    text.append_text(status_text(item.status))
+    text.append(f"  {item.buyer_name}  {money(item.total)}")
+    return _indented(text, 5)
+
+
+class Diagnosis(OptionList):
+    DEFAULT_CSS = """
+    Diagnosis { border: none; padding: 0 1; }
+    Diagnosis > .option-list--option-disabled { color: $text; }
+    """
+
+    def show(self, causes: tuple[Cause, ...]) -> None:
+        """List ``causes`` (the status line above already says what was not found)."""
+        self.clear_options()
+        options: list[Option] = []
+        if not causes:
+            options.append(Option(t("tui.lookup.no_causes"), disabled=True))
+        for number, cause in enumerate(causes, start=1):
+            parts: list[RenderableType] = [Text(f"{number}. {cause.title}", style="bold")]
+            if cause.detail:
+                parts.append(_indented(cause.detail))
+            if cause.action:
+                parts.append(_indented(Text("→ " + t("tui.lookup.action", action=cause.action))))
+            if cause.candidates:
+                parts.append(_indented(t("tui.lookup.candidates")))
+            options.append(Option(Group(*parts), disabled=True))
+            options.extend(Option(_candidate(c), id=str(c.id)) for c in cause.candidates)
+        self.add_options(options)
+
+    @property
+    def has_candidates(self) -> bool:
+        return any(not option.disabled for option in self.options)
