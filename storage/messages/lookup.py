@@ -162,23 +162,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # 6. not here
     "lookup.not_here.title": ("本系统中没有这张发票", "this invoice is not in the store"),
     "lookup.not_here.detail": (
-        "1. 核对发票信息：号码、代码、开票日期、金额、购买方与发票原件一致；"
-        "2. 等待数据同步后再查（通常几分钟到几小时）；"
-        "3. 检查网络连接是否正常；"
-        "4. 确认发票状态（是否作废、红冲），联系开票方；"
-        "5. 权限不足时请管理员开通；"
-        "6. 仍找不到：备好发票扫描件、购买方信息、开票日期、号码和代码，联系客服或技术支持。",
-        "1. Check the invoice's details: number, code, date, amount and buyer as on the paper; "
-        "2. wait for the data to sync, then look again (minutes to hours); "
-        "3. check the network connection; "
-        "4. confirm the invoice's status (void, red) with the issuer; "
-        "5. if access is missing, ask the administrator; "
-        "6. still missing: with a scan, the buyer, date, number and code at hand, "
-        "contact support.",
+        "1. 核对发票信息：号码、代码、开票日期、金额、购买方与发票原件一致\n"
+        "2. 等待数据同步后再查（通常几分钟到几小时）\n"
+        "3. 检查网络连接是否正常\n"
+        "4. 确认发票状态（是否作废、红冲），联系开票方\n"
+        "5. 权限不足时请管理员开通\n"
+        "6. 仍找不到：备好发票扫描件和号码、代码、日期，联系客服或技术支持",
+        "1. Check the invoice's details: number, code, date, amount and buyer as on the paper\n"
+        "2. Wait for the data to sync, then look again (minutes to hours)\n"
+        "3. Check the network connection\n"
+        "4. Confirm the invoice's status (void, red) with the issuer\n"
+        "5. If access is missing, ask the administrator\n"
+        "6. Still missing: with a scan, the buyer, date, number and code at hand, "
+        "contact support",
     ),
     "lookup.not_here.detail_after": (
-        "如果以上都不符合：",
-        "if none of the above applies: ",
+        "如果以上都不符合：\n",
+        "If none of the above applies:\n",
     ),
     "lookup.not_here.action": (
         "核对发票原件；稍后再查；联系开票方或客服",

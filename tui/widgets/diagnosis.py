@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from storage.lookup import Cause, InvoiceSummary
 
 
-def _indented(text: Text | str, cells: int = 3) -> Padding:
-    return Padding(text, (0, 0, 0, cells))
+def _indented(text: Text | str, cells: int = 3) -> RenderableType:
+    return Padding(text, (0, 0, 0, cells), expand=False)
 
 
 def _candidate(item: InvoiceSummary) -> RenderableType:
@@ -45,8 +45,8 @@ class Diagnosis(OptionList):
             options.append(Option(t("tui.lookup.no_causes"), disabled=True))
         for number, cause in enumerate(causes, start=1):
             parts: list[RenderableType] = [Text(f"{number}. {cause.title}", style="bold")]
-            if cause.detail:
-                parts.append(_indented(cause.detail))
+            # one renderable per line: a multi-line Padding loses its indent in an option
+            parts.extend(_indented(line) for line in cause.detail.splitlines())
             if cause.action:
                 parts.append(_indented(Text("→ " + t("tui.lookup.action", action=cause.action))))
             if cause.candidates:

@@ -78,8 +78,9 @@ def table(rows: tuple[InvoiceSummary, ...], *, show_branch: bool, indent: str = 
 
 
 def _cause_lines(number: int, cause: Cause, show_branch: bool) -> list[str]:
-    lines = [f"{number}. {cause.title}", f"   {cause.detail}",
-             "   " + t("lookup.cli.action", action=cause.action)]  # fmt: skip
+    lines = [f"{number}. {cause.title}"]
+    lines += [f"   {line}" for line in cause.detail.splitlines()]
+    lines.append("   " + t("lookup.cli.action", action=cause.action))
     if cause.candidates:
         lines += table(cause.candidates, show_branch=show_branch, indent="   ")
     return lines
