@@ -220,6 +220,8 @@ def _rate(text: str) -> Decimal | None:
         value = Decimal(text)
     except ArithmeticError:
         return None
+    if not value.is_finite() or not (0 <= value <= 100):
+        return None
     return value / 100 if value >= 1 else value
 
 

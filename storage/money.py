@@ -7,12 +7,13 @@ exactly, and index well.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import peewee
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e15")  # far above any invoice; keeps fen inside a 64-bit integer
 
 
 class MoneyError(ValueError):
@@ -29,9 +30,9 @@ def parse_money(text: str | Decimal | int) -> Decimal:
             raise MoneyError("金额为空 / amount is empty")
         try:
             value = Decimal(cleaned)
-        except InvalidOperation as exc:
+        except ArithmeticError as exc:  # InvalidOperation, and Overflow for 1E1000000
             raise MoneyError(f"不是金额：{text!r} / not an amount") from exc
-    if not value.is_finite():
+    if not value.is_finite() or value.copy_abs() >= MAX_AMOUNT:  # copy_abs: no context, no Overflow
         raise MoneyError(f"不是金额：{text!r} / not an amount")
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
         raise MoneyError(f"金额最多两位小数：{text!r} / at most two decimals")

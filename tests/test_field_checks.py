@@ -110,8 +110,23 @@ def test_english_reasons(monkeypatch: object) -> None:
     assert "leading zero" in _verdicts(number="2550485")["number"].reason
 
 
+def test_decimal_edge_cases_are_verdicts_not_exceptions() -> None:
+    for fields in ({"rate": "NaN", "amount": "1", "tax": "1"}, {"amount": "1E+30"},
+                   {"rate": "1E+999999", "amount": "10.00", "tax": "1.00"}, {"rate": "sNaN"},
+                   {"total": "Infinity"}):  # fmt: skip
+        verdicts = check_invoice(InvoiceDraft(**fields), today=TODAY)
+        assert worst(verdicts) is Verdict.ERROR
+
+
+_FIELD_TEXT = st.one_of(
+    st.text(max_size=25),
+    st.from_regex(r"-?[0-9]{0,20}(\.[0-9]{0,4})?(E[+-]?[0-9]{1,7})?", fullmatch=True),
+    st.sampled_from(["NaN", "sNaN", "Infinity", "-0", "1E+30", "13%", "免税", "２０２６-１１-０２"]),
+)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.fixed_dictionaries({f: st.text(max_size=25) for f in FIELDS}), st.booleans())
+@given(st.fixed_dictionaries({f: _FIELD_TEXT for f in FIELDS}), st.booleans())
 def test_no_input_makes_a_rule_raise(values: dict[str, str], red: bool) -> None:
     verdicts = check_invoice(InvoiceDraft(**values, red=red), today=TODAY)
     assert [v.field for v in verdicts] == list(FIELDS)
