@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "audit",
     "db",
     "disk",
+    "backup",
 )
 
 

@@ -1,0 +1,421 @@
+"""What the CLI, the backup screen and the clearing flow call. Every call checks the role
+(``storage.permissions``) and leaves an audit record, whether it worked or not."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets as random_ids
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import peewee
+
+from storage import audit
+from storage.accounts import Session
+from storage.backup import basis, keys, manifest, pg_backup, retention, sqlite_backup
+from storage.backup.atomic_files import remove_stale_temps
+from storage.backup.container import ContainerWriter
+from storage.backup.errors import BackupError, BackupUsageError
+from storage.backup.manifest import BackupEntry
+from storage.backup.restore import check_sqlite, rebuild_sqlite, replace_live_sqlite
+from storage.backup.secrets import read_passphrase
+from storage.backup.verify import VerifyResult, verify_entry
+from storage.database import StoreUnreachable, database_proxy, is_sqlite, make_database
+from storage.permissions import Permission, require
+from storage.settings import Settings, load_settings
+
+KINDS = ("auto", "full", "incremental")
+MAX_CHAIN = 6  # "auto": a full backup after six incrementals or a week
+
+
+@dataclass(frozen=True)
+class Progress:
+    """For progress bars: bytes done of total, and what the rate says is left."""
+
+    phase: str  # "backup", "verify", "restore"
+    done: int
+    total: int
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def rate(self) -> float:  # bytes per second
+        elapsed = time.monotonic() - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        return (self.total - self.done) / self.rate if self.rate and self.total else None
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    entry: BackupEntry
+    fell_back_to_full: bool  # an incremental was asked for but there was no base to diff
+    seconds: float
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    kept: list[str]
+    deleted: list[str]
+
+
+def backup_folder(settings: Settings) -> Path:
+    return Path(settings.backup_dir).expanduser()
+
+
+def _settings(settings: Settings | None) -> Settings:
+    return settings if settings is not None else load_settings()
+
+
+def _db() -> peewee.Database:
+    db = database_proxy.obj
+    if db is None:
+        raise StoreUnreachable("数据库未打开 / the store is not open")
+    return db
+
+
+def _ring(folder: Path, settings: Settings, passphrase: str | None, *, create: bool) -> keys.KeyRing:
+    kdir = keys.key_dir(folder)
+    if keys.has_keys(kdir):
+        return keys.unlock(kdir, passphrase or read_passphrase(settings))
+    if not create:
+        raise BackupError("backup.no_keys", folder=str(kdir))
+    return keys.create(kdir, passphrase or read_passphrase(settings, confirm=True))
+
+
+@contextlib.contextmanager
+def _audited(session: Session, action: str, target: str = "", **detail: Any) -> Iterator[dict[str, Any]]:
+    """Audit the action when it ends; the caller may add details (the id, sizes) on the way."""
+    extra: dict[str, Any] = {"target": target}
+    try:
+        yield extra
+    except BaseException as exc:
+        audit.record(session.username, action, target=str(extra.pop("target")), ok=False,
+                     error=type(exc).__name__, **detail, **extra)  # fmt: skip
+        raise
+    audit.record(session.username, action, target=str(extra.pop("target")), **detail, **extra)
+
+
+def _progress(progress: ProgressFn | None, phase: str) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    started = time.monotonic()
+    return lambda done, total: progress(Progress(phase, done, total, started))
+
+
+def _new_id() -> str:
+    return f"{dt.datetime.now():%Y%m%d-%H%M%S}-{random_ids.token_hex(3)}"
+
+
+def _parent_for(entries: list[BackupEntry], db_path: Path, kind: str) -> str:
+    """The backup an incremental would build on, or "" when it must be a full one."""
+    base = basis.matching_backup(db_path)
+    by_id = {e.id: e for e in entries}
+    if kind == "full" or base not in by_id or by_id[base].store != str(db_path):
+        return ""
+    if kind == "auto":
+        line = manifest.chain(entries, by_id[base])
+        too_old = dt.datetime.now().astimezone() - line[0].created_at > dt.timedelta(days=7)
+        if len(line) > MAX_CHAIN or too_old:
+            return ""
+    return base
+
+
+def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | None = None,
+               reason: str = "manual", settings: Settings | None = None,
+               passphrase: str | None = None) -> BackupResult:  # fmt: skip
+    """Back the store up now: ``full``, ``incremental``, or ``auto`` (incremental when a base
+    exists and the chain is short, else full)."""
+    require(session, Permission.BACKUP_NOW)
+    if kind not in KINDS:
+        raise BackupUsageError("backup.bad_kind", kind=kind)
+    db = _db()
+    if not is_sqlite(db) and kind == "incremental":
+        raise BackupUsageError("backup.pg_incremental")
+    settings = _settings(settings)
+    folder = backup_folder(settings)
+    started = time.perf_counter()
+    with _audited(session, "backup.create", kind=kind, reason=reason) as extra:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ring = _ring(folder, settings, passphrase, create=True)  # a wrong passphrase stops here
+        with manifest.locked(folder):
+            remove_stale_temps(folder)
+            entries = manifest.load(folder)
+            backup_id = _new_id()
+            on_bytes = _progress(progress, "backup")
+            if is_sqlite(db):
+                db_path = Path(db.database).resolve()
+                parent = _parent_for(entries, db_path, kind)
+                taken = sqlite_backup.take(db_path, folder, ring, backup_id, parent=parent,
+                                           reason=reason, on_bytes=on_bytes)  # fmt: skip
+                entry, after = taken.entry, taken.after_commit
+            else:
+                entry, after = _take_pg(db, folder, ring, backup_id, reason, on_bytes), None
+            manifest.save(folder, [*entries, entry])
+            if after is not None:
+                after()
+        extra.update(target=entry.id, backup_kind=entry.kind, bytes=entry.file_size)
+    return BackupResult(entry, kind == "incremental" and entry.kind == "full",
+                        time.perf_counter() - started)  # fmt: skip
+
+
+def _take_pg(db: peewee.Database, folder: Path, ring: keys.KeyRing, backup_id: str, reason: str,
+             on_bytes: Callable[[int, int], None] | None) -> BackupEntry:  # fmt: skip
+    target = pg_backup.PgTarget.of(db)
+    created = dt.datetime.now().astimezone().isoformat(timespec="microseconds")
+    header = {"backup_id": backup_id, "kind": "full", "engine": "postgresql", "parent": "",
+              "created": created}  # fmt: skip
+    size = int(db.execute_sql("SELECT pg_database_size(current_database())").fetchone()[0])
+    writer = ContainerWriter(folder / f"{backup_id}.fbk", ring, header)
+    done = 0
+
+    def sink(piece: bytes) -> None:
+        nonlocal done
+        writer.write(piece)
+        done += len(piece)
+        if on_bytes:
+            on_bytes(done, max(size, done))
+
+    try:
+        counts = pg_backup.dump(target, sink)
+        written = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return BackupEntry(
+        id=backup_id, kind="full", engine="postgresql", parent="", created=created,
+        file=written.path.name, file_size=written.size, file_sha256=written.sha256,
+        payload_size=written.payload_size, payload_sha256=written.payload_sha256,
+        store_size=size, key_id=ring.current_id, row_counts=counts, store=target.label(),
+        reason=reason,
+    )  # fmt: skip
+
+
+def backup_before_clearing(session: Session, *, settings: Settings | None = None,
+                           passphrase: str | None = None,
+                           progress: ProgressFn | None = None) -> VerifyResult:  # fmt: skip
+    """The clearing flow's "backup first": a backup of the store, verified at once."""
+    settings = _settings(settings)
+    result = backup_now(session, "auto", progress=progress, reason="before_clearing",
+                        settings=settings, passphrase=passphrase)  # fmt: skip
+    return verify(session, result.entry.id, thorough=False, settings=settings,
+                  passphrase=passphrase)[0]  # fmt: skip
+
+
+def list_backups(settings: Settings | None = None) -> list[BackupEntry]:
+    """Every complete backup, newest first (from the index beside the backups)."""
+    return sorted(manifest.load(backup_folder(_settings(settings))),
+                  key=lambda e: e.created_at, reverse=True)  # fmt: skip
+
+
+def newest_verified(settings: Settings | None = None) -> BackupEntry | None:
+    """For the reminder and the clearing checklist: the newest backup that passed verify."""
+    return next((e for e in list_backups(settings) if e.verified_ok), None)
+
+
+def _pg_server() -> pg_backup.PgTarget | None:
+    db = database_proxy.obj
+    return pg_backup.PgTarget.of(db) if db is not None and not is_sqlite(db) else None
+
+
+def verify(session: Session, backup_id: str | None = None, *, thorough: bool = True,
+           progress: ProgressFn | None = None, settings: Settings | None = None,
+           passphrase: str | None = None) -> list[VerifyResult]:  # fmt: skip
+    """Verify one backup (default: the newest) and record the result in the index."""
+    require(session, Permission.BACKUP_NOW)
+    settings = _settings(settings)
+    folder = backup_folder(settings)
+    with _audited(session, "backup.verify", target=backup_id or "") as extra:
+        entries = manifest.load(folder)
+        if not entries:
+            raise BackupUsageError("backup.none_yet")
+        entry = (manifest.find(entries, backup_id) if backup_id
+                 else max(entries, key=lambda e: e.created_at))  # fmt: skip
+        extra["target"] = entry.id
+        ring = _ring(folder, settings, passphrase, create=False)
+        on_bytes = _progress(progress, "verify")
+        total, done = manifest.chain_size(entries, entry), 0
+
+        def seen(n: int) -> None:
+            nonlocal done
+            done += n
+            if on_bytes:
+                on_bytes(done, total)
+
+        result = verify_entry(folder, entries, entry, ring, thorough=thorough,
+                              pg_target=_pg_server(), on_bytes=seen)  # fmt: skip
+        with manifest.locked(folder):
+            current = manifest.load(folder)
+            for e in current:
+                if e.id == entry.id:
+                    e.verified_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+                    e.verified_ok = result.ok
+                    e.verify_detail = result.problem or result.check
+            manifest.save(folder, current)
+        extra.update(ok_result=result.ok, check=result.check)
+    return [result]
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    backup_id: str
+    target: str  # the path or database written
+    safety_backup: str  # the backup taken of the live store first, "" when not over it
+
+
+def restore(session: Session, backup_id: str, *, to: str | None = None,
+            progress: ProgressFn | None = None, settings: Settings | None = None,
+            passphrase: str | None = None) -> RestoreResult:  # fmt: skip
+    """Restore to ``to`` (a new file path, or a PostgreSQL URL), or over the live store after
+    a safety backup of it. Supervisors only."""
+    require(session, Permission.RESTORE)
+    settings = _settings(settings)
+    folder = backup_folder(settings)
+    with _audited(session, "backup.restore", target=backup_id, to=to or "live") as extra:
+        entries = manifest.load(folder)
+        entry = manifest.find(entries, backup_id)
+        extra["target"] = entry.id
+        ring = _ring(folder, settings, passphrase, create=False)  # before anything is written
+        on_bytes = _progress(progress, "restore")
+        total, done = manifest.chain_size(entries, entry), 0
+
+        def seen(n: int) -> None:
+            nonlocal done
+            done += n
+            if on_bytes:
+                on_bytes(done, total)
+
+        if entry.engine == "sqlite":
+            result = _restore_sqlite(session, entries, entry, folder, ring, to, seen, settings,
+                                     passphrase)  # fmt: skip
+        else:
+            result = _restore_pg(session, entry, folder, ring, to, seen, settings, passphrase)
+        extra["safety_backup"] = result.safety_backup
+    return result
+
+
+def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupEntry,
+                    folder: Path, ring: keys.KeyRing, to: str | None,
+                    seen: Callable[[int], None], settings: Settings,
+                    passphrase: str | None) -> RestoreResult:  # fmt: skip
+    line = manifest.chain(entries, entry)
+    if to is not None:
+        if to.startswith(("postgres://", "postgresql://")):
+            raise BackupUsageError("backup.engine_mismatch")
+        target = Path(to).expanduser()
+        if target.exists():
+            raise BackupUsageError("backup.target_exists", path=str(target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            rebuild_sqlite(folder, line, ring, partial, seen)
+            problem = check_sqlite(partial, entry.row_counts, thorough=False)
+            if problem:
+                raise BackupError("backup.restore_check_failed", detail=problem)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return RestoreResult(entry.id, str(target), "")
+    db = _db()
+    if not is_sqlite(db):
+        raise BackupUsageError("backup.engine_mismatch")
+    live = Path(db.database).resolve()
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=live.parent) as scratch:
+        rebuilt = Path(scratch) / "restored.db"
+        rebuild_sqlite(folder, line, ring, rebuilt, seen)  # checked before the live store is touched
+        problem = check_sqlite(rebuilt, entry.row_counts, thorough=False)
+        if problem:
+            raise BackupError("backup.restore_check_failed", detail=problem)
+        safety = backup_now(session, "full", reason="before_restore", settings=settings,
+                            passphrase=passphrase)  # fmt: skip
+        replace_live_sqlite(rebuilt, live)
+    basis.forget(live)  # the store changed wholesale: the next backup is a full one
+    return RestoreResult(entry.id, str(live), safety.entry.id)
+
+
+def _restore_pg(session: Session, entry: BackupEntry, folder: Path, ring: keys.KeyRing,
+                to: str | None, seen: Callable[[int], None], settings: Settings,
+                passphrase: str | None) -> RestoreResult:  # fmt: skip
+    from storage.backup.restore import checked_payload
+
+    if to is not None:
+        if not to.startswith(("postgres://", "postgresql://")):
+            raise BackupUsageError("backup.engine_mismatch")
+        target = pg_backup.PgTarget.of(make_database(to))
+        pg_backup.restore(checked_payload(folder, entry, ring, seen), target, clean=True)
+        return RestoreResult(entry.id, target.label(), "")
+    server = _pg_server()
+    if server is None:
+        raise BackupUsageError("backup.engine_mismatch")
+    safety = backup_now(session, "full", reason="before_restore", settings=settings,
+                        passphrase=passphrase)  # fmt: skip
+    pg_backup.restore(checked_payload(folder, entry, ring, seen), server, clean=True)
+    return RestoreResult(entry.id, server.label(), safety.entry.id)
+
+
+def prune(session: Session, *, settings: Settings | None = None, dry_run: bool = False
+          ) -> PruneResult:  # fmt: skip
+    """Delete the backups the retention policy does not keep; index first, then files."""
+    require(session, Permission.PRUNE)
+    settings = _settings(settings)
+    folder = backup_folder(settings)
+    policy = retention.Policy.from_settings(settings.extra)
+    with _audited(session, "backup.prune", dry_run=dry_run) as extra, manifest.locked(folder):
+        entries = manifest.load(folder)
+        keep, delete = retention.plan(entries, policy)
+        if not dry_run:
+            manifest.save(folder, [e for e in entries if e.id in keep])
+            listed = {e.file for e in entries if e.id in keep}
+            for path in folder.glob("*.fbk"):  # also files a crash left unlisted
+                if path.name not in listed:
+                    path.unlink(missing_ok=True)
+        extra.update(kept=len(keep), deleted=sorted(delete))
+    return PruneResult(sorted(keep), sorted(delete))
+
+
+def rotate_key(session: Session, *, settings: Settings | None = None,
+               passphrase: str | None = None) -> str:  # fmt: skip
+    """Start a new master key for new backups; old backups stay restorable."""
+    require(session, Permission.ROTATE_KEY)
+    settings = _settings(settings)
+    folder = backup_folder(settings)
+    with _audited(session, "backup.key_rotate") as extra:
+        passphrase = passphrase or read_passphrase(settings)
+        ring = _ring(folder, settings, passphrase, create=False)
+        with manifest.locked(folder):
+            new_id = keys.rotate(ring, passphrase)
+        extra.update(target=new_id, retired=ring.current_id)
+    return new_id
+
+
+def destroy_key(session: Session, key_id: str, *, settings: Settings | None = None) -> None:
+    """Destroy a retired key once no kept backup needs it."""
+    require(session, Permission.ROTATE_KEY)
+    folder = backup_folder(_settings(settings))
+    with _audited(session, "backup.key_destroy", target=key_id), manifest.locked(folder):
+        needed = {e.key_id for e in manifest.load(folder)}
+        keys.destroy(keys.key_dir(folder), key_id, needed)
+
+
+def change_passphrase(session: Session, old: str, new: str, *,
+                      settings: Settings | None = None) -> int:  # fmt: skip
+    """Rewrap every key under a new passphrase; no backup is re-encrypted."""
+    require(session, Permission.ROTATE_KEY)
+    folder = backup_folder(_settings(settings))
+    with _audited(session, "backup.passphrase_change") as extra, manifest.locked(folder):
+        count = keys.change_passphrase(keys.key_dir(folder), old, new)
+        extra["keys"] = count
+    return count
+
+
+def key_list(settings: Settings | None = None) -> list[keys.KeyInfo]:
+    return keys.list_keys(keys.key_dir(backup_folder(_settings(settings))))

@@ -1,0 +1,84 @@
+"""Taking a SQLite backup: a full image, or the pages changed since the basis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.backup import basis, incremental
+from storage.backup.container import ContainerWriter, WrittenFile
+from storage.backup.keys import KeyRing
+from storage.backup.manifest import BackupEntry
+from storage.backup.snapshot import SqliteView, sqlite_view
+
+OnBytes = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass
+class Taken:
+    entry: BackupEntry
+    after_commit: Callable[[], None]  # brings the basis up to this backup
+
+
+def _entry(backup_id: str, kind: str, parent: str, view: SqliteView, written: WrittenFile,
+           ring: KeyRing, db_path: Path, reason: str, created: str) -> BackupEntry:  # fmt: skip
+    return BackupEntry(
+        id=backup_id, kind=kind, engine="sqlite", parent=parent, created=created,
+        file=written.path.name, file_size=written.size, file_sha256=written.sha256,
+        payload_size=written.payload_size, payload_sha256=written.payload_sha256,
+        store_size=view.size, key_id=ring.current_id, row_counts=view.counts,
+        page_count=view.page_count, page_size=view.page_size, store=str(db_path), reason=reason,
+    )  # fmt: skip
+
+
+def take(db_path: Path, folder: Path, ring: KeyRing, backup_id: str, *, parent: str,
+         reason: str, on_bytes: OnBytes | None = None) -> Taken:  # fmt: skip
+    """A full backup when ``parent`` is "", else an incremental against the basis."""
+    kind = "incremental" if parent else "full"
+    created = dt.datetime.now().astimezone().isoformat(timespec="microseconds")
+    header = {"backup_id": backup_id, "kind": kind, "engine": "sqlite", "parent": parent,
+              "created": created}  # fmt: skip
+    with sqlite_view(db_path, db_path.parent) as view:
+        writer = ContainerWriter(folder / f"{backup_id}.fbk", ring, header)
+        try:
+            if parent:
+                changes: dict[int, bytes] = {}
+                done = 0
+
+                def seen(n: int) -> None:
+                    nonlocal done
+                    done += n
+                    if on_bytes:
+                        on_bytes(done, view.size)
+
+                for piece in incremental.diff(view, basis.pages_path(db_path), changes, seen):
+                    writer.write(piece)
+                written = writer.commit()
+                entry = _entry(backup_id, kind, parent, view, written, ring, db_path, reason, created)
+                entry.changed_pages = len(changes)
+                size, count = view.page_size, view.page_count
+                return Taken(entry, lambda: basis.apply_changes(db_path, changes, size, count,
+                                                                backup_id))  # fmt: skip
+            image = hashlib.sha256()
+            new_basis = basis.new_pages_file(db_path)
+            fd = os.open(new_basis, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as pages:
+                done = 0
+                for _, block in view.blocks():
+                    writer.write(block)
+                    image.update(block)
+                    pages.write(block)
+                    done += len(block)
+                    if on_bytes:
+                        on_bytes(done, view.size)
+            written = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+    entry = _entry(backup_id, kind, "", view, written, ring, db_path, reason, created)
+    entry.image_sha256 = image.hexdigest()
+    return Taken(entry, lambda: basis.adopt(db_path, new_basis, backup_id))
