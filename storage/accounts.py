@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from storage import audit
 from storage.database import write
-from storage.messages import t
+from storage.messages import MessageError, t
 from storage.models import Role, User
 
 MAX_FAILURES = 5
@@ -23,7 +23,7 @@ class AuthError(Exception):
     """A refused log-in; ``str()`` is the message for the user in the current language."""
 
 
-class AccountError(ValueError):
+class AccountError(MessageError, ValueError):
     """A bad account request (duplicate name, unknown role, empty password)."""
 
 
@@ -43,7 +43,7 @@ class Session:
 
 def hash_password(password: str) -> str:
     if not password:
-        raise AccountError("密码不能为空 / the password must not be empty")
+        raise AccountError("accounts.empty_password")
     return _hasher.hash(password)
 
 
@@ -64,12 +64,12 @@ def add_user(
     """Create an account; ``by`` is the supervisor doing it ("" for the first one)."""
     username = username.strip()
     if not username:
-        raise AccountError("用户名不能为空 / the user name must not be empty")
+        raise AccountError("accounts.empty_username")
     password_hash = hash_password(password)
 
     def create() -> User:
         if User.select().where(User.username == username).exists():
-            raise AccountError(f"用户 {username} 已存在 / user {username} exists already")
+            raise AccountError("accounts.exists", user=username)
         user = User.create(
             username=username,
             password_hash=password_hash,
@@ -138,7 +138,7 @@ def authenticate(
 def _user(username: str) -> User:
     user = User.get_or_none(User.username == username)
     if user is None:
-        raise AccountError(f"没有用户 {username} / no user {username}")
+        raise AccountError("accounts.unknown", user=username)
     return user
 
 

@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlparse
 
 import peewee
 
+from storage.messages import MessageError
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -36,7 +38,7 @@ SQLITE_PRAGMAS = (
 )
 
 
-class StoreUnreachable(Exception):
+class StoreUnreachable(MessageError):
     """The store cannot be opened (bad URL, missing server, unreadable file)."""
 
 
@@ -66,7 +68,7 @@ def make_database(url: str) -> peewee.Database:
             host=parsed.hostname or "127.0.0.1",
             port=parsed.port or 5432,
         )
-    raise StoreUnreachable(f"不支持的数据库地址 {url!r} / unsupported database URL")
+    raise StoreUnreachable("store.bad_url", url=url)
 
 
 def open_database(url: str) -> peewee.Database:
@@ -75,7 +77,7 @@ def open_database(url: str) -> peewee.Database:
     try:
         db.connect(reuse_if_open=True)
     except peewee.OperationalError as exc:
-        raise StoreUnreachable(f"无法连接数据库 / cannot reach the store: {exc}") from exc
+        raise StoreUnreachable("store.unreachable", detail=exc) from exc
     database_proxy.initialize(db)
     return db
 
@@ -98,7 +100,7 @@ def write(fn: Callable[[], T], *, attempts: int = 8, base_delay: float = 0.02) -
     """
     db = database_proxy.obj
     if db is None:
-        raise StoreUnreachable("数据库未打开 / the store is not open")
+        raise StoreUnreachable("store.not_open")
     for attempt in range(attempts):
         try:
             if is_sqlite(db) and db.transaction_depth() == 0:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from stdnum.cn import uscc
 
 from storage.invoice_types import TYPES, code_year, infer_type_from_code, type_name
-from storage.messages import language, t
+from storage.messages import language, t, user_text
 from storage.money import MoneyError, parse_money
 
 FIELDS = (
@@ -209,7 +209,7 @@ def _money(draft: InvoiceDraft, name: str) -> tuple[Decimal | None, FieldVerdict
     try:
         return parse_money(text), None
     except MoneyError as exc:
-        return None, _error(name, t("checks.money.format", detail=str(exc).split(" / ")[0]))
+        return None, _error(name, t("checks.money.format", detail=user_text(exc)))
 
 
 def _rate(text: str) -> Decimal | None:

@@ -12,11 +12,13 @@ from typing import Any
 
 import peewee
 
+from storage.messages import MessageError
+
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e15")  # far above any invoice; keeps fen inside a 64-bit integer
 
 
-class MoneyError(ValueError):
+class MoneyError(MessageError, ValueError):
     """Text that is not an amount of money with at most two decimals."""
 
 
@@ -27,15 +29,15 @@ def parse_money(text: str | Decimal | int) -> Decimal:
     else:
         cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
         if not cleaned:
-            raise MoneyError("金额为空 / amount is empty")
+            raise MoneyError("money.empty")
         try:
             value = Decimal(cleaned)
         except ArithmeticError as exc:  # InvalidOperation, and Overflow for 1E1000000
-            raise MoneyError(f"不是金额：{text!r} / not an amount") from exc
+            raise MoneyError("money.not_amount", text=text) from exc
     if not value.is_finite() or value.copy_abs() >= MAX_AMOUNT:  # copy_abs: no context, no Overflow
-        raise MoneyError(f"不是金额：{text!r} / not an amount")
+        raise MoneyError("money.not_amount", text=text)
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise MoneyError(f"金额最多两位小数：{text!r} / at most two decimals")
+        raise MoneyError("money.decimals", text=text)
     return value.quantize(CENT)
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from storage.invoice_types import infer_type_from_code
+from storage.messages import Message, MessageError
 
 _TYPE = re.compile(r"[0-9]{2}", re.ASCII)
 _CODE = re.compile(r"(?:[0-9]{10}|[0-9]{12})?", re.ASCII)
@@ -32,7 +33,7 @@ _CRC = re.compile(r"[0-9A-Za-z]{0,16}", re.ASCII)
 DIGITAL_QR_TYPES = frozenset({"31", "32"})
 
 
-class QrError(ValueError):
+class QrError(MessageError, ValueError):
     """Text that is not an invoice QR string; ``str()`` says why in Chinese and English."""
 
 
@@ -59,19 +60,20 @@ def looks_like_qr(text: str) -> bool:
     return stripped.startswith("01,") and stripped.count(",") >= 5
 
 
-def _fail(zh: str, en: str) -> QrError:
-    return QrError(f"二维码无效：{zh} / invalid QR: {en}")
+def _fail(reason: str, **fields: object) -> QrError:
+    """``reason``: the message key of why, e.g. ``qr.reason.code``."""
+    return QrError("qr.invalid", reason=Message(reason, fields))
 
 
 def parse_qr(text: str) -> QrInvoice:
     """The invoice a QR string describes; ``QrError`` when it is not one."""
     if not isinstance(text, str):
-        raise _fail("不是文本", "not text")
+        raise _fail("qr.reason.not_text")
     stripped = text.strip()
     if len(stripped) > 200:
-        raise _fail("内容过长", "too long")
+        raise _fail("qr.reason.too_long")
     if not looks_like_qr(stripped):
-        raise _fail("应以 01, 开头且至少 6 个逗号分隔的字段", "must start 01, with 6+ comma fields")
+        raise _fail("qr.reason.shape")
     fields = [f.strip() for f in stripped.split(",")]
     if fields[-1] == "" and len(fields) > 7:
         fields.pop()  # the trailing comma many printers add
@@ -81,31 +83,31 @@ def parse_qr(text: str) -> QrInvoice:
     if len(fields) == 6:
         fields += ["", ""]
     if len(fields) != 8:
-        raise _fail(f"字段数为 {len(fields)}，应为 7 或 8", f"{len(fields)} fields, expected 7 or 8")
+        raise _fail("qr.reason.field_count", n=len(fields))
     _, qr_type, code, number, amount_text, date_text, check_code, crc = fields
     if not _TYPE.fullmatch(qr_type):
-        raise _fail("发票类型应为 2 位数字", "the type must be 2 digits")
+        raise _fail("qr.reason.type")
     if not _CODE.fullmatch(code):
-        raise _fail("发票代码应为 10 或 12 位数字", "the code must be 10 or 12 digits")
+        raise _fail("qr.reason.code")
     if not _NUMBER.fullmatch(number):
-        raise _fail("发票号码应为 8 位或 20 位数字", "the number must be 8 or 20 digits")
+        raise _fail("qr.reason.number")
     digital = qr_type in DIGITAL_QR_TYPES or len(number) == 20
     if digital and (code or len(number) != 20):
-        raise _fail("数电发票应无代码、号码 20 位", "a digital invoice has no code and 20 digits")
+        raise _fail("qr.reason.digital")
     if not digital and not code:
-        raise _fail("缺少发票代码", "the code is missing")
+        raise _fail("qr.reason.code_missing")
     if not _AMOUNT.fullmatch(amount_text):
-        raise _fail("金额应为最多两位小数的数字", "the amount must have at most two decimals")
+        raise _fail("qr.reason.amount")
     if not _DATE.fullmatch(date_text):
-        raise _fail("开票日期应为 YYYYMMDD", "the date must be YYYYMMDD")
+        raise _fail("qr.reason.date_format")
     try:
         date = dt.date(int(date_text[:4]), int(date_text[4:6]), int(date_text[6:]))
     except ValueError:
-        raise _fail("开票日期不是真实日期", "the date does not exist") from None
+        raise _fail("qr.reason.date_unreal") from None
     if not _CHECK.fullmatch(check_code):
-        raise _fail("校验码应为数字", "the check code must be digits")
+        raise _fail("qr.reason.check_code")
     if not _CRC.fullmatch(crc):
-        raise _fail("末尾校验字段无效", "bad trailing check field")
+        raise _fail("qr.reason.crc")
     verification_type = (infer_type_from_code(code) if code else None) or qr_type
     return QrInvoice(
         qr_type=qr_type,

@@ -6,8 +6,10 @@ import os
 import stat
 from pathlib import Path
 
+from storage.messages import MessageError
 
-class SecretFileError(Exception):
+
+class SecretFileError(MessageError):
     """A secret file that is missing, unreadable, or readable by others."""
 
 
@@ -17,14 +19,11 @@ def read_secret_file(path: str | os.PathLike[str]) -> str:
     try:
         mode = p.stat().st_mode
     except OSError as exc:
-        raise SecretFileError(f"无法读取密钥文件 {p}：{exc.strerror} / cannot read secret file") from exc
+        raise SecretFileError("secret_file.missing", path=p, reason=exc.strerror) from exc
     if stat.S_IMODE(mode) & 0o077:
-        raise SecretFileError(
-            f"密钥文件 {p} 权限过宽（{stat.S_IMODE(mode):o}），须为 600 / "
-            f"secret file {p} must be mode 0600, is {stat.S_IMODE(mode):o}"
-        )
+        raise SecretFileError("secret_file.too_open", path=p, mode=f"{stat.S_IMODE(mode):o}")
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SecretFileError(f"无法读取密钥文件 {p} / cannot read secret file {p}") from exc
+        raise SecretFileError("secret_file.unreadable", path=p) from exc
     return text.splitlines()[0] if text else ""

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from storage.messages import MessageError
+
 APP_NAME = "fapiao"
 DEFAULT_BRANCH = "总部"
 
@@ -23,7 +25,7 @@ _ENV = {
 }
 
 
-class SettingsError(Exception):
+class SettingsError(MessageError):
     """The configuration file is unreadable or holds a bad value."""
 
 
@@ -70,7 +72,7 @@ def _as_tuple(value: object, key: str) -> tuple[str, ...]:
         return (value,) if value else ()
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise SettingsError(f"配置项 {key} 应为文字或文字列表 / setting {key} must be text or a list of text")
+    raise SettingsError("settings.not_text_list", key=key)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -81,17 +83,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise SettingsError(f"无法读取配置文件 {path}: {exc} / cannot read config file") from exc
+            raise SettingsError("settings.unreadable", path=path, detail=exc) from exc
     values: dict[str, object] = {}
     for key, env_name in _ENV.items():
         value = env.get(env_name) or raw.get(key)
         if value is not None:
             if not isinstance(value, str):
-                raise SettingsError(f"配置项 {key} 应为文字 / setting {key} must be text")
+                raise SettingsError("settings.not_text", key=key)
             values[key] = value
     language = str(values.get("language", "zh"))
     if language not in ("zh", "en"):
-        raise SettingsError(f"不支持的语言 {language!r}（zh 或 en）/ unsupported language")
+        raise SettingsError("settings.bad_language", language=language)
     known = set(_ENV) | {"support", "notices"}
     return Settings(
         **{k: str(v) for k, v in values.items()},

@@ -60,7 +60,7 @@ def read_passphrase(settings: Settings, *, confirm: bool = False) -> str:
         try:
             text = read_secret_file(source.detail)
         except SecretFileError as exc:
-            raise BackupUsageError("backup.secret_file", detail=str(exc)) from exc
+            raise BackupUsageError("backup.secret_file", detail=exc) from exc
         if not text:
             raise BackupUsageError("backup.empty_passphrase")
         return text

@@ -79,7 +79,7 @@ def _settings(settings: Settings | None) -> Settings:
 def _db() -> peewee.Database:
     db = database_proxy.obj
     if db is None:
-        raise StoreUnreachable("数据库未打开 / the store is not open")
+        raise StoreUnreachable("store.not_open")
     return db
 
 

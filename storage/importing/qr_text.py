@@ -38,7 +38,7 @@ def parse_qr_lines(text: str, *, direction: str) -> ParsedFile:
             qr = parse_qr(line)
             parse_date(qr.date)  # not in the future
         except QrError as exc:
-            out.problems.append(RowProblem(row_no, Problem("import.row.qr", {"detail": str(exc)})))
+            out.problems.append(RowProblem(row_no, Problem("import.row.qr", {"detail": exc.message})))
             continue
         except RowError as exc:
             out.problems.append(RowProblem(row_no, exc.problem))

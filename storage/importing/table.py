@@ -21,6 +21,7 @@ from storage.importing import fields as f
 from storage.importing.columns import LINE_FIELDS, map_header, missing_required
 from storage.importing.report import FileRefused, Problem, RowError, RowProblem
 from storage.invoice_types import infer_type_from_code
+from storage.messages import Listing
 from storage.models import InvoiceStatus
 from storage.records import InvoiceRecord, LineRecord
 
@@ -160,7 +161,7 @@ def find_header(rows: Iterable[Row]) -> tuple[dict[str, int], Iterable[Row]]:
         if len(mapping) >= 3 and ("number" in mapping or "digital_number" in mapping):
             missing = missing_required(mapping)
             if missing:
-                raise FileRefused("import.file.missing_columns", columns="、".join(missing))
+                raise FileRefused("import.file.missing_columns", columns=Listing(missing))
             return mapping, _chain(seen[position + 1 :], it)
     raise FileRefused("import.file.no_header", rows=HEADER_SCAN_ROWS)
 

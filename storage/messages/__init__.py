@@ -2,14 +2,19 @@
 
 Texts live in per-area catalogues (``storage/messages/<area>.py``, each a ``MESSAGES`` dict of
 key → (中文, English)); ``t(key, **fields)`` picks the current language. A test checks that
-every key has both texts with the same ``{fields}``.
+every key has both texts with the same ``{fields}``, and another that no module writes a
+user-visible text inline.
+
+A field may itself be a ``Message`` (or a ``MessageError``, or a ``Listing``): it is rendered
+in the language of the text it fills, so ``both()`` never mixes the two languages.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 Language = Literal["zh", "en"]
@@ -45,13 +50,77 @@ def language() -> Language:
     return _language
 
 
+def _render(key: str, fields: Mapping[str, object], language: Language) -> str:
+    zh, en = _load()[key]
+    text = zh if language == "zh" else en
+    if not fields:
+        return text.format()
+    return text.format(**{name: _field(value, language) for name, value in fields.items()})
+
+
+def _field(value: object, language: Language) -> object:
+    if isinstance(value, Message | Listing):
+        return value.render(language)
+    if isinstance(value, MessageError):
+        return value.message.render(language)
+    return value
+
+
 def t(key: str, **fields: object) -> str:
     """The text for ``key`` in the current language, with ``{fields}`` filled in."""
-    zh, en = _load()[key]
-    return (zh if _language == "zh" else en).format(**fields)
+    return _render(key, fields, _language)
 
 
 def both(key: str, **fields: object) -> str:
     """Chinese and English together, for the command line's errors: ``中文 / English``."""
-    zh, en = _load()[key]
-    return f"{zh.format(**fields)} / {en.format(**fields)}"
+    return f"{_render(key, fields, 'zh')} / {_render(key, fields, 'en')}"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue text not yet rendered: a key and its fields, shown in either language."""
+
+    key: str
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, language: Language) -> str:
+        return _render(self.key, self.fields, language)
+
+    def text(self) -> str:
+        return self.render(_language)
+
+    def both(self) -> str:
+        return f"{self.render('zh')} / {self.render('en')}"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Items listed the way each language lists them: ``甲、乙`` and ``A, B``."""
+
+    items: Sequence[str]
+
+    def render(self, language: Language) -> str:
+        return _render("list.separator", {}, language).join(self.items)
+
+
+class MessageError(Exception):
+    """An error whose text is a catalogue message, raised as ``SomeError(key, **fields)``.
+
+    ``str()`` is ``中文 / English`` (what the command line prints); a screen shows
+    ``exc.message.text()``, the current language only.
+    """
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        super().__init__(key)
+        self.message = Message(key, fields)
+
+    def __str__(self) -> str:
+        return self.message.both()
+
+
+def user_text(error: BaseException) -> str:
+    """What a screen shows for ``error``: the current language only, where the error knows
+    both (``MessageError``); otherwise its text as it is."""
+    if isinstance(error, MessageError):
+        return error.message.text()
+    return str(error)

@@ -16,4 +16,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_cli.summary_error": ("有 {n} 项错误", "{n} fields are wrong"),
     "check_cli.fix": ("建议改为：{fix}", "suggested: {fix}"),
     "check_cli.required": ("查验必填", "needed for verification"),
+    "check_cli.notes": ("（{notes}）", " ({notes})"),  # after a field's reason
+    "check_cli.note_separator": ("；", "; "),
 }

@@ -15,6 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.clerk": ("前台", "clerk"),
     "role.supervisor": ("主管", "supervisor"),
     "role.auditor": ("审计", "auditor"),
+    "list.separator": ("、", ", "),  # between the items of a Listing
     "error.store_unreachable": ("无法打开数据库：{detail}", "cannot open the store: {detail}"),
     "error.settings": ("配置有误：{detail}", "bad configuration: {detail}"),
     "error.internal": (

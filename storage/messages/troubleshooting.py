@@ -42,6 +42,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trouble.notices.next": ("维护结束后再次查询", "look again after the maintenance"),
     "trouble.network.title": ("4. 网络与税控盘", "4. Network and disk"),
     "trouble.network.unknown": ("未配置税控盘，无法检查连接", "no disk configured: cannot check"),
+    "trouble.network.unknown_next": (
+        "确认本机能上网、能打开电子税务局；确认后勾选此项",
+        "check this machine reaches the internet and the tax bureau's site, then tick this",
+    ),
     "trouble.network.disk_down": ("税控盘未连接或无响应", "the disk is not connected or not answering"),
     "trouble.network.disk_down_next": ("检查税控盘连线和电源，再按 F6 查看", "check the disk's cable and power, then F6"),
     "trouble.network.service_down": ("税控盘无法连接税务服务器", "the disk cannot reach the tax service"),
@@ -62,6 +66,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trouble.fields.next": ("按提示更正后再查询；票面信息有误请联系开票方", "correct them; if the invoice itself is wrong, contact the issuer"),
     "trouble.terminal.title": ("7. 终端兼容性", "7. Terminal compatibility"),
     "trouble.terminal.ok": ("终端 {width}×{height}，{colors} 色，编码 {encoding}", "terminal {width}×{height}, {colors} colours, {encoding}"),
+    "trouble.terminal.unknown": ("无法测量终端", "the terminal could not be measured"),
+    "trouble.terminal.unknown_next": (
+        "确认中文显示正常、窗口不小于 80×24；确认后勾选此项",
+        "check Chinese shows correctly and the window is at least 80×24, then tick this",
+    ),
     "trouble.terminal.small": ("终端只有 {width}×{height}，小于 80×24", "the terminal is {width}×{height}, smaller than 80×24"),
     "trouble.terminal.small_next": ("放大终端窗口，或调整字体", "enlarge the terminal window"),
     "trouble.terminal.encoding": ("终端编码为 {encoding}，中文可能显示乱码", "terminal encoding {encoding}: Chinese may be garbled"),

@@ -69,7 +69,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tui.lookup.searching": ("正在查询…", "Searching…"),
     "tui.lookup.count": ("找到 {n} 张", "{n} found"),
-    "tui.lookup.count_more": ("找到 {n} 张以上，请输入更多", "over {n} found, type more"),
     "tui.lookup.void_red_shown": ("作废/红冲：显示", "void/red: shown"),
     "tui.lookup.void_red_hidden": ("作废/红冲：隐藏", "void/red: hidden"),
     "tui.lookup.not_found": ("没有找到：{query}", "not found: {query}"),
@@ -136,6 +135,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.line.tax": ("税额", "Tax"),
     "tui.yes": ("是", "yes"),
     "tui.no": ("否", "no"),
+    "tui.lookup.sync_now": ("立即从税控盘同步（Enter）", "sync from the disk now (Enter)"),
     "tui.none": ("—", "—"),
     # help
     "tui.help.keys": ("按键", "Keys"),

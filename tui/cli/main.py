@@ -6,8 +6,8 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from typing import cast
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from storage.messages import both, set_language, t
 from storage.settings import Settings, SettingsError, load_settings
@@ -19,8 +19,27 @@ from tui.logs import setup_logging
 log = logging.getLogger("fapiao.cli")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout with the "usage:" heading from the catalogue."""
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup],
+                  prefix: str | None = None) -> None:  # fmt: skip
+        super().add_usage(usage, actions, groups, t("cli.help.usage") if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but bad usage exits 2 with the message in both languages."""
+    """argparse with its own headings in the user's language; bad usage exits 2 with the
+    message in both languages. Subcommands' parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = t("cli.help.positionals")
+        self._optionals.title = t("cli.help.options")
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = t("cli.help.help")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -30,9 +49,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="fapiao", description=t("cli.description"))
-    parser.add_argument("--demo", action="store_true", help="演示模式（自带数据和模拟税控盘）/ demo mode")
-    parser.add_argument("--user", help="操作用户（默认登录名）/ acting user (default: login name)")
-    parser.add_argument("--lang", choices=["zh", "en"], help="界面语言 / language")
+    parser.add_argument("--demo", action="store_true", help=t("cli.help.demo"))
+    parser.add_argument("--user", help=t("cli.help.user"))
+    parser.add_argument("--lang", choices=["zh", "en"], help=t("cli.help.lang"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_all(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
     return parser
@@ -44,17 +63,32 @@ def _run_tui(settings: Settings, demo: bool) -> int:
     return run_app(settings, demo=demo)
 
 
+def _lang_option(raw: Sequence[str]) -> str | None:
+    """``--lang zh|en`` (or ``--lang=en``) from the raw arguments, before argparse runs."""
+    for i, arg in enumerate(raw):
+        if arg == "--lang" and i + 1 < len(raw):
+            value = raw[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        return value if value in ("zh", "en") else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
-    # The language must be known before --help is printed.
-    if "--lang" in raw and raw.index("--lang") + 1 < len(raw):
-        set_language(raw[raw.index("--lang") + 1] if raw[raw.index("--lang") + 1] in ("zh", "en") else "zh")
+    # The help texts are rendered when the parser is built, so the language comes first:
+    # --lang wins over the settings, and a settings error is already in the asked language.
+    asked = _lang_option(raw)
+    if asked:
+        set_language(asked)
     try:
         settings = load_settings()
     except SettingsError as exc:
         sys.stderr.write(str(exc) + "\n")
         return Exit.USAGE
-    set_language(settings.language)
+    set_language(asked or settings.language)
     parser = build_parser()
     args = parser.parse_args(raw)
     if args.lang:

@@ -16,8 +16,8 @@ from tui.cli.errors import CliError, Exit
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("check", help=t("check_cli.help"))
-    parser.add_argument("--qr", help="发票二维码内容 / the invoice QR string")
-    parser.add_argument("--red", action="store_true", help="红字发票 / a red-letter invoice")
+    parser.add_argument("--qr", help=t("cli.help.check_qr"))
+    parser.add_argument("--red", action="store_true", help=t("cli.help.check_red"))
     parser.add_argument("fields", nargs="*", metavar="field=value", help=" ".join(FIELDS))
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=cmd_check)
@@ -66,7 +66,8 @@ def cmd_check(ctx: CliContext) -> int:
         extra = [t("check_cli.fix", fix=v.fix)] if v.fix else []
         if v.required:
             extra.append(t("check_cli.required"))
-        lines.append(f"{label}{mark}{v.reason}" + (f"（{'；'.join(extra)}）" if extra else ""))
+        notes = t("check_cli.notes", notes=t("check_cli.note_separator").join(extra)) if extra else ""
+        lines.append(f"{label}{mark}{v.reason}{notes}")
     if overall is Verdict.ERROR:
         lines.append(t("check_cli.summary_error", n=counts[Verdict.ERROR]))
     elif overall is Verdict.WARNING:

@@ -14,9 +14,9 @@ from tui.cli.errors import CliError, Exit
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("db", help="数据库结构 / schema")
+    parser = sub.add_parser("db", help=t("cli.help.db"))
     dsub = parser.add_subparsers(dest="db_command", required=True)
-    up = dsub.add_parser("upgrade", help="应用迁移 / apply migrations")
+    up = dsub.add_parser("upgrade", help=t("cli.help.db_upgrade"))
     up.add_argument("--json", action="store_true")
     up.set_defaults(handler=cmd_upgrade)
 

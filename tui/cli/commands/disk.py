@@ -1,4 +1,5 @@
-"""``fapiao sync`` (pull the disk's invoice records) and ``fapiao device-sim`` (the simulator)."""
+"""``fapiao sync`` (pull the disk's invoice records), ``fapiao device-service`` (the one process
+that owns the disk's port, docs/disk-service.md) and ``fapiao device-sim`` (the simulator)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 
 from devices.client import DiskClient
@@ -21,8 +23,12 @@ from devices.errors import (
     PinLocked,
     WrongPin,
 )
+from devices.service import DeviceService, ServiceAlreadyRunning, default_socket_path
+from devices.service_client import ServiceClient, who_holds
+from devices.service_client import connect as service_connect
 from devices.simulator import SCENARIOS, Disk, FaultPlan, SimServer, StateFile, build
 from devices.sync import SyncResult, sync_invoices
+from storage import audit
 from storage.messages import both, t
 from storage.permissions import Permission, PermissionDenied, require
 from storage.secret_files import SecretFileError, read_secret_file
@@ -34,26 +40,34 @@ KEYRING_PIN = "disk-pin"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sync = sub.add_parser("sync", help="从税控盘同步发票 / pull invoices from the disk")
+    sync = sub.add_parser("sync", help=t("cli.help.sync"))
     sync.add_argument("--json", action="store_true")
     sync.set_defaults(handler=cmd_sync)
 
-    sim = sub.add_parser("device-sim", help="模拟税控盘 / the disk simulator")
+    sim = sub.add_parser("device-sim", help=t("cli.help.sim"))
     where = sim.add_mutually_exclusive_group()
-    where.add_argument("--pty", action="store_true", help="在伪终端上提供（默认）/ serve on a pty")
-    where.add_argument("--tcp", metavar="HOST:PORT", help="在 TCP 地址上提供 / serve on TCP")
-    sim.add_argument("--state", metavar="FILE", help="状态文件（JSON）/ state file")
-    sim.add_argument("--scenario", choices=SCENARIOS,
-                     help="初始状态（默认 report_due）/ starting state")  # fmt: skip
+    where.add_argument("--pty", action="store_true", help=t("cli.help.sim_pty"))
+    where.add_argument("--tcp", metavar="HOST:PORT", help=t("cli.help.sim_tcp"))
+    sim.add_argument("--state", metavar="FILE", help=t("cli.help.sim_state"))
+    sim.add_argument("--scenario", choices=SCENARIOS, help=t("cli.help.sim_scenario"))
     sim.add_argument("--corrupt-rate", type=float, default=0.0, metavar="R",
-                     help="损坏一个字节的帧的比例 / share of frames with a damaged byte")  # fmt: skip
+                     help=t("cli.help.sim_corrupt_rate"))  # fmt: skip
     sim.add_argument("--drop-rate", type=float, default=0.0, metavar="R",
-                     help="丢弃的回复比例 / share of replies dropped")  # fmt: skip
+                     help=t("cli.help.sim_drop_rate"))  # fmt: skip
     sim.add_argument("--delay", type=float, default=0.0, metavar="S",
-                     help="每个回复前的延迟秒数 / seconds before each reply")  # fmt: skip
+                     help=t("cli.help.sim_delay"))  # fmt: skip
     sim.add_argument("--disconnect-after", type=int, metavar="N",
-                     help="收到 N 个请求后断开一次 / cut the link once after N requests")  # fmt: skip
+                     help=t("cli.help.sim_disconnect_after"))  # fmt: skip
     sim.set_defaults(handler=cmd_device_sim)
+
+    service = sub.add_parser("device-service", help=t("cli.help.service"))
+    service.add_argument("--socket", metavar="PATH",
+                         help=t("cli.help.service_socket"))  # fmt: skip
+    service.add_argument("--device", metavar="URL",
+                         help=t("cli.help.service_device"))  # fmt: skip
+    service.add_argument("--idle-exit", type=float, metavar="S",
+                         help=t("cli.help.service_idle_exit"))  # fmt: skip
+    service.set_defaults(handler=cmd_device_service)
 
 
 # -- sync --------------------------------------------------------------------------------
@@ -95,12 +109,15 @@ def cmd_sync(ctx: CliContext) -> int:
         raise CliError(both("disk.no_device"), Exit.USAGE)
     pin = _pin()
     try:
-        with DiskClient.connect(url) as client:
+        with _disk_client(ctx) as client:
             client.login(pin)  # once: a wrong PIN is reported, never retried
             result = sync_invoices(client, branch=session.branch)
             # The records are saved; a refused logout changes nothing for the user.
             with contextlib.suppress(DiskError):
                 client.logout()
+        audit.record(session.username, "sync", target=result.device_id, fetched=result.fetched,
+                     added=result.added, updated=result.updated, unchanged=result.unchanged,
+                     conflicts=result.conflicts, last_seq=result.last_seq)  # fmt: skip
     except (DiskUnreachable, DiskNotAnswering) as exc:
         raise CliError(str(exc), Exit.UNREACHABLE) from exc
     except WrongPin as exc:
@@ -114,6 +131,39 @@ def cmd_sync(ctx: CliContext) -> int:
     return Exit.OK
 
 
+def _socket_path(ctx: CliContext) -> tuple[Path, bool]:
+    """The service's socket and whether it is configured explicitly (then never spawned)."""
+    configured = (getattr(ctx.args, "socket", None) or os.environ.get("FAPIAO_DEVICE_SOCKET")
+                  or ctx.settings.extra.get("device_socket"))  # fmt: skip
+    if isinstance(configured, str) and configured:
+        return Path(configured), True
+    return default_socket_path(), False
+
+
+def _disk_client(ctx: CliContext) -> DiskClient:
+    """The disk through the running device service; with none running, the port itself, held
+    exclusively for this one command (a port someone holds is refused, naming who)."""
+    url = ctx.settings.device_url
+    path, _ = _socket_path(ctx)
+    try:
+        connection = service_connect(path)
+    except DiskUnreachable:
+        try:
+            return DiskClient.connect(url)
+        except DiskUnreachable as exc:
+            if exc.in_use:
+                raise CliError(both("disk_live.port_in_use", url=url, holder=who_holds(url, path)),
+                               Exit.UNREACHABLE) from exc  # fmt: skip
+            raise
+    connection.first_status.wait(2.0)
+    device = connection.service.get("device_url")
+    if device != url:
+        connection.close()
+        raise CliError(both("disk.unreachable", url=url, detail=f"{path} → {device}"),
+                       Exit.UNREACHABLE)  # fmt: skip
+    return ServiceClient(connection)
+
+
 def _sync_text(result: SyncResult) -> str:
     return t("disk.synced", device=result.device_id, added=result.added, updated=result.updated,
              unchanged=result.unchanged, conflicts=result.conflicts, last_seq=result.last_seq)  # fmt: skip
@@ -123,6 +173,47 @@ def _sync_json(result: SyncResult) -> dict[str, object]:
     return {"device_id": result.device_id, "fetched": result.fetched, "added": result.added,
             "updated": result.updated, "unchanged": result.unchanged,
             "conflicts": result.conflicts, "last_seq": result.last_seq}  # fmt: skip
+
+
+# -- device-service ----------------------------------------------------------------------
+
+
+def cmd_device_service(ctx: CliContext) -> int:
+    args = ctx.args
+    url = args.device or ctx.settings.device_url
+    if not url:
+        raise CliError(both("disk.no_device"), Exit.USAGE)
+    path, _ = _socket_path(ctx)
+    service = DeviceService(url, path, idle_exit=args.idle_exit)
+    try:
+        service.link.open()  # the port first: a second owner is refused here, not later
+    except DiskUnreachable as exc:
+        if exc.in_use:
+            raise CliError(both("disk_live.port_in_use", url=url, holder=who_holds(url, path)),
+                           Exit.UNREACHABLE) from exc  # fmt: skip
+        raise CliError(str(exc), Exit.UNREACHABLE) from exc
+    try:
+        service.start()
+    except ServiceAlreadyRunning as exc:
+        service.link.close()
+        raise CliError(str(exc), Exit.FAILED) from exc
+    except OSError as exc:
+        service.link.close()
+        raise CliError(both("disk.unreachable", url=path, detail=exc), Exit.UNREACHABLE) from exc
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        service.stopped.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        print(t("disk_live.service_started", device=url, socket=path), file=sys.stderr, flush=True)
+        service.wait()
+    finally:
+        service.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print(t("disk_live.service_stopped"), file=sys.stderr, flush=True)
+    return Exit.OK
 
 
 # -- device-sim --------------------------------------------------------------------------

@@ -23,22 +23,22 @@ SHOWN_ROWS = 50  # rejected rows printed per file; --json has them all
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    imp = sub.add_parser("import", help="导入发票文件 / import invoice files")
+    imp = sub.add_parser("import", help=t("cli.help.import"))
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--direction", choices=[d.value for d in Direction],
                      default=Direction.ISSUED.value,
-                     help="文件未注明时的方向（销项/进项）/ direction when the file has none")  # fmt: skip
+                     help=t("cli.help.import_direction"))  # fmt: skip
     imp.add_argument("--json", action="store_true")
     imp.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help=argparse.SUPPRESS)
     imp.set_defaults(handler=cmd_import)
 
-    exp = sub.add_parser("export", help="导出发票（XLSX 或 CSV）/ export invoices")
-    exp.add_argument("--out", required=True, metavar="FILE", help=".xlsx 或 .csv")
+    exp = sub.add_parser("export", help=t("cli.help.export"))
+    exp.add_argument("--out", required=True, metavar="FILE", help=t("cli.help.export_out"))
     exp.add_argument("--from", dest="date_from", metavar="DATE")
     exp.add_argument("--to", dest="date_to", metavar="DATE")
-    exp.add_argument("--status", help="正常/作废/红冲/失控/异常 or normal/void/red/…")
-    exp.add_argument("--buyer", default="", help="购买方名称的一部分或税号 / buyer name or tax id")
-    exp.add_argument("--branch", help="分支机构（需所有分支权限）/ branch (all-branch users)")
+    exp.add_argument("--status", help=t("cli.help.export_status"))
+    exp.add_argument("--buyer", default="", help=t("cli.help.export_buyer"))
+    exp.add_argument("--branch", help=t("cli.help.export_branch"))
     exp.add_argument("--json", action="store_true")
     exp.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help=argparse.SUPPRESS)
     exp.set_defaults(handler=cmd_export)

@@ -26,15 +26,12 @@ NAME_WIDTH = 24  # cells of the counterparty column before it is cut
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("lookup", help="发票查询 / look up invoices")
-    parser.add_argument("query", nargs="+", help="号码、代码、二维码、名称、税号或金额 / "
-                        "number, code, QR, name, tax id or amount")  # fmt: skip
+    parser = sub.add_parser("lookup", help=t("cli.help.lookup"))
+    parser.add_argument("query", nargs="+", help=t("cli.help.lookup_query"))
     shown = parser.add_mutually_exclusive_group()
-    shown.add_argument("--all", action="store_true",
-                       help="包括作废/红冲发票（默认）/ include void and red invoices (default)")  # fmt: skip
-    shown.add_argument("--hide-void-red", action="store_true",
-                       help="不显示作废/红冲发票 / hide void and red invoices")  # fmt: skip
-    parser.add_argument("--limit", type=int, default=50, help="最多显示几张 / at most this many")
+    shown.add_argument("--all", action="store_true", help=t("cli.help.lookup_all"))
+    shown.add_argument("--hide-void-red", action="store_true", help=t("cli.help.lookup_hide"))
+    parser.add_argument("--limit", type=int, default=50, help=t("cli.help.lookup_limit"))
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=cmd_lookup)
 
