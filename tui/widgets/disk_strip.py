@@ -1,11 +1,15 @@
-"""The disk strip in the header: ``税控盘 ○ 未配置`` today; the disk poller will drive it.
+"""The disk strip in the header: ``税控盘 ● 已连接 | 004 已抄税未清卡 截止12-15(剩23天) | 库存 120``.
 
-The state is always spelled out (○/● and words), never carried by colour alone, and the
-strip re-renders only when the state changes, so an idle terminal receives nothing.
+The state is always spelled out (○/● and words), never carried by colour alone. The poller
+(``tui.disk_poller``) sets ``app.disk_state`` only when the value changes, so an idle
+terminal receives nothing. Words are looked up at render time (the language switch).
+Narrower than ``WIDE`` columns (80×24), the strip shows the most urgent type and a count of
+the others, and leaves "已连接" to the ●.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -14,13 +18,91 @@ from textual.widget import Widget
 
 from storage.messages import t
 
+WIDE = 110  # columns from which every type is listed
+LOW_STOCK = 10  # blank invoices left at which the stock shows even at 80 columns
+
+# Most urgent first: a locked type stops invoicing, one not reported needs two steps.
+_URGENCY = {"locked": 0, "report_due": 1, "reported": 2, "issuing": 3}
+
+
+@dataclass(frozen=True)
+class TypeLine:
+    """One invoice type as the strip and the F6 screen show it."""
+
+    type: str  # the disk's three-digit code
+    state: str  # issuing | report_due | reported | locked
+    deadline: dt.date | None = None
+    days_left: int | None = None  # to the deadline, by the disk's clock
+    stock: int | None = None
+
+    @property
+    def urgency(self) -> tuple[int, int]:
+        return (_URGENCY.get(self.state, 9), self.days_left if self.days_left is not None else 999)
+
 
 @dataclass(frozen=True)
 class DiskState:
     configured: bool = False
     connected: bool = False
-    # The disk's summary once connected, e.g. "004 已抄税未清卡 截止12-15(剩23天) | 库存 120".
+    # A free-form summary shown after the connection (kept for callers that set words).
     detail: str = ""
+    types: tuple[TypeLine, ...] = ()
+    busy: str = ""  # the long command the disk is running (CLEAR, REPORT, UPLOAD)
+    logged_in: bool = False
+    last_invoice_seq: int | None = None
+    device_id: str = ""
+    problem: str = ""  # why it is not connected (the F6 screen shows it)
+
+    def most_urgent(self) -> TypeLine | None:
+        return min(self.types, key=lambda line: line.urgency) if self.types else None
+
+
+def state_word(state: str) -> str:
+    return t(f"disk_live.state.{state}") if state in _URGENCY else state
+
+
+def type_text(line: TypeLine) -> str:
+    """``004 已抄税未清卡 截止12-15(剩23天)``: the deadline only where something is due."""
+    text = f"{line.type} {state_word(line.state)}"
+    if line.state in ("report_due", "reported") and line.deadline is not None:
+        deadline = f"{line.deadline.month:02d}-{line.deadline.day:02d}"
+        if line.days_left is not None and line.days_left >= 0:
+            text += " " + t("disk_live.strip.due", deadline=deadline, days=line.days_left)
+        else:
+            text += " " + t("disk_live.strip.overdue", deadline=deadline)
+    return text
+
+
+def strip_text(state: DiskState, width: int) -> Text:
+    text = Text(t("tui.disk.name") + " ")
+    if not state.configured:
+        text.append("○ " + t("tui.disk.not_configured"))
+        return text
+    if not state.connected:
+        text.append("○ " + t("tui.disk.disconnected"), style="bold")
+        return text
+    urgent = state.most_urgent()
+    wide = width >= WIDE
+    if urgent is None or wide:
+        text.append("● " + t("tui.disk.connected"), style="bold")
+    else:
+        text.append("●", style="bold")
+    if state.busy:
+        text.append(" | " if wide or urgent is None else " ")
+        text.append(t("disk_live.strip.busy", cmd=t(f"disk_live.cmd.{state.busy}")), style="bold")
+    if urgent is not None:
+        shown = sorted(state.types, key=lambda line: line.urgency) if wide else [urgent]
+        for line in shown:
+            text.append(" | " if wide else " ")
+            text.append(type_text(line), style="bold" if line.state != "issuing" else "")
+        if not wide and len(state.types) > 1:
+            text.append(" " + t("disk_live.strip.others", n=len(state.types) - 1))
+        # at 80 columns the stock shows only when it runs low (F6 always shows it)
+        if urgent.stock is not None and (wide or urgent.stock <= LOW_STOCK):
+            text.append((" | " if wide else " ") + t("disk_live.strip.stock", n=urgent.stock))
+    if state.detail:
+        text.append(" | " + state.detail)
+    return text
 
 
 class DiskStrip(Widget):
@@ -31,14 +113,4 @@ class DiskStrip(Widget):
     state: reactive[DiskState] = reactive(DiskState, layout=True)
 
     def render(self) -> Text:
-        state = self.state
-        text = Text(t("tui.disk.name") + " ")
-        if not state.configured:
-            text.append("○ " + t("tui.disk.not_configured"))
-        elif not state.connected:
-            text.append("○ " + t("tui.disk.disconnected"), style="bold")
-        else:
-            text.append("● " + t("tui.disk.connected"), style="bold")
-            if state.detail:
-                text.append(" | " + state.detail)
-        return text
+        return strip_text(self.state, self.app.size.width)

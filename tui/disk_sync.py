@@ -1,0 +1,84 @@
+"""Sync from the app (F6, and the lookup's "not synced yet" cause): ``devices.sync`` in a thread
+worker over the app's service connection, the count as it goes, the result, an audit entry.
+
+Needs ``Permission.SYNC`` (checked below the screen, in the worker) and a logged-in disk.
+Every page is saved with its position in one transaction, so a dropped SSH session loses
+nothing and the next sync resumes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from storage.messages import t
+
+if TYPE_CHECKING:
+    from devices.sync import SyncProgress
+    from tui.app import FapiaoApp
+
+log = logging.getLogger("fapiao.tui.sync")
+
+ProgressShown = Callable[[int], None]
+
+
+def start_sync(app: FapiaoApp, on_progress: ProgressShown | None = None,
+               on_done: Callable[[bool], None] | None = None) -> bool:  # fmt: skip
+    """Start a sync; False (and a notice) when one runs already or there is no disk."""
+    live = getattr(app, "disk_live", None)
+    if live is None or live.client is None or app.session is None:
+        app.notify(t("disk_live.sync.failed", detail=t("tui.disk.disconnected")),
+                   severity="error")  # fmt: skip
+        return False
+    if live.sync_running:
+        app.notify(t("disk_live.sync.already"), severity="warning")
+        return False
+    live.sync_running = True
+    app.notify(t("disk_live.sync.started"))
+    app.run_worker(lambda: _sync(app, on_progress, on_done), thread=True, group="disk-sync",
+                   name="disk-sync", exit_on_error=False)  # fmt: skip
+    return True
+
+
+def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
+          on_done: Callable[[bool], None] | None) -> None:  # fmt: skip
+    from devices.errors import DiskError, DiskProblem, WrongPin
+    from devices.sync import sync_invoices
+    from storage import audit
+    from storage.permissions import Permission, PermissionDenied, require
+
+    live = app.disk_live
+    session = app.session
+    client = live.client
+    ok = False
+    try:
+        assert session is not None
+        if client is None:
+            raise DiskProblem(t("tui.disk.disconnected"))
+
+        def progress(step: SyncProgress) -> None:
+            if on_progress is not None:
+                live.on_loop(on_progress, step.fetched)
+
+        with app.store_connection():
+            require(session, Permission.SYNC)
+            result = sync_invoices(client, branch=session.branch, progress=progress)
+            audit.record(session.username, "sync", target=result.device_id,
+                         fetched=result.fetched, added=result.added, updated=result.updated,
+                         unchanged=result.unchanged, conflicts=result.conflicts,
+                         last_seq=result.last_seq)  # fmt: skip
+        ok = True
+        live.on_loop(app.notify, t("disk_live.sync.done", added=result.added,
+                                   updated=result.updated))  # fmt: skip
+    except PermissionDenied as exc:
+        live.on_loop(app.notify, t("disk_live.sync.failed", detail=str(exc)))
+    except (DiskError, WrongPin) as exc:
+        live.on_loop(app.notify, t("disk_live.sync.failed", detail=exc.message or exc.code))
+    except DiskProblem as exc:
+        live.on_loop(app.notify, t("disk_live.sync.failed", detail=str(exc)))
+    finally:
+        live.sync_running = False
+        live.poke()
+        if on_done is not None:
+            live.on_loop(on_done, ok)
