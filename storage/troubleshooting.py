@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from storage.accounts import Session
 from storage.field_checks import InvoiceDraft, Verdict, check_invoice
-from storage.messages import t
+from storage.messages import Listing, t
 from storage.models import Invoice, InvoiceStatus
 
 
@@ -114,7 +114,7 @@ def _notices(facts: ChecklistFacts) -> ChecklistItem:
     title = t("trouble.notices.title")
     if facts.notices:
         return ChecklistItem("notices", title, ItemState.WARN,
-                             t("trouble.notices.some", text="；".join(facts.notices)),
+                             t("trouble.notices.some", text=Listing(facts.notices)),
                              t("trouble.notices.next"))  # fmt: skip
     return ChecklistItem("notices", title, ItemState.PASS, t("trouble.notices.none"),
                          t("trouble.next.none"))  # fmt: skip
@@ -124,7 +124,7 @@ def _network(facts: ChecklistFacts) -> ChecklistItem:
     title = t("trouble.network.title")
     if facts.disk_connected is None:
         return ChecklistItem("network", title, ItemState.MANUAL, t("trouble.network.unknown"),
-                             t("trouble.notices.next"))  # fmt: skip
+                             t("trouble.network.unknown_next"))  # fmt: skip
     if not facts.disk_connected:
         return ChecklistItem("network", title, ItemState.FAIL, t("trouble.network.disk_down"),
                              t("trouble.network.disk_down_next"))  # fmt: skip
@@ -145,12 +145,12 @@ def _fields(draft: InvoiceDraft) -> ChecklistItem:
     warnings = [t(f"checks.field.{v.field}") for v in verdicts if v.verdict is Verdict.WARNING]
     if errors:
         return ChecklistItem("fields", title, ItemState.FAIL,
-                             t("trouble.fields.errors", n=len(errors), fields="、".join(errors)),
+                             t("trouble.fields.errors", n=len(errors), fields=Listing(errors)),
                              t("trouble.fields.next"))  # fmt: skip
     if warnings:
         return ChecklistItem("fields", title, ItemState.WARN,
                              t("trouble.fields.warnings", n=len(warnings),
-                               fields="、".join(warnings)), t("trouble.fields.next"))  # fmt: skip
+                               fields=Listing(warnings)), t("trouble.fields.next"))  # fmt: skip
     return ChecklistItem("fields", title, ItemState.PASS, t("trouble.fields.ok"),
                          t("trouble.next.none"))  # fmt: skip
 
@@ -159,7 +159,8 @@ def _terminal(facts: ChecklistFacts) -> ChecklistItem:
     title = t("trouble.terminal.title")
     term = facts.terminal
     if term is None:
-        return ChecklistItem("terminal", title, ItemState.MANUAL, "", "")
+        return ChecklistItem("terminal", title, ItemState.MANUAL, t("trouble.terminal.unknown"),
+                             t("trouble.terminal.unknown_next"))  # fmt: skip
     if term.width < 80 or term.height < 24:
         return ChecklistItem("terminal", title, ItemState.FAIL,
                              t("trouble.terminal.small", width=term.width, height=term.height),
