@@ -1,0 +1,282 @@
+"""用户管理: the supervisor's accounts — list, add, reset a forgotten password, change a role,
+unlock. Every action goes through ``storage.accounts`` with ``by=`` the supervisor (audited
+there) after ``require(MANAGE_USERS)``: a clerk or auditor reads the refusal, not the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable, Static
+from textual.worker import Worker
+
+from storage.messages import t, user_text
+from tui.display import fit
+from tui.screens.base import DeskScreen, Hints
+from tui.screens.user_dialogs import AddUserDialog, NewUser, PasswordDialog, RoleDialog
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from storage.accounts import AccountInfo, Session
+    from storage.models import Role
+
+_WIDTHS = {"name": 16, "role": 8, "branch": 14, "scope": 12}
+
+
+class UsersLoaded(Message):
+    def __init__(self, users: list[AccountInfo] | None, refusal: str = "") -> None:
+        super().__init__()
+        self.users = users  # None when refused
+        self.refusal = refusal
+
+
+class UserChanged(Message):
+    def __init__(self, text: str, ok: bool) -> None:
+        super().__init__()
+        self.text = text
+        self.ok = ok
+
+
+def state_text(user: AccountInfo, now: dt.datetime) -> str:
+    if not user.active:
+        return t("tui.users.state.inactive")
+    if user.locked_until is not None and user.locked_until > now:
+        return t("tui.users.state.locked", until=user.locked_until.strftime("%m-%d %H:%M"))
+    return t("tui.users.state.ok")
+
+
+class UsersScreen(DeskScreen):
+    DEFAULT_CSS = """
+    UsersScreen .users-line { height: auto; padding: 0 1; }
+    UsersScreen #users-message.-error { color: $error; text-style: bold; }
+    UsersScreen #users { height: 1fr; }
+    UsersScreen #users-actions { height: 1; color: $text-muted; }
+    """
+    HINTS: ClassVar[Hints] = (
+        ("Esc", "tui.key.back"),
+        ("F1", "tui.key.help"),
+        ("F2", "tui.key.lookup"),
+        ("F8", "tui.key.language"),
+        ("^Q", "tui.key.quit"),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", show=False, id="users.back"),
+        Binding("a", "add", show=False, id="users.add"),
+        Binding("p", "password", show=False, id="users.password"),
+        Binding("r", "role", show=False, id="users.role"),
+        Binding("u", "unlock", show=False, id="users.unlock"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.users: list[AccountInfo] = []
+        self.refused = ""
+        self._message = ("", False)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="users-message", classes="users-line")
+        yield DataTable(id="users", cursor_type="row")
+        yield Static(id="users-actions", classes="users-line")
+
+    @property
+    def table(self) -> DataTable[str]:
+        return self.query_one("#users", DataTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.retranslate()
+        self._say(t("tui.users.loading"))
+        self.table.focus()
+        self.reload()
+
+    def retranslate(self) -> None:
+        self.query_one("#users-actions", Static).update(t("tui.users.actions"))
+        self._fill()
+        if self.refused:
+            self._say(self.refused, error=True)
+
+    def reload(self) -> None:
+        session = self.desk.session
+        if session is not None:
+            self._load(session)
+
+    @work(thread=True, exclusive=True, group="users-list", exit_on_error=False, name="users")
+    def _load(self, session: Session) -> None:
+        from storage.accounts import list_users
+        from storage.permissions import Permission, PermissionDenied, require
+
+        with self.desk.store_connection():
+            try:
+                require(session, Permission.MANAGE_USERS)
+            except PermissionDenied as refused:
+                self.post_message(UsersLoaded(None, str(refused)))
+                return
+            users = list_users()
+        self.post_message(UsersLoaded(users))
+
+    def on_users_loaded(self, event: UsersLoaded) -> None:
+        if event.users is None:
+            self.refused = event.refusal
+            self.table.display = False
+            self.query_one("#users-actions").display = False
+            self._say(event.refusal, error=True)
+            return
+        self.users = event.users
+        self._fill()
+        if self._message == (t("tui.users.loading"), False):
+            self._say(t("tui.users.count", n=len(self.users)))
+
+    def _fill(self) -> None:
+        table = self.table
+        chosen = self.selected()
+        table.clear(columns=True)
+        for name, width in _WIDTHS.items():
+            table.add_column(t(f"tui.users.col.{name}"), width=width, key=name)
+        table.add_column(t("tui.users.col.state"), key="state")
+        now = dt.datetime.now()
+        for user in self.users:
+            table.add_row(
+                fit(user.username, _WIDTHS["name"]),
+                t(f"role.{user.role.value}"),
+                fit(user.branch, _WIDTHS["branch"]),
+                t("tui.users.scope.all" if user.all_branches else "tui.users.scope.own"),
+                state_text(user, now),
+                key=user.username,
+            )
+        names = [u.username for u in self.users]
+        if chosen is not None and chosen.username in names:
+            table.move_cursor(row=names.index(chosen.username))
+
+    def selected(self) -> AccountInfo | None:
+        if not self.users or self.table.cursor_row < 0:
+            return None
+        return self.users[min(self.table.cursor_row, len(self.users) - 1)]
+
+    # -- actions: a dialog, then a worker that asks the store
+
+    def _chosen_user(self) -> AccountInfo | None:
+        if self.refused:
+            return None
+        user = self.selected()
+        if user is None:
+            self._say(t("tui.users.nothing_selected"), error=True)
+        return user
+
+    def action_add(self) -> None:
+        session = self.desk.session
+        if session is None or self.refused:
+            return
+
+        def entered(new: NewUser | None) -> None:
+            if new is not None:
+                self._change(session, _adder(new, session.username))
+
+        self.app.push_screen(AddUserDialog(session.branch), entered)
+
+    def action_password(self) -> None:
+        session, user = self.desk.session, self._chosen_user()
+        if session is None or user is None:
+            return
+
+        def entered(password: str | None) -> None:
+            if password:
+                self._change(session, _password_setter(user.username, password, session.username))
+
+        self.app.push_screen(PasswordDialog(user.username), entered)
+
+    def action_role(self) -> None:
+        session, user = self.desk.session, self._chosen_user()
+        if session is None or user is None:
+            return
+
+        def chosen(role: Role | None) -> None:
+            if role is not None:
+                self._change(session, _role_setter(user.username, role, session.username))
+
+        self.app.push_screen(RoleDialog(user.username, user.role), chosen)
+
+    def action_unlock(self) -> None:
+        session, user = self.desk.session, self._chosen_user()
+        if session is not None and user is not None:
+            self._change(session, _unlocker(user.username, session.username))
+
+    @work(thread=True, exclusive=True, group="users", exit_on_error=False, name="user-change")
+    def _change(self, session: Session, change: Callable[[], str]) -> None:
+        from storage.accounts import AccountError
+        from storage.permissions import Permission, PermissionDenied, require
+
+        with self.desk.store_connection():
+            try:
+                require(session, Permission.MANAGE_USERS)
+                text = change()
+            except (PermissionDenied, AccountError) as exc:
+                self.post_message(UserChanged(user_text(exc), ok=False))
+                return
+        self.post_message(UserChanged(text, ok=True))
+
+    def on_user_changed(self, event: UserChanged) -> None:
+        self._say(event.text, error=not event.ok)
+        if event.ok:
+            self.reload()
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        self._say("")
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self._message = (text, error)
+        message = self.query_one("#users-message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+
+    async def action_back(self) -> None:
+        await self.app.run_action("open('lookup')")
+
+
+# The changes, run in the worker; each returns what to tell the supervisor.
+
+
+def _adder(new: NewUser, by: str) -> Callable[[], str]:
+    def add() -> str:
+        from storage.accounts import add_user
+
+        add_user(new.name, new.password, role=new.role, branch=new.branch, by=by)
+        return t("tui.users.added", user=new.name, role=t(f"role.{new.role.value}"),
+                 branch=new.branch)  # fmt: skip
+
+    return add
+
+
+def _password_setter(username: str, password: str, by: str) -> Callable[[], str]:
+    def reset() -> str:
+        from storage.accounts import set_password
+
+        set_password(username, password, by=by)
+        return t("tui.users.password_reset", user=username)
+
+    return reset
+
+
+def _role_setter(username: str, role: Role, by: str) -> Callable[[], str]:
+    def change() -> str:
+        from storage.accounts import set_role
+
+        set_role(username, role, by=by)
+        return t("tui.users.role_set", user=username, role=t(f"role.{role.value}"))
+
+    return change
+
+
+def _unlocker(username: str, by: str) -> Callable[[], str]:
+    def unlock() -> str:
+        from storage.accounts import unlock
+
+        unlock(username, by=by)
+        return t("tui.users.unlocked", user=username)
+
+    return unlock

@@ -1,0 +1,159 @@
+"""Screenshot steps for the backup, user and audit screens, on fixed sample data.
+
+Used by ``python -m tui.screenshots`` and the 80×24 snapshot tests: the backup index, the
+accounts and the audit entries shown are written with fixed times, so the pictures only change
+when the screens do. (A real backup's id, time and size change on every run.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tui.app import FapiaoApp
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+#: "Now" for the backup list's ages in the pictures.
+SHOT_NOW = dt.datetime(2026, 3, 15, 18, 30, tzinfo=CHINA)
+LOCKED_AT = dt.datetime(2099, 1, 1, 9, 0)  # zhao's failed log-ins, far ahead: still locked
+SSH = "ssh:192.168.1.23"
+
+
+async def _until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15) -> None:
+    waited = 0.0
+    while not condition():
+        if waited > timeout:
+            raise TimeoutError("the screen did not reach the expected state")
+        await pilot.pause(0.02)
+        waited += 0.02
+    await pilot.pause()
+
+
+def sample_backups(folder: Path) -> None:
+    """An index with one verified daily full backup (its file is not needed to list it)."""
+    from storage.backup import manifest
+    from storage.backup.manifest import BackupEntry
+
+    entry = BackupEntry(
+        id="20260315-090000-a1b2c3", kind="full", engine="sqlite", parent="",
+        created="2026-03-15T09:00:00.000000+08:00", file="20260315-090000-a1b2c3.fbk",
+        file_size=1_025_793, file_sha256="0" * 64, payload_size=3_887_104,
+        payload_sha256="0" * 64, store_size=3_887_104, key_id="2dfc137c5a1e4f00",
+        row_counts={"invoice": 6000}, reason="daily",
+        verified_at="2026-03-15T09:01:10+08:00", verified_ok=True,
+        verify_detail="integrity_check",
+    )  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest.save(folder, [entry])
+
+
+def sample_accounts() -> None:
+    """li and wang (clerks), zhao (locked out), shen (auditor); on the open store."""
+    from storage.accounts import AuthError, add_user, authenticate
+    from storage.models import Role
+
+    add_user("li", "li-pass-1", role=Role.CLERK, branch="总部", by="super")
+    add_user("wang", "wang-pass-1", role=Role.SUPERVISOR, branch="总部", all_branches=True,
+             by="super")  # fmt: skip
+    add_user("zhao", "zhao-pass-1", role=Role.CLERK, branch="上海分公司", by="super")
+    add_user("shen", "shen-pass-1", role=Role.AUDITOR, branch="总部", by="super")
+    for _ in range(5):
+        with contextlib.suppress(AuthError):  # refused, as it should be: that locks it
+            authenticate("zhao", "wrong", now=LOCKED_AT)
+
+
+def sample_audit(username: str = "zhang") -> None:
+    """A clerk's day in the audit log, with fixed times and terminal, chained like any entry."""
+    from storage.audit import GENESIS, AuditEntry, entry_hash
+    from storage.database import write
+
+    day = [
+        ("09:01:12", "login", "", False, '{"reason": "bad_password"}'),
+        ("09:01:30", "login", "", True, ""),
+        ("09:15:02", "import", "发票批量下载_0315.zip", True, '{"added": 42}'),
+        ("11:40:51", "export", "三月进项.xlsx", True, '{"invoices": 311, "rows": 311}'),
+        ("12:05:00", "backup.create", "20260315-120500-9f8e7d", True, '{"kind": "auto"}'),
+        ("12:06:44", "denied", "restore", False, '{"role": "clerk"}'),
+        ("16:20:19", "sync", "661620039941", True, '{"added": 7}'),
+    ]
+
+    def append() -> None:
+        for time, action, target, ok, detail in day:
+            last = AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(
+                AuditEntry.seq.desc()).first()  # fmt: skip
+            fields = {
+                "seq": (last.seq + 1) if last else 1, "at": f"2026-03-15T{time}.000000+08:00",
+                "username": username, "action": action, "target": target, "detail": detail,
+                "terminal": SSH, "ok": ok,
+            }  # fmt: skip
+            prev = last.hash if last else GENESIS
+            AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
+
+    write(append)
+
+
+async def log_in_as(pilot: Pilot[Any], user: str, password: str) -> None:
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _until(pilot, lambda: app.store_state == "ready")
+    await _until(pilot, lambda: not app.screen.query_one("#username", Input).disabled)
+    app.screen.query_one("#username", Input).value = user
+    app.screen.query_one("#password", Input).value = password
+    app.screen.query_one("#password", Input).focus()
+    await pilot.press("enter")
+    await _until(pilot, lambda: app.session is not None and app.current_mode == "lookup")
+
+
+async def backup_shot(pilot: Pilot[Any]) -> None:
+    """F5 as the supervisor with one verified backup, ages counted from SHOT_NOW."""
+    import tui.screens.backup as backup_screen
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    folder = Path(app.settings.backup_dir) if app.demo_path is None else (
+        app.demo_path.parent / "shot-backups")  # fmt: skip
+    app.settings = dataclasses.replace(app.settings, backup_dir=str(folder))
+    sample_backups(folder)
+    backup_screen.CLOCK = lambda: SHOT_NOW
+    await log_in_as(pilot, "super", "super")
+    await pilot.press("f5")
+    await _until(pilot, lambda: isinstance(app.screen, backup_screen.BackupScreen)
+                 and app.screen.table.row_count == 1)  # fmt: skip
+
+
+async def users_shot(pilot: Pilot[Any]) -> None:
+    from tui.screens.users import UsersScreen
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _until(pilot, lambda: app.store_state == "ready")
+    with app.store_connection():
+        sample_accounts()
+    await log_in_as(pilot, "super", "super")
+    await app.run_action("open('users')")
+    await _until(pilot, lambda: isinstance(app.screen, UsersScreen) and app.screen.table.row_count)
+
+
+async def audit_shot(pilot: Pilot[Any]) -> None:
+    """The audit log filtered to one clerk's (fixed) day, as an auditor would look at it."""
+    from tui.screens.audit_log import AuditLogScreen
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _until(pilot, lambda: app.store_state == "ready")
+    with app.store_connection():
+        sample_audit()
+    await log_in_as(pilot, "super", "super")
+    await app.run_action("open('audit')")
+    screen = app.screen
+    assert isinstance(screen, AuditLogScreen)
+    await _until(pilot, lambda: screen.rows)
+    screen.query_one("#f-user", Input).value = "zhang"
+    screen.query_one("#f-user", Input).focus()
+    await pilot.press("enter")
+    await _until(pilot, lambda: not screen.loading and len(screen.rows) == 7)
+    screen.table.focus()
+    await pilot.pause()
