@@ -52,6 +52,7 @@ def _debug_log_has_no_personal_data(tmp_path_factory: pytest.TempPathFactory) ->
     root.addHandler(handler)
     old_level = root.level
     root.setLevel(logging.DEBUG)
+    logging.getLogger("peewee").setLevel(logging.INFO)  # as the app does (tui/logs.py)
     logging.getLogger("fapiao.test").debug(
         "canary: buyer 北京华信商贸有限公司 91110105MA005AEF36 total 196.38"
     )

@@ -130,7 +130,9 @@ async def test_login_leads_to_lookup_with_user_role_branch_and_disk_strip(tmp_pa
         header = app.screen.query_one(AppHeader)
         assert "clerk（前台）· 总部" in plain(header.query_one("#who"))
         strip = header.query_one(DiskStrip)
-        assert plain(strip) == "税控盘 ○ 未配置"
+        # the demo's own disk (simulator + device service in the app), a clear due in 3 days
+        await wait_for(pilot, lambda: plain(strip) != "税控盘 ○ 未连接")
+        assert plain(strip) == "税控盘 ● 004 已抄税未清卡 截止04-15(剩3天) 另3类"
         query = app.screen.query_one("#query", Input)
         assert query.placeholder == "发票号码 / 代码 / 二维码 / 购方名称 / 税号"
         assert query.cursor_blink is False  # no idle redraws over SSH
@@ -244,7 +246,7 @@ async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
     app = demo_app(tmp_path, support=("电话 400-000-0000", "help@example.com"))
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        for key, name in (("f3", "信息核对"), ("f4", "清卡"), ("f5", "备份"), ("f6", "税控盘详情")):
+        for key, name in (("f4", "清卡"),):
             await pilot.press(key)
             await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
             text = plain(app.screen.query_one("#placeholder-text"))
@@ -256,7 +258,7 @@ async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
         help_text = plain(app.screen.query_one("#help-text"))
         assert "F2  发票查询" in help_text and "Ctrl+Q  退出" in help_text
         assert "电话 400-000-0000" in help_text and "help@example.com" in help_text
-        await pilot.press("f3")  # from help straight to another screen
+        await pilot.press("f4")  # from help straight to another screen
         await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
@@ -287,7 +289,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         assert table_rows(screen.query_one(InvoiceTable))[0][0] == "void"
         assert "clerk (clerk) · 总部" in plain(screen.query_one(AppHeader).query_one("#who"))
         assert "F1 Help" in plain(screen.query_one(KeyHints))
-        assert plain(screen.query_one(DiskStrip)) == "Disk ○ not configured"
+        assert plain(screen.query_one(DiskStrip)).startswith("Disk ● 004 reported, not cleared")
         await pilot.press("f8")
         assert language() == "zh"
         assert "F1 帮助" in plain(screen.query_one(KeyHints))
@@ -318,13 +320,13 @@ async def test_command_palette_lists_the_screens(tmp_path: Path) -> None:
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         assert app.screen.query_one(CommandInput).placeholder.startswith("输入命令")
-        await pilot.press(*"备份")
+        await pilot.press(*"清卡")
         commands = app.screen.query_one(CommandList)
         await wait_for(pilot, lambda: commands.option_count == 1)
-        assert "打开备份 (F5)" in str(commands.get_option_at_index(0).prompt)
+        assert "打开清卡 (F4)" in str(commands.get_option_at_index(0).prompt)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
-        assert "备份" in plain(app.screen.query_one("#placeholder-text"))
+        assert "清卡" in plain(app.screen.query_one("#placeholder-text"))
 
 
 def test_every_binding_has_an_id_and_none_sits_on_ctrl_h_i_m() -> None:

@@ -43,12 +43,14 @@ def fresh_demo_store(directory: Path) -> Path:
     return target
 
 
-def demo_app(directory: Path, **settings: object) -> FapiaoApp:
+def demo_app(directory: Path, *, demo_disk: bool = True, **settings: object) -> FapiaoApp:
+    """The demo app on a fresh copy of the demo store; ``demo_disk=False``: no disk at all."""
     return FapiaoApp(
         Settings(**settings).with_defaults(),  # type: ignore[arg-type]
         demo=True,
         today=TODAY,
         demo_path=fresh_demo_store(directory),
+        demo_disk=demo_disk,
     )
 
 

@@ -25,7 +25,7 @@ from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from storage.messages import both, language, set_language, t
+from storage.messages import both, language, set_language, t, user_text
 from storage.settings import Settings
 from tui.commands import DeskCommands, DeskPalette
 from tui.messages import StoreFailed, StoreOpened
@@ -51,16 +51,42 @@ def _lookup_screen() -> Screen[Any]:
     return LookupScreen()
 
 
+def _checklist_screen() -> Screen[Any]:
+    from tui.screens.checklist import ChecklistScreen
+
+    return ChecklistScreen()
+
+
+def _backup_screen() -> Screen[Any]:
+    from tui.screens.backup import BackupScreen
+
+    return BackupScreen()
+
+
+def _users_screen() -> Screen[Any]:
+    from tui.screens.users import UsersScreen
+
+    return UsersScreen()
+
+
+def _audit_screen() -> Screen[Any]:
+    from tui.screens.audit_log import AuditLogScreen
+
+    return AuditLogScreen()
+
+
 class FapiaoApp(App[int]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Fapiao Desk"
     COMMANDS: ClassVar[set[Any]] = {DeskCommands}
     MODES: ClassVar[dict[str, Any]] = {
         "lookup": _lookup_screen,
-        "checklist": lambda: PlaceholderScreen("checklist"),
+        "checklist": _checklist_screen,
         "clearing": lambda: PlaceholderScreen("clearing"),
-        "backup": lambda: PlaceholderScreen("backup"),
-        "disk": lambda: PlaceholderScreen("disk"),
+        "backup": _backup_screen,
+        "users": _users_screen,
+        "audit": _audit_screen,
+        "disk": lambda: __import__("tui.screens.disk", fromlist=["DiskScreen"]).DiskScreen(),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
@@ -88,6 +114,7 @@ class FapiaoApp(App[int]):
         today: dt.date | None = None,
         demo_path: Path | None = None,
         ansi: bool = False,
+        demo_disk: bool = True,
     ) -> None:
         """``today`` fixes the demo data's dates and the lookup's "today" (tests, screenshots);
         ``demo_path`` puts the demo store elsewhere; ``ansi`` uses the terminal's 16 colours."""
@@ -96,6 +123,7 @@ class FapiaoApp(App[int]):
         self.demo = demo
         self.today = today
         self.demo_path = demo_path
+        self.demo_disk = demo and demo_disk  # the built-in simulator behind the header strip
         self.store_error = ""
         self.set_reactive(FapiaoApp.language, language())
         if ansi:
@@ -106,12 +134,30 @@ class FapiaoApp(App[int]):
             target=_import_store_modules, args=(settings.database_url,), kwargs={"demo": demo},
             name="import-store", daemon=True,
         )  # fmt: skip
-        self._store_modules.start()
 
     def get_default_screen(self) -> Screen[Any]:
         return LoginScreen()
 
     def on_mount(self) -> None:
+        # After the first frame: the login form is on screen and takes typing while the
+        # store opens (importing peewee in a thread would hold the GIL during start-up).
+        self.call_after_refresh(self._start_store)
+        from tui.disk_live import DiskLive
+
+        self.disk_live = DiskLive(self)  # the disk strip's poller; F6 and sync use it too
+        self.disk_state = DiskState(configured=self.disk_live.configured)
+        self.disk_live.start()
+        from tui.scanner_bridge import start_scanner
+
+        self.scanner = start_scanner(self)  # a serial scanner, when one is configured
+
+    def on_unmount(self) -> None:
+        from tui.scanner_bridge import stop_scanner
+
+        stop_scanner(self.scanner)
+
+    def _start_store(self) -> None:
+        self._store_modules.start()
         self._open_store()
 
     # -- the store
@@ -136,7 +182,7 @@ class FapiaoApp(App[int]):
             has_users = User.select().exists()
         except (StoreUnreachable, peewee.PeeweeException, OSError) as exc:
             log.warning("store unreachable: %s", exc)
-            self.post_message(StoreFailed(str(exc)))
+            self.post_message(StoreFailed(user_text(exc)))
             return
         finally:
             db = database_proxy.obj
@@ -162,7 +208,9 @@ class FapiaoApp(App[int]):
     def lookup_options(self) -> LookupOptions:
         from storage.lookup import LookupOptions
 
-        return LookupOptions(show_void_red=self.show_void_red, today=self.today)
+        disk_seq, store_seq = self.disk_live.lookup_seqs()  # "not synced yet" when disk is ahead
+        return LookupOptions(show_void_red=self.show_void_red, today=self.today,
+                             disk_last_seq=disk_seq, store_last_seq=store_seq)  # fmt: skip
 
     # -- logging in and moving between screens
 
@@ -202,7 +250,9 @@ class FapiaoApp(App[int]):
         self.language = language()
 
     async def action_quit(self) -> None:
-        self.exit(0)
+        from tui.quit_guard import quit_when_idle
+
+        quit_when_idle(self)  # asks first while a backup or restore runs, in any mode
 
     # -- errors
 

@@ -22,6 +22,10 @@ SCREENS = (
     ("disk", "F6"),
 )
 
+#: Screens for some roles only, reached from the palette: (mode name, permission it needs;
+#: the screen asks the store again, this only keeps the palette short).
+ADMIN_SCREENS = (("users", "manage_users"), ("audit", "read_audit"))
+
 
 class DeskCommands(Provider):
     def _commands(self) -> Iterator[tuple[str, str]]:
@@ -32,6 +36,11 @@ class DeskCommands(Provider):
             for mode, key in SCREENS:
                 yield f"{t('tui.cmd.open', screen=t('tui.screen.' + mode))} ({key})", f"open('{mode}')"
             yield f"{t('tui.cmd.void_red')} (F7)", "toggle_void_red"
+            from storage.permissions import Permission, allowed  # not needed before login
+
+            for mode, permission in ADMIN_SCREENS:  # no key of their own: palette only
+                if allowed(app.session, Permission(permission)):
+                    yield t("tui.cmd.open", screen=t("tui.screen." + mode)), f"open('{mode}')"
         yield f"{t('tui.cmd.language')} (F8)", "toggle_language"
         yield f"{t('tui.cmd.quit')} (Ctrl+Q)", "quit"
 

@@ -1,7 +1,7 @@
 """``python -m tui.screenshots``: SVG screenshots of the main screens at 80×24.
 
 Runs the demo in a scratch directory with a fixed day, so the pictures only change when
-the screens do. Writes ``screenshots/{login,lookup,detail,diagnosis,help}.svg``.
+the screens do. Writes ``screenshots/{login,lookup,detail,diagnosis,checklist,help}.svg``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from storage.settings import Settings
 from tui.app import FapiaoApp
 from tui.screens.detail import DetailScreen
 from tui.screens.lookup import LookupScreen
+from tui.screenshots_admin import audit_shot, backup_shot, users_shot
 
 SIZE = (80, 24)
 TODAY = dt.date(2026, 3, 15)
@@ -83,10 +84,46 @@ async def _diagnosis(pilot: Pilot[Any]) -> None:
     await _search(pilot, MISSING)
 
 
+#: An invoice of the demo data for TODAY with its total mistyped (17884.03 on file).
+BAD_INVOICE = {
+    "code": "1100263164", "number": "10000002", "date": "2026-02-14", "amount": "16407.37",
+    "tax": "1476.66", "total": "17884.30", "rate": "9%", "buyer_name": "长沙智远电子有限公司",
+    "buyer_tax_id": "91310115BWXPKX15FC", "seller_name": "北京某某商贸有限公司",
+    "seller_tax_id": "91110105MA005AEF36",
+}  # fmt: skip
+
+
+async def _checklist(pilot: Pilot[Any]) -> None:
+    from tui.screens.checklist import ChecklistScreen
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _logged_in(pilot)
+    await pilot.press("f3")
+    await _until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+    screen = app.screen
+    assert isinstance(screen, ChecklistScreen)
+    for name, value in BAD_INVOICE.items():
+        screen.box(name).value = value
+    screen.box("total").focus()
+    await _until(pilot, lambda: bool(screen.differences and screen.items))
+    await pilot.pause(0.2)
+
+
 async def _help(pilot: Pilot[Any]) -> None:
     await _logged_in(pilot)
     await pilot.press("f1")
     await pilot.pause(0.1)
+
+
+async def _disk(pilot: Pilot[Any]) -> None:
+    from textual.widgets import DataTable
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _logged_in(pilot)
+    await pilot.press("f6")
+    await _until(pilot, lambda: app.screen.query("#disk-types")
+                 and app.screen.query_one("#disk-types", DataTable).row_count > 0)  # fmt: skip
+    await pilot.pause(0.2)
 
 
 SHOTS: dict[str, Step] = {
@@ -94,7 +131,12 @@ SHOTS: dict[str, Step] = {
     "lookup": _lookup,
     "detail": _detail,
     "diagnosis": _diagnosis,
+    "checklist": _checklist,
     "help": _help,
+    "disk": _disk,
+    "backup": backup_shot,
+    "users": users_shot,
+    "audit": audit_shot,
 }
 
 

@@ -1,7 +1,8 @@
 """The first screen: user name and password; the refusal from the store is shown as is.
 
-The form stays disabled until the store is open (a worker does that); a store with no users
-says how to create the first supervisor instead of offering a form that cannot work.
+The form takes typing at once, while a worker opens the store; a log-in submitted before the
+store is open waits for it. A store with no users says how to create the first supervisor
+instead of offering a form that cannot work.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from tui.screens.base import DeskScreen, Hints
 
 
 class LoginScreen(DeskScreen):
+    _pending: tuple[str, str] | None = None  # a log-in submitted while the store was opening
+
     HINTS: ClassVar[Hints] = (
         ("F1", "tui.key.help"),
         ("F8", "tui.key.language"),
@@ -31,10 +34,10 @@ class LoginScreen(DeskScreen):
             yield Static(id="login-title")
             with Horizontal(classes="login-row"):
                 yield Label(id="username-label", classes="login-label")
-                yield Input(id="username", max_length=50, disabled=True)
+                yield Input(id="username", max_length=50)
             with Horizontal(classes="login-row"):
                 yield Label(id="password-label", classes="login-label")
-                yield Input(id="password", password=True, max_length=200, disabled=True)
+                yield Input(id="password", password=True, max_length=200)
             yield Static(id="login-message")
             yield Static(id="demo-hint")
             yield Static(id="login-forgot")
@@ -50,6 +53,8 @@ class LoginScreen(DeskScreen):
         self.query_one("#notices").display = bool(notices)
         self.retranslate()
         self.watch(self.desk, "store_state", self._store_state_changed)
+        self.query_one("#username", Input).focus()
+        self.post_message(LoginReady())
 
     def retranslate(self) -> None:
         self.query_one("#login-title", Static).update(
@@ -84,11 +89,13 @@ class LoginScreen(DeskScreen):
             self.query_one("#login-forgot").display = False
             detail = self.desk.store_error
             self._say(t("error.store_unreachable", detail=detail) + "\n" + t("tui.login.quit_hint"), error=True)
-        elif state == "ready" and self.query_one("#username", Input).disabled:
+        elif state == "ready":
             self._say("")
-            self._enable(True)
-            self.query_one("#username", Input).focus()
-            self.post_message(LoginReady())
+            if self._pending is not None:
+                name, password = self._pending
+                self._pending = None
+                self._say(t("tui.login.checking"))
+                self._authenticate(name, password)
 
     @on(Input.Submitted, "#username")
     def _name_entered(self) -> None:
@@ -102,8 +109,11 @@ class LoginScreen(DeskScreen):
             self._say(t("tui.login.empty_name"), error=True)
             self.query_one("#username", Input).focus()
             return
-        self._say(t("tui.login.checking"))
         self._enable(False)
+        if self.desk.store_state == "opening":
+            self._pending = (name, password)  # sent as soon as the store is open
+            return
+        self._say(t("tui.login.checking"))
         self._authenticate(name, password)
 
     @work(thread=True, exclusive=True, group="login", exit_on_error=False, name="login")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
@@ -18,9 +18,11 @@ from textual.worker import get_current_worker
 
 from storage.messages import t
 from tui.messages import LookupDone
+from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen
 from tui.screens.detail import DetailScreen
-from tui.widgets.diagnosis import Diagnosis
+from tui.typing_focus import focus_and_type, type_into
+from tui.widgets.diagnosis import SYNC, Diagnosis
 from tui.widgets.invoice_table import InvoiceTable
 
 if TYPE_CHECKING:
@@ -152,7 +154,7 @@ class LookupScreen(DeskScreen):
         elif result is None or not result.query:
             left = t("tui.lookup.prompt")
         elif result.more:
-            left = t("tui.lookup.count_more", n=len(result.matches))
+            left = t("tui.lookup.shown_latest", n=len(result.matches))
         elif result.matches:
             left = t("tui.lookup.count", n=len(result.matches))
         else:
@@ -162,6 +164,30 @@ class LookupScreen(DeskScreen):
         self.query_one("#lookup-status", Static).update(f"{left}  ·  {right}")
 
     # -- moving and opening
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the list or the diagnosis starts the next query: the clerk with a queue
+        types the next number straight away. (Keys the list uses never get here.)"""
+        if not (event.is_printable and event.character) or event.key in self.active_bindings:
+            return
+        box = self.query_box
+        if self.focused is box:  # (not has_focus: that follows once the box had its Focus)
+            # The box handles its own keys, so this one was sent to the list before the first
+            # key of a fast burst moved the focus (keys are routed before they are handled).
+            event.stop()
+            type_into(box, event.character)
+        elif self.focused in (self.table, self.diagnosis):
+            event.stop()
+            focus_and_type(self, box, event.character)
+
+    @on(Scanned)
+    def _scanned(self, event: Scanned) -> None:
+        """A scan from the serial scanner: a query submitted at once, like a wedge scan."""
+        box = self.query_box
+        box.value = event.text
+        box.focus()
+        self._search_now()
+        box.select_all()  # the next scan replaces this one
 
     def action_back(self) -> None:
         if not self.query_box.has_focus:
@@ -182,7 +208,11 @@ class LookupScreen(DeskScreen):
 
     @on(OptionList.OptionSelected, "#diagnosis")
     def _candidate_chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
+        if event.option.id == SYNC:
+            from tui.disk_sync import start_sync
+
+            start_sync(self.desk, on_done=lambda ok: self._search_now() if ok else None)
+        elif event.option.id is not None:
             self.open_detail(int(event.option.id))
 
     def open_detail(self, invoice_id: int) -> None:

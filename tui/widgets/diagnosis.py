@@ -11,11 +11,14 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from storage.lookup import CauseKind
 from storage.messages import t
 from tui.display import date_text, money, status_text
 
 if TYPE_CHECKING:
     from storage.lookup import Cause, InvoiceSummary
+
+SYNC = "sync"  # the option id of the "sync now" action under the not-synced cause
 
 
 def _indented(text: Text | str, cells: int = 3) -> RenderableType:
@@ -52,6 +55,9 @@ class Diagnosis(OptionList):
             if cause.candidates:
                 parts.append(_indented(t("tui.lookup.candidates")))
             options.append(Option(Group(*parts), disabled=True))
+            if cause.kind is CauseKind.NOT_SYNCED:
+                # the action itself, chosen with Enter like a candidate
+                options.append(Option(_indented(Text("▸ " + t("tui.lookup.sync_now"))), id=SYNC))
             options.extend(Option(_candidate(c), id=str(c.id)) for c in cause.candidates)
         self.add_options(options)
 
