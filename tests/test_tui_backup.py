@@ -232,3 +232,13 @@ async def test_ctrl_q_asks_while_a_backup_runs(tmp_path: Path, passphrase_file: 
         await pilot.press("ctrl+q")  # nothing running: quits at once
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_log_in_reminds_when_there_is_no_recent_backup(
+    tmp_path: Path, passphrase_file: Path
+) -> None:
+    folder = tmp_path / "backups"
+    app = demo_app(tmp_path, backup_dir=str(folder))
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await wait_for(pilot, lambda: any("还没有任何备份" in n.message for n in app._notifications))

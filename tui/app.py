@@ -218,6 +218,16 @@ class FapiaoApp(App[int]):
         log.info("logged in: %s (%s)", session.username, session.role.value)
         self.session = session
         self.switch_mode("lookup")
+        self._remind_of_backup()
+
+    @work(thread=True, exclusive=True, group="reminder", exit_on_error=False, name="reminder")
+    def _remind_of_backup(self) -> None:
+        """Besides the daily timer: say so at log-in when the last backup is over a day old."""
+        from storage.backup.reminder import backup_reminder
+
+        reminder = backup_reminder(self.settings)
+        if reminder is not None:
+            self.call_from_thread(self.notify, reminder.text(), severity="warning", timeout=10)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _NEEDS_LOGIN and self.session is None:

@@ -1,0 +1,24 @@
+"""The app's own reminder when the last backup is old (besides the systemd timer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from storage.backup.service import list_backups
+from storage.messages import Message
+from storage.settings import Settings
+
+MAX_AGE = dt.timedelta(hours=24)
+
+
+def backup_reminder(settings: Settings, now: dt.datetime | None = None) -> Message | None:
+    """What to tell the user at log-in: no backup yet, or the newest is over a day old."""
+    now = now or dt.datetime.now().astimezone()
+    entries = list_backups(settings)
+    if not entries:
+        return Message("backup.reminder.none", {})
+    newest = max(entries, key=lambda entry: entry.created_at)
+    age = now - newest.created_at
+    if age <= MAX_AGE:
+        return None
+    return Message("backup.reminder.old", {"days": max(1, age.days)})
