@@ -6,29 +6,18 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from invoice_support import make_record
 from rich.cells import cell_len
 
 from storage.accounts import add_user
 from storage.database import close_database, open_database
 from storage.invoice_store import save_invoices
 from storage.models import Role
-from storage.records import InvoiceRecord
 from storage.schema import upgrade
 from tui.cli.main import main
-
-
-def _record(number: str, **overrides: object) -> InvoiceRecord:
-    fields: dict[str, object] = dict(
-        number=number, code="044001500111", date=dt.date(2026, 3, 2), type="10",
-        amount=Decimal("173.79"), tax=Decimal("22.59"), total=Decimal("196.38"),
-        buyer_name="北京华信商贸有限公司", buyer_tax_id="91110105MA005AEF36",
-    )  # fmt: skip
-    fields.update(overrides)
-    return InvoiceRecord(**fields)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -38,10 +27,10 @@ def clerk_cli(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     upgrade(db)
     add_user("amy", "amy-pw", role=Role.CLERK, branch="总部")
     save_invoices([
-        _record("81966722"),
-        _record("81966723", status="void", buyer_name="华信", date=dt.date(2026, 3, 3)),
+        make_record("81966722"),
+        make_record("81966723", status="void", buyer_name="华信", date=dt.date(2026, 3, 3)),
     ], branch="总部")  # fmt: skip
-    save_invoices([_record("70000001", buyer_name="上海机密客户有限公司")], branch="上海分公司")
+    save_invoices([make_record("70000001", buyer_name="上海机密客户有限公司")], branch="上海分公司")
     close_database()
     pw = tmp_path / "pw"
     pw.write_text("amy-pw\n", encoding="utf-8")

@@ -6,25 +6,17 @@ import datetime as dt
 from decimal import Decimal
 
 import peewee
+from invoice_support import make_record
 
 from storage.accounts import Session
 from storage.invoice_store import save_invoices
 from storage.lookup import CauseKind, LookupOptions, LookupResult, lookup
 from storage.messages import set_language
 from storage.models import Role
-from storage.records import InvoiceRecord
 
 CLERK = Session("clerk", Role.CLERK, "总部")
 
 
-def _record(number: str, **overrides: object) -> InvoiceRecord:
-    fields: dict[str, object] = dict(
-        number=number, code="044001500111", date=dt.date(2026, 3, 2), type="10",
-        amount=Decimal("173.79"), tax=Decimal("22.59"), total=Decimal("196.38"),
-        buyer_name="北京华信商贸有限公司", buyer_tax_id="91110105MA005AEF36",
-    )  # fmt: skip
-    fields.update(overrides)
-    return InvoiceRecord(**fields)  # type: ignore[arg-type]
 
 
 def _kinds(result: LookupResult) -> list[CauseKind]:
@@ -43,7 +35,7 @@ def test_nothing_similar_only_not_here_with_the_checklist(store: peewee.Database
 
 
 def test_one_digit_off_lists_the_invoice_meant(store: peewee.Database) -> None:
-    save_invoices([_record("81966722"), _record("12345678")], branch="总部")
+    save_invoices([make_record("81966722"), make_record("12345678")], branch="总部")
     result = lookup("81966723", CLERK)
     assert _kinds(result) == [CauseKind.TYPED_WRONG, CauseKind.NOT_HERE]
     typed = result.causes[0]
@@ -52,7 +44,7 @@ def test_one_digit_off_lists_the_invoice_meant(store: peewee.Database) -> None:
 
 
 def test_swapped_dropped_and_leading_zero_slips(store: peewee.Database) -> None:
-    save_invoices([_record("81966722"), _record("01966722", code="044001500112")], branch="总部")
+    save_invoices([make_record("81966722"), make_record("01966722", code="044001500112")], branch="总部")
     swapped = lookup("81967622", CLERK).causes[0]
     assert "颠倒" in swapped.title and [c.number for c in swapped.candidates] == ["81966722"]
     dropped = lookup("8196722", CLERK).causes
@@ -65,14 +57,14 @@ def test_swapped_dropped_and_leading_zero_slips(store: peewee.Database) -> None:
 
 
 def test_code_and_number_typed_as_one(store: peewee.Database) -> None:
-    save_invoices([_record("81966722")], branch="总部")
+    save_invoices([make_record("81966722")], branch="总部")
     result = lookup("04400150011181966722", CLERK)
     assert result.causes[0].title == "发票代码和号码可能连在一起输入了"
     assert [c.number for c in result.causes[0].candidates] == ["81966722"]
 
 
 def test_qr_with_code_and_number_swapped(store: peewee.Database) -> None:
-    save_invoices([_record("81966722", date=dt.date(2026, 3, 2))], branch="总部")
+    save_invoices([make_record("81966722", date=dt.date(2026, 3, 2))], branch="总部")
     result = lookup("01,10,81966722,044001500111,173.79,20260302,17884534745749991611,BE2D", CLERK)
     assert result.matches == ()
     assert result.causes[0].title == "发票代码和发票号码可能填反了"
@@ -80,7 +72,7 @@ def test_qr_with_code_and_number_swapped(store: peewee.Database) -> None:
 
 
 def test_qr_carrying_the_total_for_the_amount(store: peewee.Database) -> None:
-    save_invoices([_record("81966722", date=dt.date(2026, 3, 2))], branch="总部")
+    save_invoices([make_record("81966722", date=dt.date(2026, 3, 2))], branch="总部")
     result = lookup("01,10,044001500111,81966722,196.38,20260302,17884534745749991611,BE2D", CLERK)
     assert result.matches == ()
     assert result.causes[0].title == "可能把价税合计当成了不含税金额"
@@ -89,8 +81,8 @@ def test_qr_carrying_the_total_for_the_amount(store: peewee.Database) -> None:
 
 def test_qr_same_amount_within_a_few_days(store: peewee.Database) -> None:
     save_invoices([
-        _record("11111111", date=dt.date(2026, 3, 4)),
-        _record("22222222", date=dt.date(2026, 3, 20)),
+        make_record("11111111", date=dt.date(2026, 3, 4)),
+        make_record("22222222", date=dt.date(2026, 3, 20)),
     ], branch="总部")  # fmt: skip
     result = lookup("01,10,044001500111,99999999,173.79,20260302,17884534745749991611,BE2D", CLERK)
     nearby = [c for c in result.causes if "相近日期" in c.title]
@@ -98,7 +90,7 @@ def test_qr_same_amount_within_a_few_days(store: peewee.Database) -> None:
 
 
 def test_void_hidden_by_the_view_is_filtered_out(store: peewee.Database) -> None:
-    save_invoices([_record("81966722", status="void")], branch="总部")
+    save_invoices([make_record("81966722", status="void")], branch="总部")
     result = lookup("81966722", CLERK, LookupOptions(show_void_red=False))
     assert _kinds(result) == [CauseKind.FILTERED_OUT, CauseKind.NOT_HERE]
     assert result.causes[0].action == "显示作废/红冲发票"
@@ -106,7 +98,7 @@ def test_void_hidden_by_the_view_is_filtered_out(store: peewee.Database) -> None
 
 
 def test_other_branch_says_so_and_reveals_nothing(store: peewee.Database) -> None:
-    save_invoices([_record("81966722", buyer_name="上海机密客户有限公司",
+    save_invoices([make_record("81966722", buyer_name="上海机密客户有限公司",
                            amount=Decimal("9876.54"), tax=Decimal("0.00"),
                            total=Decimal("9876.54"))], branch="上海分公司")  # fmt: skip
     result = lookup("81966722", CLERK)
@@ -119,7 +111,7 @@ def test_other_branch_says_so_and_reveals_nothing(store: peewee.Database) -> Non
 
 
 def test_near_misses_in_another_branch_do_not_leak(store: peewee.Database) -> None:
-    save_invoices([_record("81966722")], branch="上海分公司")
+    save_invoices([make_record("81966722")], branch="上海分公司")
     result = lookup("81966723", CLERK)
     assert _kinds(result) == [CauseKind.NOT_HERE]
     assert "81966722" not in _all_text(result)
@@ -137,7 +129,7 @@ def test_qr_issued_today_is_too_new_for_the_bureau(store: peewee.Database) -> No
 
 
 def test_disk_ahead_of_the_store_comes_first(store: peewee.Database) -> None:
-    save_invoices([_record("81966722")], branch="总部")
+    save_invoices([make_record("81966722")], branch="总部")
     result = lookup("81966723", CLERK, LookupOptions(disk_last_seq=120, store_last_seq=118))
     assert _kinds(result) == [CauseKind.NOT_SYNCED, CauseKind.TYPED_WRONG, CauseKind.NOT_HERE]
     assert result.causes[0].action == "同步"

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import peewee
 import pytest
+from invoice_support import make_record
 
 from storage.accounts import Session
 from storage.invoice_store import save_invoices
 from storage.lookup import LookupOptions, QueryKind, invoice_detail_view, lookup
 from storage.models import Role
 from storage.query_kind import classify
-from storage.records import InvoiceRecord
 
 CLERK = Session("clerk", Role.CLERK, "总部")
 BOSS = Session("boss", Role.SUPERVISOR, "总部", all_branches=True)
 
 
-def _record(number: str, **overrides: object) -> InvoiceRecord:
-    fields: dict[str, object] = dict(
-        number=number, code="044001500111", date=dt.date(2026, 3, 2), type="10",
-        amount=Decimal("173.79"), tax=Decimal("22.59"), total=Decimal("196.38"),
-        buyer_name="北京华信商贸有限公司", buyer_tax_id="91110105MA005AEF36",
-    )  # fmt: skip
-    fields.update(overrides)
-    return InvoiceRecord(**fields)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +45,7 @@ def test_one_character_asks_for_more(store: peewee.Database) -> None:
 
 
 def test_exact_number_is_found_with_its_status(store: peewee.Database) -> None:
-    save_invoices([_record("81966722", status="void")], branch="总部")
+    save_invoices([make_record("81966722", status="void")], branch="总部")
     result = lookup(" 81966722 ", CLERK)
     assert [(m.number, m.status_text) for m in result.matches] == [("81966722", "作废")]
     assert result.causes == ()
@@ -64,10 +55,10 @@ def test_two_character_name_finds_two_character_parties_newest_first(
     store: peewee.Database,
 ) -> None:
     save_invoices([
-        _record("00000001", buyer_name="华信", date=dt.date(2026, 1, 5)),
-        _record("00000002", buyer_name="上海恒通物流有限公司", date=dt.date(2026, 1, 6)),
-        _record("00000003", buyer_name="北京华信商贸有限公司", date=dt.date(2026, 1, 7)),
-        _record("00000004", buyer_name="华信", date=dt.date(2026, 1, 7)),
+        make_record("00000001", buyer_name="华信", date=dt.date(2026, 1, 5)),
+        make_record("00000002", buyer_name="上海恒通物流有限公司", date=dt.date(2026, 1, 6)),
+        make_record("00000003", buyer_name="北京华信商贸有限公司", date=dt.date(2026, 1, 7)),
+        make_record("00000004", buyer_name="华信", date=dt.date(2026, 1, 7)),
     ], branch="总部")  # fmt: skip
     result = lookup("华信", CLERK)
     assert [m.number for m in result.matches] == ["00000004", "00000003", "00000001"]
@@ -78,7 +69,7 @@ def test_two_character_name_finds_two_character_parties_newest_first(
 
 def test_a_term_in_most_names_pages_newest_first(store: peewee.Database) -> None:
     records = [
-        _record(f"{i:08d}", buyer_name=f"{'北京' if i % 2 else '上海'}公司{i}有限公司",
+        make_record(f"{i:08d}", buyer_name=f"{'北京' if i % 2 else '上海'}公司{i}有限公司",
                 date=dt.date(2026, 1, 1) + dt.timedelta(days=i % 40))
         for i in range(1, 121)
     ]  # fmt: skip
@@ -91,15 +82,15 @@ def test_a_term_in_most_names_pages_newest_first(store: peewee.Database) -> None
 
 
 def test_branch_filter_and_all_branches(store: peewee.Database) -> None:
-    save_invoices([_record("00000011")], branch="总部")
-    save_invoices([_record("00000012")], branch="上海分公司")
+    save_invoices([make_record("00000011")], branch="总部")
+    save_invoices([make_record("00000012")], branch="上海分公司")
     assert [m.number for m in lookup("华信商贸", CLERK).matches] == ["00000011"]
     assert {m.number for m in lookup("华信商贸", BOSS).matches} == {"00000011", "00000012"}
     assert lookup("173.79", CLERK).matches[0].number == "00000011"
 
 
 def test_tax_id_amount_and_code_queries(store: peewee.Database) -> None:
-    save_invoices([_record("00000021"), _record("00000022", code="1100241310", type="01",
+    save_invoices([make_record("00000021"), make_record("00000022", code="1100241310", type="01",
                                                  buyer_tax_id="91310115MA1K3YJ27X")],
                   branch="总部")  # fmt: skip
     assert [m.number for m in lookup("91110105ma005aef36", CLERK).matches] == ["00000021"]
@@ -108,20 +99,20 @@ def test_tax_id_amount_and_code_queries(store: peewee.Database) -> None:
 
 
 def test_qr_finds_the_invoice_when_its_amount_agrees(store: peewee.Database) -> None:
-    save_invoices([_record("81966722", date=dt.date(2017, 5, 24))], branch="总部")
+    save_invoices([make_record("81966722", date=dt.date(2017, 5, 24))], branch="总部")
     qr = "01,10,044001500111,81966722,173.79,20170524,17884534745749991611,BE2D"
     assert [m.number for m in lookup(qr, CLERK).matches] == ["81966722"]
 
 
 def test_hidden_void_red_is_not_a_match(store: peewee.Database) -> None:
-    save_invoices([_record("81966722", status="red")], branch="总部")
+    save_invoices([make_record("81966722", status="red")], branch="总部")
     result = lookup("81966722", CLERK, LookupOptions(show_void_red=False))
     assert result.matches == ()
 
 
 def test_detail_view_labels_every_field_and_hides_other_branches(store: peewee.Database) -> None:
-    save_invoices([_record("00000031")], branch="总部")
-    save_invoices([_record("00000032")], branch="上海分公司")
+    save_invoices([make_record("00000031")], branch="总部")
+    save_invoices([make_record("00000032")], branch="上海分公司")
     mine = lookup("00000031", CLERK).matches[0]
     detail = invoice_detail_view(mine.id, CLERK)
     assert detail is not None

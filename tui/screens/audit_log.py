@@ -22,7 +22,7 @@ from textual.worker import Worker
 
 from storage.messages import catalogue, t
 from tui.display import fit
-from tui.screens.base import DeskScreen, Hints
+from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 
 if TYPE_CHECKING:
     from storage.accounts import Session
@@ -88,13 +88,7 @@ class AuditLogScreen(DeskScreen):
     AuditLogScreen #audit { height: 1fr; }
     AuditLogScreen #audit-detail { height: 2; padding: 0 1; }
     """
-    HINTS: ClassVar[Hints] = (
-        ("Esc", "tui.key.back"),
-        ("F1", "tui.key.help"),
-        ("F2", "tui.key.lookup"),
-        ("F8", "tui.key.language"),
-        ("^Q", "tui.key.quit"),
-    )
+    HINTS: ClassVar[Hints] = ADMIN_HINTS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False, id="audit.back"),
         Binding("m", "more", show=False, id="audit.more"),

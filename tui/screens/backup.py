@@ -26,7 +26,7 @@ from textual.worker import Worker
 
 from storage.messages import catalogue, t, user_text
 from tui.display import fit
-from tui.screens.base import DeskScreen, Hints
+from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog
 
 if TYPE_CHECKING:
@@ -199,13 +199,7 @@ class BackupScreen(DeskScreen):
     BackupScreen #backup-actions { height: 1; padding: 0 0 0 1; }
     BackupScreen #backup-actions Button { margin-right: 1; width: 12; min-width: 12; }
     """
-    HINTS: ClassVar[Hints] = (
-        ("Esc", "tui.key.back"),
-        ("F1", "tui.key.help"),
-        ("F2", "tui.key.lookup"),
-        ("F8", "tui.key.language"),
-        ("^Q", "tui.key.quit"),
-    )
+    HINTS: ClassVar[Hints] = ADMIN_HINTS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False, id="backup.back"),
         Binding("b", "start('full')", show=False, id="backup.full"),

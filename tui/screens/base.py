@@ -30,6 +30,15 @@ MAIN_HINTS: Hints = (
     ("^Q", "tui.key.quit"),
 )
 
+#: The admin screens (backups, users, audit log): their own keys are on their buttons.
+ADMIN_HINTS: Hints = (
+    ("Esc", "tui.key.back"),
+    ("F1", "tui.key.help"),
+    ("F2", "tui.key.lookup"),
+    ("F8", "tui.key.language"),
+    ("^Q", "tui.key.quit"),
+)
+
 
 class DeskScreen(Screen[Any]):
     HINTS: ClassVar[Hints] = MAIN_HINTS

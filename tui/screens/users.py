@@ -17,7 +17,7 @@ from textual.worker import Worker
 
 from storage.messages import t, user_text
 from tui.display import fit
-from tui.screens.base import DeskScreen, Hints
+from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.user_dialogs import AddUserDialog, NewUser, PasswordDialog, RoleDialog
 
 if TYPE_CHECKING:
@@ -58,13 +58,7 @@ class UsersScreen(DeskScreen):
     UsersScreen #users { height: 1fr; }
     UsersScreen #users-actions { height: 1; color: $text-muted; }
     """
-    HINTS: ClassVar[Hints] = (
-        ("Esc", "tui.key.back"),
-        ("F1", "tui.key.help"),
-        ("F2", "tui.key.lookup"),
-        ("F8", "tui.key.language"),
-        ("^Q", "tui.key.quit"),
-    )
+    HINTS: ClassVar[Hints] = ADMIN_HINTS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False, id="users.back"),
         Binding("a", "add", show=False, id="users.add"),
