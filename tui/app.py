@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,12 +126,6 @@ class FapiaoApp(App[int]):
         self.set_reactive(FapiaoApp.language, language())
         if ansi:
             self.theme = "ansi-dark"
-        # peewee's import is the longest step to an open store: start it while Textual
-        # sets the screen up, rather than after.
-        self._store_modules = threading.Thread(
-            target=_import_store_modules, args=(settings.database_url,), kwargs={"demo": demo},
-            name="import-store", daemon=True,
-        )  # fmt: skip
 
     def get_default_screen(self) -> Screen[Any]:
         return LoginScreen()
@@ -157,14 +149,12 @@ class FapiaoApp(App[int]):
         stop_scanner(self.scanner)
 
     def _start_store(self) -> None:
-        self._store_modules.start()
         self._open_store()
 
     # -- the store
 
     @work(thread=True, exclusive=True, group="store", exit_on_error=False, name="open-store")
     def _open_store(self) -> None:
-        self._store_modules.join()
         import peewee
 
         from storage.database import StoreUnreachable, database_proxy, open_database
@@ -287,31 +277,6 @@ class FapiaoApp(App[int]):
         if self._exit_renderables:
             self._exit_renderables.clear()
             self.error_console.print(both("error.internal", detail="tui"), markup=False)
-
-
-def _import_store_modules(url: str, *, demo: bool) -> None:
-    """Import the store's modules without the PostgreSQL driver when the store is SQLite.
-
-    peewee and playhouse.migrate import psycopg when they are imported (~170 ms, about half
-    the app's start-up), even for a SQLite store. Marking the driver absent while they load
-    skips it; the marks are removed afterwards, so a later ``import psycopg`` still works.
-    """
-    if "peewee" in sys.modules or not (demo or url.startswith("sqlite")):
-        return
-    hidden = [name for name in ("psycopg", "psycopg2") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]
-    try:
-        import storage.models
-        import storage.schema
-
-        if demo:
-            import storage.demo  # noqa: F401
-    except ImportError:
-        log.info("store modules need the PostgreSQL driver; importing it")
-    finally:
-        for name in hidden:
-            del sys.modules[name]
 
 
 def few_colours(environ: dict[str, str] | None = None) -> bool:
