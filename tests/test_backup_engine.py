@@ -160,3 +160,60 @@ def test_any_flipped_byte_or_truncation_is_caught(setup) -> None:  # type: ignor
             assert not result.ok and result.problem
         path.write_bytes(good)
     assert service.verify(BOSS, inc.id, settings=setup, passphrase=PASSPHRASE)[0].ok
+
+
+def test_three_deep_chain_restores_every_row_and_stays_small(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    full = service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE).entry
+    live = Path(setup.database_url.removeprefix("sqlite:///"))
+    for step in range(3):  # void a few invoices, or undo it: rows change length and move
+        Invoice.update(status="void" if step % 2 == 0 else "normal").where(
+            Invoice.id % 97 == step).execute()  # fmt: skip
+        last = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
+        assert last.kind == "incremental" and last.changed_pages > 0
+        assert last.file_size < full.file_size / 10
+    target = tmp_path / "restored.db"
+    service.restore(BOSS, last.id, to=str(target), settings=setup, passphrase=PASSPHRASE)
+    assert _rows(target, "PRAGMA integrity_check") == [("ok",)]
+    for table in ("invoice", "party", "party_gram"):  # the audit log has gone on since
+        every_row = f"SELECT * FROM {table} ORDER BY 1, 2"
+        assert _rows(target, every_row) == _rows(live, every_row)
+    assert _rows(target, "SELECT count(*) FROM invoice WHERE status='void' AND id % 97 = 0") > [(0,)]
+
+
+def test_a_format_1_incremental_still_restores(setup, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from backup_support import format_1_diff
+
+    from storage.backup import container, incremental
+
+    monkeypatch.setattr(container, "FORMAT", 1)
+    monkeypatch.setattr(incremental, "diff", format_1_diff)
+    service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)
+    Invoice.update(status="red").where(Invoice.id <= 30).execute()
+    old = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
+    monkeypatch.undo()
+    assert (Path(setup.backup_dir) / old.file).read_bytes()[8:10] == b"\0\x01"
+    Invoice.update(status="void").where(Invoice.id <= 10).execute()
+    new = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
+    assert new.parent == old.id
+    assert (Path(setup.backup_dir) / new.file).read_bytes()[8:10] == b"\0\x02"
+    target = tmp_path / "restored.db"
+    service.restore(BOSS, new.id, to=str(target), settings=setup, passphrase=PASSPHRASE)
+    assert _rows(target, "SELECT status, count(*) FROM invoice WHERE id <= 30 GROUP BY 1") == [
+        ("red", 20), ("void", 10)]
+
+
+def test_the_key_is_derived_once_per_process_but_a_wrong_passphrase_still_fails(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from storage.backup import unlocked
+
+    unlocked.forget()
+    service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)
+    unlocks = []
+    real = keys.unlock
+    monkeypatch.setattr(keys, "unlock", lambda *a: unlocks.append(1) or real(*a))
+    for _ in range(2):
+        Invoice.update(status="red").where(Invoice.id <= 5).execute()
+        service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE)
+    assert unlocks == []
+    with pytest.raises(WrongPassphrase):
+        service.backup_now(BOSS, "incremental", settings=setup, passphrase="guess")
+    assert unlocks == [1]

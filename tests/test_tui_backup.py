@@ -240,5 +240,5 @@ async def test_log_in_reminds_when_there_is_no_recent_backup(
     folder = tmp_path / "backups"
     app = demo_app(tmp_path, backup_dir=str(folder))
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+        await log_in(pilot, keep_reminder=True)
         await wait_for(pilot, lambda: any("还没有任何备份" in n.message for n in app._notifications))

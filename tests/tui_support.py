@@ -66,9 +66,14 @@ async def wait_for(pilot: Pilot[object], condition: Callable[[], object], timeou
 
 
 async def log_in(
-    pilot: Pilot[object], user: str = "clerk", password: str = "clerk", *, keys: bool = False
+    pilot: Pilot[object], user: str = "clerk", password: str = "clerk", *, keys: bool = False,
+    keep_reminder: bool = False,
 ) -> None:
-    """Log in; key by key with ``keys``, else the fields are filled and Enter pressed."""
+    """Log in; key by key with ``keys``, else the fields are filled and Enter pressed.
+
+    The log-in's backup reminder (a toast) is waited for and dismissed, so screens and
+    snapshots do not depend on when it arrives; ``keep_reminder`` leaves it.
+    """
     from textual.widgets import Input
 
     app = pilot.app
@@ -88,6 +93,10 @@ async def log_in(
     await wait_for(pilot, lambda: app.session is not None)
     await wait_for(pilot, lambda: type(app.screen).__name__ == "LookupScreen")
     await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "query")
+    if not keep_reminder:
+        reminders = [w for w in app.workers if w.name == "reminder"]
+        await wait_for(pilot, lambda: all(w.is_finished for w in reminders))
+        app.clear_notifications()
 
 
 async def look_up(pilot: Pilot[object], text: str, *, keys: bool = False) -> None:

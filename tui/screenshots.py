@@ -23,7 +23,7 @@ from storage.settings import Settings
 from tui.app import FapiaoApp
 from tui.screens.detail import DetailScreen
 from tui.screens.lookup import LookupScreen
-from tui.screenshots_admin import audit_shot, backup_shot, users_shot
+from tui.screenshots_admin import audit_shot, backup_shot, log_in_as, users_shot
 
 SIZE = (80, 24)
 TODAY = dt.date(2026, 3, 15)
@@ -52,11 +52,7 @@ async def _login(pilot: Pilot[Any]) -> None:
 
 async def _logged_in(pilot: Pilot[Any]) -> None:
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await _login(pilot)
-    app.screen.query_one("#username", Input).value = "clerk"
-    app.screen.query_one("#password", Input).value = "clerk"
-    app.screen.query_one("#password", Input).focus()
-    await pilot.press("enter")
+    await log_in_as(pilot, "clerk", "clerk")
     await _until(pilot, lambda: isinstance(app.screen, LookupScreen))
 
 

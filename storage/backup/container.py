@@ -5,6 +5,9 @@ length and the sealed bytes. Every chunk is sealed under a key derived for this 
 (HKDF of the master key, a random salt and the backup id), with the chunk's index and a
 final-chunk flag as its nonce and the header's hash as associated data: a reordered, dropped,
 truncated or altered chunk, a changed header, or bytes after the final chunk all fail to open.
+
+Format 2 differs from format 1 only in what an incremental's payload holds (page deltas as
+zstd frames, see ``incremental``); format 1 files are still read.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from storage.backup.errors import BackupCorrupt
 from storage.backup.keys import KeyRing
 
 MAGIC = b"FAPIAOBK"
-FORMAT = 1
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 CHUNK = 1 << 20  # compressed bytes per sealed chunk
 _TAG = 16
 _MAX_HEADER = 64 * 1024
@@ -133,7 +137,7 @@ def read_header(handle: BinaryIO) -> tuple[dict[str, Any], bytes]:
     if len(raw) < _PREFIX.size:
         raise BackupCorrupt("backup.corrupt_header")
     magic, version, length = _PREFIX.unpack(raw)
-    if magic != MAGIC or version != FORMAT or length > _MAX_HEADER:
+    if magic != MAGIC or version not in READABLE_FORMATS or length > _MAX_HEADER:
         raise BackupCorrupt("backup.corrupt_header")
     head = handle.read(length)
     try:

@@ -17,7 +17,7 @@ import peewee
 
 from storage import audit
 from storage.accounts import Session
-from storage.backup import basis, keys, manifest, pg_backup, retention, sqlite_backup
+from storage.backup import basis, keys, manifest, pg_backup, retention, sqlite_backup, unlocked
 from storage.backup.atomic_files import remove_stale_temps
 from storage.backup.container import ContainerWriter
 from storage.backup.errors import BackupError, BackupUsageError
@@ -83,13 +83,22 @@ def _db() -> peewee.Database:
     return db
 
 
-def _ring(folder: Path, settings: Settings, passphrase: str | None, *, create: bool) -> keys.KeyRing:
+def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, create: bool
+               ) -> Callable[[], keys.KeyRing]:  # fmt: skip
+    """The key ring, unlocking in the background unless this process already holds it."""
     kdir = keys.key_dir(folder)
     if keys.has_keys(kdir):
-        return keys.unlock(kdir, passphrase or read_passphrase(settings))
+        return unlocked.unlocking(kdir, passphrase or read_passphrase(settings))
     if not create:
         raise BackupError("backup.no_keys", folder=str(kdir))
-    return keys.create(kdir, passphrase or read_passphrase(settings, confirm=True))
+    passphrase = passphrase or read_passphrase(settings, confirm=True)
+    ring = keys.create(kdir, passphrase)
+    unlocked.remember(kdir, passphrase, ring)
+    return lambda: ring
+
+
+def _ring(folder: Path, settings: Settings, passphrase: str | None, *, create: bool) -> keys.KeyRing:
+    return _unlocking(folder, settings, passphrase, create=create)()
 
 
 @contextlib.contextmanager
@@ -146,20 +155,28 @@ def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | N
     started = time.perf_counter()
     with _audited(session, "backup.create", kind=kind, reason=reason) as extra:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ring = _ring(folder, settings, passphrase, create=True)  # a wrong passphrase stops here
-        with manifest.locked(folder):
+        # The key unlocks while an incremental reads the store; nothing is written before it
+        # has (a wrong passphrase stops there).
+        unlocking = _unlocking(folder, settings, passphrase, create=True)
+
+        def ring_before_writing() -> keys.KeyRing:
+            ring = unlocking()
             remove_stale_temps(folder)
+            return ring
+
+        with manifest.locked(folder):
             entries = manifest.load(folder)
             backup_id = _new_id()
             on_bytes = _progress(progress, "backup")
             if is_sqlite(db):
                 db_path = Path(db.database).resolve()
                 parent = _parent_for(entries, db_path, kind)
-                taken = sqlite_backup.take(db_path, folder, ring, backup_id, parent=parent,
-                                           reason=reason, on_bytes=on_bytes)  # fmt: skip
+                taken = sqlite_backup.take(db_path, folder, ring_before_writing, backup_id,
+                                           parent=parent, reason=reason, on_bytes=on_bytes)  # fmt: skip
                 entry, after = taken.entry, taken.after_commit
             else:
-                entry, after = _take_pg(db, folder, ring, backup_id, reason, on_bytes), None
+                entry = _take_pg(db, folder, ring_before_writing(), backup_id, reason, on_bytes)
+                after = None
             manifest.save(folder, [*entries, entry])
             if after is not None:
                 after()

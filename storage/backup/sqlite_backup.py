@@ -35,34 +35,21 @@ def _entry(backup_id: str, kind: str, parent: str, view: SqliteView, written: Wr
     )  # fmt: skip
 
 
-def take(db_path: Path, folder: Path, ring: KeyRing, backup_id: str, *, parent: str,
-         reason: str, on_bytes: OnBytes | None = None) -> Taken:  # fmt: skip
-    """A full backup when ``parent`` is "", else an incremental against the basis."""
+def take(db_path: Path, folder: Path, ring: Callable[[], KeyRing], backup_id: str, *,
+         parent: str, reason: str, on_bytes: OnBytes | None = None) -> Taken:  # fmt: skip
+    """A full backup when ``parent`` is "", else an incremental against the basis. ``ring``
+    gives the key ring, waiting if it is still unlocking: an incremental reads and diffs the
+    store first, so the key derivation runs meanwhile; nothing is written before it returns."""
     kind = "incremental" if parent else "full"
     created = dt.datetime.now().astimezone().isoformat(timespec="microseconds")
     header = {"backup_id": backup_id, "kind": kind, "engine": "sqlite", "parent": parent,
               "created": created}  # fmt: skip
     with sqlite_view(db_path, db_path.parent) as view:
-        writer = ContainerWriter(folder / f"{backup_id}.fbk", ring, header)
+        if parent:
+            return _incremental(db_path, folder, ring, view, backup_id, header, reason, on_bytes)
+        keyring = ring()
+        writer = ContainerWriter(folder / f"{backup_id}.fbk", keyring, header)
         try:
-            if parent:
-                changes: dict[int, bytes] = {}
-                done = 0
-
-                def seen(n: int) -> None:
-                    nonlocal done
-                    done += n
-                    if on_bytes:
-                        on_bytes(done, view.size)
-
-                for piece in incremental.diff(view, basis.pages_path(db_path), changes, seen):
-                    writer.write(piece)
-                written = writer.commit()
-                entry = _entry(backup_id, kind, parent, view, written, ring, db_path, reason, created)
-                entry.changed_pages = len(changes)
-                size, count = view.page_size, view.page_count
-                return Taken(entry, lambda: basis.apply_changes(db_path, changes, size, count,
-                                                                backup_id))  # fmt: skip
             image = hashlib.sha256()
             new_basis = basis.new_pages_file(db_path)
             fd = os.open(new_basis, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -79,6 +66,37 @@ def take(db_path: Path, folder: Path, ring: KeyRing, backup_id: str, *, parent: 
         except BaseException:
             writer.abort()
             raise
-    entry = _entry(backup_id, kind, "", view, written, ring, db_path, reason, created)
+    entry = _entry(backup_id, kind, "", view, written, keyring, db_path, reason, created)
     entry.image_sha256 = image.hexdigest()
     return Taken(entry, lambda: basis.adopt(db_path, new_basis, backup_id))
+
+
+def _incremental(db_path: Path, folder: Path, ring: Callable[[], KeyRing], view: SqliteView,
+                 backup_id: str, header: dict[str, str], reason: str,
+                 on_bytes: OnBytes | None) -> Taken:  # fmt: skip
+    changes: dict[int, bytes] = {}
+    done = 0
+
+    def seen(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_bytes:
+            on_bytes(done, view.size)
+
+    # Held in memory until the key is there: the changed pages are in ``changes`` anyway, and
+    # their deltas are a small fraction of them.
+    pieces = list(incremental.diff(view, basis.pages_path(db_path), changes, seen))
+    keyring = ring()
+    writer = ContainerWriter(folder / f"{backup_id}.fbk", keyring, header)
+    try:
+        for piece in pieces:
+            writer.write(piece)
+        written = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    entry = _entry(backup_id, "incremental", header["parent"], view, written, keyring, db_path,
+                   reason, header["created"])  # fmt: skip
+    entry.changed_pages = len(changes)
+    size, count = view.page_size, view.page_count
+    return Taken(entry, lambda: basis.apply_changes(db_path, changes, size, count, backup_id))
