@@ -5,6 +5,9 @@
 index), then inserts the same parsed records with plain ``sqlite3.executemany`` into another
 fresh store with the same schema. Target: import ≥ 0.3 × the raw rate.
 
+The machine is shared: each side runs ``ROUNDS`` times, interleaved (import, raw, import, …)
+so a busy spell hits both, each into a fresh store, and the best time of each side counts.
+
     python bench/bench_import.py [N]
 """
 
@@ -70,40 +73,60 @@ def _raw_rows(records: list[InvoiceRecord]) -> list[tuple[object, ...]]:
     ]  # fmt: skip
 
 
-def run(n: int = 200_000) -> dict[str, float]:
+ROUNDS = 3
+
+
+def _import_once(csv_path: Path, db_path: Path) -> tuple[float, int]:
+    upgrade(open_database(f"sqlite:///{db_path}"))
+    try:
+        start = time.perf_counter()
+        report = import_file(csv_path, Who(username="bench", branch="总部"))
+        seconds = time.perf_counter() - start
+    finally:
+        close_database()
+    assert not report.rejected, report.rejected[:3]
+    return seconds, report.added
+
+
+def _raw_once(raw_rows: list[tuple[object, ...]], db_path: Path) -> float:
+    upgrade(open_database(f"sqlite:///{db_path}"))
+    close_database()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode=wal")
+    conn.execute("PRAGMA synchronous=normal")
+    sql = f'INSERT INTO "invoice" ({", ".join(COLUMNS)}) VALUES ({", ".join("?" * len(COLUMNS))})'
+    try:
+        start = time.perf_counter()
+        with conn:
+            conn.executemany(sql, raw_rows)
+        return time.perf_counter() - start
+    finally:
+        conn.close()
+
+
+def run(n: int = 200_000, rounds: int = ROUNDS) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         csv_path = base / "dzfp.csv"
         rows = write_csv(csv_path, n)
-
-        open_database(f"sqlite:///{base / 'import.db'}")
-        upgrade(open_database(f"sqlite:///{base / 'import.db'}"))
-        start = time.perf_counter()
-        report = import_file(csv_path, Who(username="bench", branch="总部"))
-        import_s = time.perf_counter() - start
-        close_database()
-        assert not report.rejected, report.rejected[:3]
-
         parsed = parse_bytes(csv_path.name, csv_path.read_bytes(), direction="issued")
         raw_rows = _raw_rows(parsed.records)
-        raw_db = base / "raw.db"
-        upgrade(open_database(f"sqlite:///{raw_db}"))
-        close_database()
-        conn = sqlite3.connect(raw_db)
-        conn.execute("PRAGMA journal_mode=wal")
-        conn.execute("PRAGMA synchronous=normal")
-        sql = f'INSERT INTO "invoice" ({", ".join(COLUMNS)}) VALUES ({", ".join("?" * len(COLUMNS))})'
-        start = time.perf_counter()
-        with conn:
-            conn.executemany(sql, raw_rows)
-        raw_s = time.perf_counter() - start
-        conn.close()
-    import_rate = rows / import_s
-    raw_rate = len(raw_rows) / raw_s
+        import_times: list[float] = []
+        raw_times: list[float] = []
+        for i in range(rounds):
+            seconds, added = _import_once(csv_path, base / f"import{i}.db")
+            import_times.append(seconds)
+            raw_times.append(_raw_once(raw_rows, base / f"raw{i}.db"))
+            for old in base.glob(f"*{i}.db*"):
+                old.unlink()  # keep the temporary disk use to one round's stores
+    import_rate = rows / min(import_times)
+    raw_rate = len(raw_rows) / min(raw_times)
     return {
         "rows": rows,
-        "added": report.added,
-        "import_s": round(import_s, 3),
+        "added": added,
+        "rounds": rounds,
+        "import_s": [round(s, 3) for s in import_times],
+        "raw_s": [round(s, 3) for s in raw_times],
         "import_rows_per_s": round(import_rate),
         "raw_rows_per_s": round(raw_rate),
         "ratio": round(import_rate / raw_rate, 3),
@@ -112,7 +135,7 @@ def run(n: int = 200_000) -> dict[str, float]:
 
 if __name__ == "__main__":
     result = run(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000)
-    print(f"import: {result['import_rows_per_s']:>9,} rows/s ({result['import_s']} s for "
+    print(f"import: {result['import_rows_per_s']:>9,} rows/s (best of {result['import_s']} s for "
           f"{result['rows']:,} rows)")  # fmt: skip
     print(f"raw executemany: {result['raw_rows_per_s']:>9,} rows/s")
     print(f"ratio: {result['ratio']} (target ≥ 0.3)")

@@ -15,7 +15,7 @@ from itertools import islice
 
 import peewee
 
-from storage.database import database_proxy, write
+from storage.database import database_proxy, is_sqlite, write
 from storage.models import Invoice, InvoiceStatus
 from storage.money import from_fen, to_fen
 from storage.party_names import name_grams
@@ -135,9 +135,10 @@ def _save_chunk(chunk: list[InvoiceRecord], branch: str, now: dt.datetime) -> Sa
     stored = _stored(chunk)
     new: dict[tuple[str, str], InvoiceRecord] = {}
     for record in chunk:
-        row = stored.get(record.identity)
+        identity = record.identity
+        row = stored.get(identity)
         if row is None:
-            new[record.identity] = record  # a later duplicate in the same batch wins
+            new[identity] = record  # a later duplicate in the same batch wins
             continue
         diff = next((f for f in _FIXED if _differs(row, record, f)), None)
         if diff is not None:
@@ -158,16 +159,21 @@ def _save_chunk(chunk: list[InvoiceRecord], branch: str, now: dt.datetime) -> Sa
             result.unchanged += 1
     if not new:
         return result
-    parties = resolve_parties({r.counterparty for r in new.values()})
+    records = list(new.values())
+    sides = [r.counterparty for r in records]
+    parties = resolve_parties(set(sides))
+    # SQLite's driver would turn each datetime into this same text in a Python adapter, row
+    # by row; PostgreSQL's gets the datetime itself.
+    stamp: dt.datetime | str = now.isoformat(" ") if is_sqlite() else now
     rows = [
         (
             r.type, r.code, r.number, r.date.isoformat(), r.check_code, to_fen(r.amount),
             to_fen(r.tax), to_fen(r.total), r.rate, r.buyer_name, r.buyer_tax_id, r.seller_name,
-            r.seller_tax_id, parties.get(r.counterparty), r.status, r.red_of, r.direction,
+            r.seller_tax_id, parties.get(side), r.status, r.red_of, r.direction,
             False, False, r.branch or branch, r.source, r.disk_seq,
-            now if r.disk_seq is not None else None, r.remark, now, now,
+            stamp if r.disk_seq is not None else None, r.remark, stamp, stamp,
         )
-        for r in new.values()
+        for r, side in zip(records, sides, strict=True)
     ]
     sql = (
         f'INSERT INTO "invoice" ({", ".join(_INVOICE_COLUMNS)}) '

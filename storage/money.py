@@ -47,7 +47,8 @@ def format_money(value: Decimal) -> str:
 
 
 def to_fen(value: Decimal) -> int:
-    return int((value.quantize(CENT) * 100).to_integral_value())
+    # Quantized to cents, moving the point two places is exact: whole fen.
+    return int(value.quantize(CENT).scaleb(2))
 
 
 def from_fen(fen: int) -> Decimal:

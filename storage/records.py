@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from storage.models import Direction, InvoiceStatus, Source
 
+_RECEIVED = Direction.RECEIVED.value  # an enum's .value is a Python-level lookup: hot here
+
 
 @dataclass(frozen=True)
 class LineRecord:
@@ -56,6 +58,6 @@ class InvoiceRecord:
     @property
     def counterparty(self) -> tuple[str, str]:
         """The other side's (name, tax id): the buyer of an issued invoice, else the seller."""
-        if self.direction == Direction.RECEIVED.value:
+        if self.direction == _RECEIVED:
             return (self.seller_name, self.seller_tax_id)
         return (self.buyer_name, self.buyer_tax_id)

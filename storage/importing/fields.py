@@ -22,6 +22,7 @@ _DATE_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})(?:[0-9]{6,9})?", re.
 _FORMULA_START = "=+-@"
 # A float above this held more digits than Excel keeps: the number lost its tail.
 _EXACT_FLOAT = 2**53
+_ONE_DAY = dt.timedelta(days=1)
 
 _STATUS = {
     "正常": InvoiceStatus.NORMAL, "作废": InvoiceStatus.VOID, "已作废": InvoiceStatus.VOID,
@@ -87,7 +88,13 @@ def cell_text(value: object) -> str:
 
 def identity_text(value: object) -> str:
     """A code or number cell: refuse what Excel already rounded (a 20-digit number as a float)."""
-    if isinstance(value, float) and abs(value) >= _EXACT_FLOAT:
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] != "'":  # the common case; a quoted cell goes the long way
+            return text.replace(" ", "")
+    elif value is None:
+        return ""
+    elif isinstance(value, float) and abs(value) >= _EXACT_FLOAT:
         raise RowError("import.row.number_precision")
     return cell_text(value).replace(" ", "")
 
@@ -95,7 +102,7 @@ def identity_text(value: object) -> str:
 def check_number(text: str) -> str:
     if not text:
         raise RowError("import.row.number_missing")
-    if _DIGITS.fullmatch(text) and len(text) in (8, 20) and text.strip("0"):
+    if len(text) in (8, 20) and _DIGITS.fullmatch(text) and text.strip("0"):
         return text
     if _DIGITS.fullmatch(text) and len(text) == 7:
         raise RowError("import.row.number_7", value=text)
@@ -117,19 +124,28 @@ def check_code(text: str, number: str) -> str:
 def parse_date(value: object, *, today: dt.date | None = None) -> dt.date:
     """``2026-11-02``, ``2026/11/2``, ``20261102``, ``2026-11-02 10:11:12``, ``2026年11月2日``,
     or an XLSX date cell; not after tomorrow (a clock a day ahead of the bureau is normal)."""
-    if isinstance(value, dt.datetime):
-        date = value.date()
-    elif isinstance(value, dt.date):
-        date = value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:
+            date = dt.date.fromisoformat(value)  # the common case, fast
+        except ValueError:
+            date = _cell_date(value)
     else:
-        text = cell_text(value)
-        if not text:
-            raise RowError("import.row.date_missing")
-        date = _parse_date_text(text)
-    limit = (today or dt.date.today()) + dt.timedelta(days=1)
+        date = _cell_date(value)
+    limit = (today or dt.date.today()) + _ONE_DAY
     if date > limit:
         raise RowError("import.row.date_future", value=date.isoformat())
     return date
+
+
+def _cell_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = cell_text(value)
+    if not text:
+        raise RowError("import.row.date_missing")
+    return _parse_date_text(text)
 
 
 def _parse_date_text(text: str) -> dt.date:
@@ -149,8 +165,10 @@ def _parse_date_text(text: str) -> dt.date:
 
 def parse_money(value: object, column: str) -> Decimal:
     """Exact money from text or a cell; ``column`` is the message key of the column's name."""
-    if value.__class__ is str and _PLAIN_MONEY.fullmatch(value):  # type: ignore[arg-type]
-        return Decimal(value).quantize(CENT)  # type: ignore[arg-type]  # the common case
+    if isinstance(value, str) and _PLAIN_MONEY.fullmatch(value):
+        # The common case; "173.79" already has the two places quantize would give.
+        money = Decimal(value)
+        return money if value[-3:-2] == "." else money.quantize(CENT)
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value).quantize(CENT)
     text = cell_text(value)

@@ -14,11 +14,13 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from itertools import islice
 from operator import itemgetter
+from typing import NamedTuple
 
 from storage.importing import fields as f
-from storage.importing.columns import LINE_FIELDS, map_header, missing_required
+from storage.importing.columns import map_header, missing_required
 from storage.importing.report import FileRefused, Problem, RowError, RowProblem
 from storage.invoice_types import infer_type_from_code
 from storage.messages import Listing
@@ -27,6 +29,8 @@ from storage.records import InvoiceRecord, LineRecord
 
 HEADER_SCAN_ROWS = 10
 _ZERO = Decimal("0.00")
+_NORMAL = InvoiceStatus.NORMAL.value
+_RED = InvoiceStatus.RED.value
 
 
 @dataclass
@@ -41,89 +45,119 @@ class ParsedFile:
 Row = tuple[int, Sequence[object]]
 
 
-_FIELDS = ("code", "number", "digital_number", "date", "amount", "tax", "total", "rate", "type",
-           "status", "remark", "check_code", "red_of", "direction", "buyer_name", "buyer_tax_id",
-           "seller_name", "seller_tax_id", *LINE_FIELDS)  # fmt: skip
+class _Cells(NamedTuple):
+    """The mapped cells of one row by field; None for a field the file has no column for."""
+
+    code: object
+    number: object
+    digital_number: object
+    date: object
+    amount: object
+    tax: object
+    total: object
+    rate: object
+    type: object
+    status: object
+    remark: object
+    check_code: object
+    red_of: object
+    direction: object
+    buyer_name: object
+    buyer_tax_id: object
+    seller_name: object
+    seller_tax_id: object
+    item: object
+    spec: object
+    unit: object
+    quantity: object
+    unit_price: object
+    line_amount: object
+    line_rate: object
+    line_tax: object
 
 
-@dataclass(frozen=True)
-class _RowData:
+_FIELDS = _Cells._fields
+_new_cells = partial(tuple.__new__, _Cells)  # what ``_Cells._make`` does, minus a call
+
+
+class _RowData(NamedTuple):
     record: InvoiceRecord  # with its own amounts (a line's, in a per-line file)
     line: LineRecord | None
 
 
 class _RowReader:
-    """Reads the mapped cells of one row. Hot for big files: one C-level pick per row."""
+    """Reads the mapped cells of one row. Hot for big files: one C-level pick per row, and
+    fields by position (a tuple), not by a dict built per row."""
 
     def __init__(self, mapping: dict[str, int], direction: str) -> None:
         self.direction = direction
         self.width = max(mapping.values()) + 1
         # Unmapped fields read the padding cell just past the last mapped column (None).
         self.pick = itemgetter(*(mapping.get(name, self.width) for name in _FIELDS))
+        self.padding = (None,) * (self.width + 1)
         self.has_total = "total" in mapping
         self.per_line = "item" in mapping or "line_amount" in mapping
         self.own_lines = "line_amount" in mapping  # invoice amounts given apart from the lines
         self.today = dt.date.today()
 
-    def values(self, cells: Sequence[object]) -> dict[str, object]:
-        width = self.width
-        padded = [*cells[:width], *([None] * (width + 1 - min(len(cells), width)))]
-        return dict(zip(_FIELDS, self.pick(padded), strict=True))
+    def values(self, cells: Sequence[object]) -> _Cells:
+        if len(cells) > self.width:
+            cells = cells[: self.width]
+        return _new_cells(self.pick((*cells, *self.padding[len(cells) :])))  # type: ignore[no-any-return]
 
-    def identity(self, v: dict[str, object]) -> tuple[str, str]:
-        digital = f.identity_text(v["digital_number"])
+    def identity(self, v: _Cells) -> tuple[str, str]:
+        digital = f.identity_text(v.digital_number)
         if digital:
             return (f.check_number(digital), "")
-        number = f.check_number(f.identity_text(v["number"]))
-        return (number, f.check_code(f.identity_text(v["code"]), number))
+        number = f.check_number(f.identity_text(v.number))
+        return (number, f.check_code(f.identity_text(v.code), number))
 
-    def read(self, v: dict[str, object], identity: tuple[str, str]) -> _RowData:
+    def read(self, v: _Cells, identity: tuple[str, str]) -> _RowData:
         number, code = identity
-        date = f.parse_date(v["date"], today=self.today)
-        amount = f.parse_money(v["amount"], "import.column.amount")
-        tax = f.parse_money(v["tax"], "import.column.tax")
-        total_cell = v["total"]
+        date = f.parse_date(v.date, today=self.today)
+        amount = f.parse_money(v.amount, "import.column.amount")
+        tax = f.parse_money(v.tax, "import.column.tax")
+        total_cell = v.total
         total = (f.parse_money(total_cell, "import.column.total")
                  if self.has_total and _text(total_cell) else amount + tax)  # fmt: skip
         if amount + tax != total:
             raise RowError("import.row.sum", amount=amount, tax=tax, total=total)
-        type_code = f.parse_type(v["type"])
+        type_code = f.parse_type(v.type)
         if type_code is None:
             type_code = _infer_type(code, number)
         elif type_code in ("31", "32") and len(number) != 20:
-            raise RowError("import.row.type_number", value=_text(v["type"]))
-        status = f.parse_status(v["status"])
-        if total < 0 and status == InvoiceStatus.NORMAL.value:
-            status = InvoiceStatus.RED.value  # a negative (red-letter) invoice
-        rate = f.parse_rate(v["rate"])
+            raise RowError("import.row.type_number", value=_text(v.type))
+        status = f.parse_status(v.status)
+        if total < 0 and status == _NORMAL:
+            status = _RED  # a negative (red-letter) invoice
+        rate = f.parse_rate(v.rate)
         line = self._line(v, amount, tax, rate) if self.per_line else None
         record = InvoiceRecord(
             number=number, code=code, date=date, amount=amount, tax=tax, total=total,
             type=type_code, rate=rate, status=status,
-            check_code=f.check_check_code(f.identity_text(v["check_code"])),
-            buyer_name=_limited(v, "buyer_name", 200),
-            buyer_tax_id=_limited(v, "buyer_tax_id", 20).upper(),
-            seller_name=_limited(v, "seller_name", 200),
-            seller_tax_id=_limited(v, "seller_tax_id", 20).upper(),
-            red_of=f.limited(f.identity_text(v["red_of"]), 20, "import.column.red_of"),
-            direction=f.parse_direction(v["direction"], self.direction),
-            remark=_limited(v, "remark", 2000),
+            check_code=f.check_check_code(f.identity_text(v.check_code)),
+            buyer_name=_limited(v.buyer_name, "buyer_name", 200),
+            buyer_tax_id=_limited(v.buyer_tax_id, "buyer_tax_id", 20).upper(),
+            seller_name=_limited(v.seller_name, "seller_name", 200),
+            seller_tax_id=_limited(v.seller_tax_id, "seller_tax_id", 20).upper(),
+            red_of=f.limited(f.identity_text(v.red_of), 20, "import.column.red_of"),
+            direction=f.parse_direction(v.direction, self.direction),
+            remark=_limited(v.remark, "remark", 2000),
         )  # fmt: skip
         return _RowData(record, line)
 
-    def _line(
-        self, v: dict[str, object], amount: Decimal, tax: Decimal, rate: str
-    ) -> LineRecord | None:
+    def _line(self, v: _Cells, amount: Decimal, tax: Decimal, rate: str) -> LineRecord | None:
         if self.own_lines:
-            if not _text(v["line_amount"]):
+            if not _text(v.line_amount):
                 return None  # an invoice without lines
-            amount = f.parse_money(v["line_amount"], "import.column.line_amount")
-            tax = f.parse_money(v["line_tax"], "import.column.line_tax")
-            rate = f.parse_rate(v["line_rate"])
+            amount = f.parse_money(v.line_amount, "import.column.line_amount")
+            tax = f.parse_money(v.line_tax, "import.column.line_tax")
+            rate = f.parse_rate(v.line_rate)
         return LineRecord(
-            item=_limited(v, "item", 200), amount=amount, rate=rate, tax=tax,
-            spec=_limited(v, "spec", 100), unit=_limited(v, "unit", 20),
-            quantity=_limited(v, "quantity", 40), unit_price=_limited(v, "unit_price", 40),
+            item=_limited(v.item, "item", 200), amount=amount, rate=rate, tax=tax,
+            spec=_limited(v.spec, "spec", 100), unit=_limited(v.unit, "unit", 20),
+            quantity=_limited(v.quantity, "quantity", 40),
+            unit_price=_limited(v.unit_price, "unit_price", 40),
         )  # fmt: skip
 
 
@@ -137,8 +171,8 @@ def _text(value: object) -> str:
     return f.cell_text(value)
 
 
-def _limited(v: dict[str, object], name: str, limit: int) -> str:
-    text = _text(v[name])
+def _limited(value: object, name: str, limit: int) -> str:
+    text = _text(value)
     if len(text) > limit:
         raise RowError("import.row.too_long", column=f"@import.column.{name}", limit=limit)
     return text
