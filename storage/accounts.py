@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -96,7 +97,9 @@ def authenticate(
     user = User.get_or_none(User.username == username)
     if user is None:
         _hasher.hash(password or "-")  # same work for unknown names: no timing oracle
-        audit.record(username[:50], "login", ok=False, reason="unknown_user")
+        # The typed name may be a password typed in the wrong box: log only its hash.
+        typed = hashlib.sha256(username.encode("utf-8")).hexdigest()[:12]
+        audit.record("?", "login", target=f"sha256:{typed}", ok=False, reason="unknown_user")
         raise AuthError(t("auth.bad_login"))
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
@@ -105,18 +108,25 @@ def authenticate(
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        failures = user.failed_logins + 1
-        locked_until = now + LOCKOUT if failures >= MAX_FAILURES else None
 
-        def record_failure() -> None:
+        def record_failure() -> int:
+            # Counted inside the write lock from the row as it is now: parallel wrong
+            # passwords each count, so five of them lock the account however they arrive.
+            current = User.get_by_id(user.id)
+            if current.locked_until is not None and current.locked_until > now:
+                return MAX_FAILURES
+            failures = current.failed_logins + 1
+            locked = failures >= MAX_FAILURES
             User.update(
-                failed_logins=0 if locked_until else failures, locked_until=locked_until
+                failed_logins=0 if locked else failures,
+                locked_until=now + LOCKOUT if locked else None,
             ).where(User.id == user.id).execute()
             audit.record(username, "login", ok=False,
-                         reason="locked_now" if locked_until else "bad_password")  # fmt: skip
+                         reason="locked_now" if locked else "bad_password")  # fmt: skip
+            return failures
 
-        write(record_failure)
-        if locked_until:
+        failures = write(record_failure)
+        if failures >= MAX_FAILURES:
             raise AuthError(t("auth.locked", minutes=int(LOCKOUT.total_seconds() // 60))) from None
         raise AuthError(t("auth.tries_left", n=MAX_FAILURES - failures)) from None
     if user.demo and not demo_mode:

@@ -38,6 +38,9 @@ SQLITE_PRAGMAS = (
 )
 
 
+_PG_WRITE_LOCK = 0x66617069616F01  # "fapiao" + 1: the store's one write lock on PostgreSQL
+
+
 class StoreUnreachable(MessageError):
     """The store cannot be opened (bad URL, missing server, unreadable file)."""
 
@@ -103,10 +106,16 @@ def write(fn: Callable[[], T], *, attempts: int = 8, base_delay: float = 0.02) -
         raise StoreUnreachable("store.not_open")
     for attempt in range(attempts):
         try:
-            if is_sqlite(db) and db.transaction_depth() == 0:
+            if db.transaction_depth() > 0:
+                with db.atomic():  # a savepoint inside the caller's write
+                    return fn()
+            if is_sqlite(db):
                 with db.atomic(lock_type="IMMEDIATE"):
                     return fn()
             with db.atomic():
+                # PostgreSQL's counterpart of BEGIN IMMEDIATE: writers queue on one lock, so
+                # two counters never both insert the same new invoice or buyer.
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
                 return fn()
         except peewee.OperationalError as exc:
             if not _is_busy(exc) or attempt == attempts - 1:

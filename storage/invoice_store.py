@@ -42,9 +42,13 @@ _LINE_COLUMNS = (
 @dataclass(frozen=True)
 class Conflict:
     record: InvoiceRecord
-    field: str
+    field: str  # "branch": it belongs to another branch, and nothing of it may be shown
     stored: str
     given: str
+
+    @property
+    def other_branch(self) -> bool:
+        return self.field == "branch"
 
 
 @dataclass
@@ -110,7 +114,7 @@ def _party_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     return found
 
 
-_STORED_COLUMNS = ("id", "number", "code", *_MUTABLE, *_FIXED)
+_STORED_COLUMNS = ("id", "number", "code", "branch", *_MUTABLE, *_FIXED)
 _STORED_MONEY = ("amount", "tax", "total")
 
 
@@ -130,7 +134,9 @@ def _stored(chunk: list[InvoiceRecord]) -> dict[tuple[str, str], dict[str, objec
     return found
 
 
-def _save_chunk(chunk: list[InvoiceRecord], branch: str, now: dt.datetime) -> SaveResult:
+def _save_chunk(
+    chunk: list[InvoiceRecord], branch: str, now: dt.datetime, own_branch_only: bool
+) -> SaveResult:
     result = SaveResult()
     stored = _stored(chunk)
     new: dict[tuple[str, str], InvoiceRecord] = {}
@@ -139,6 +145,10 @@ def _save_chunk(chunk: list[InvoiceRecord], branch: str, now: dt.datetime) -> Sa
         row = stored.get(identity)
         if row is None:
             new[identity] = record  # a later duplicate in the same batch wins
+            continue
+        if own_branch_only and row["branch"] != branch:
+            # Neither shown nor touched: another branch's invoice is none of this counter's.
+            result.conflicts.append(Conflict(record, "branch", "", ""))
             continue
         diff = next((f for f in _FIXED if _differs(row, record, f)), None)
         if diff is not None:
@@ -149,6 +159,9 @@ def _save_chunk(chunk: list[InvoiceRecord], branch: str, now: dt.datetime) -> Sa
             for f in _MUTABLE
             if getattr(record, f) not in (None, "") and getattr(record, f) != row[f]
         }
+        # A tax id the first source lacked (a scanned QR carries none) is filled in.
+        changes.update({f: getattr(record, f) for f in ("buyer_tax_id", "seller_tax_id")
+                        if getattr(record, f) and not row[f]})  # fmt: skip
         # A void or red status is final: a stale record never turns it back to normal.
         if row["status"] != InvoiceStatus.NORMAL.value and changes.get("status") == "normal":
             changes.pop("status")
@@ -207,8 +220,8 @@ def _save_chunk(chunk: list[InvoiceRecord], branch: str, now: dt.datetime) -> Sa
 
 def _differs(row: dict[str, object], record: InvoiceRecord, name: str) -> bool:
     given = getattr(record, name)
-    if name.endswith("tax_id") and not given:
-        return False  # a source that omits a tax id does not contradict one on file
+    if name.endswith("tax_id") and not (given and row[name]):
+        return False  # a tax id missing on either side contradicts nothing (it is filled in)
     stored = row[name]
     if isinstance(stored, dt.datetime):
         stored = stored.date()
@@ -218,9 +231,14 @@ def _differs(row: dict[str, object], record: InvoiceRecord, name: str) -> bool:
 
 
 def save_invoices(
-    records: Iterable[InvoiceRecord], *, branch: str, batch: int = BATCH
+    records: Iterable[InvoiceRecord], *, branch: str, batch: int = BATCH,
+    own_branch_only: bool = False,
 ) -> SaveResult:
     """Add new invoices, update the status of known ones, report conflicting ones.
+
+    ``own_branch_only`` (a user's import): an invoice already stored for another branch is
+    reported as a ``branch`` conflict, with none of its fields, and left untouched. Disk sync
+    leaves it off: the disk's record is the truth whoever's branch holds it.
 
     Each batch is its own write transaction; call inside ``storage.database.write`` to make
     the whole save one transaction (all or nothing).
@@ -228,7 +246,7 @@ def save_invoices(
     total = SaveResult()
     now = dt.datetime.now().replace(microsecond=0)
     for chunk in _chunks(records, batch):
-        total.merge(write(partial(_save_chunk, chunk, branch, now)))
+        total.merge(write(partial(_save_chunk, chunk, branch, now, own_branch_only)))
     return total
 
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from storage import audit
 from storage.accounts import Session
 from storage.messages import t
-from storage.models import Role
+from storage.models import Role, User
 
 
 class Permission(StrEnum):
@@ -50,9 +50,21 @@ def allowed(session: Session, permission: Permission) -> bool:
     return permission in GRANTS[session.role]
 
 
+def current_role(session: Session) -> Role | None:
+    """The account's role as the store holds it now (a supervisor may have changed it since
+    the log-in); None when the account is disabled. (A lock-out stops new log-ins, not the
+    session of the clerk whose password someone else was guessing.) A session with no
+    account behind it (tools, tests) keeps its own role."""
+    user = User.get_or_none(User.username == session.username)
+    if user is None:
+        return session.role
+    return Role(user.role) if user.active else None
+
+
 def require(session: Session, permission: Permission) -> None:
-    """Return if ``session`` may do it; else audit the refusal and raise."""
-    if allowed(session, permission):
+    """Return if ``session`` may do it, by the account's role now; else audit and raise."""
+    role = current_role(session)
+    if role is not None and permission in GRANTS[role]:
         return
     needed = next(r for r in (Role.CLERK, Role.SUPERVISOR, Role.AUDITOR) if permission in GRANTS[r])
     audit.record(session.username, "denied", target=permission.value, ok=False,

@@ -110,3 +110,16 @@ def test_roles_are_enforced_below_the_screens_and_refusals_audited(store: peewee
     denied = list(AuditEntry.select().where(AuditEntry.action == "denied"))
     assert len(denied) == 9 and {e.ok for e in denied} == {False}
     assert verify() == (9, None)
+
+
+def test_a_demoted_supervisor_loses_the_right_at_once(store: peewee.Database) -> None:
+    from storage.accounts import add_user, authenticate, set_role
+    from storage.models import Role
+    from storage.permissions import Permission, PermissionDenied, require
+
+    add_user("li", "pw", role=Role.SUPERVISOR, branch="总部")
+    session = authenticate("li", "pw")
+    require(session, Permission.CLEAR)
+    set_role("li", Role.CLERK, by="boss")  # while li is still logged in
+    with pytest.raises(PermissionDenied):
+        require(session, Permission.CLEAR)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import Decimal
 
@@ -99,3 +100,45 @@ def test_demo_accounts_work_only_in_demo_mode(store: peewee.Database) -> None:
     with pytest.raises(AuthError, match="演示"):
         authenticate("clerk", "clerk")
     assert authenticate("clerk", "clerk", demo_mode=True).username == "clerk"
+
+
+def test_an_import_never_shows_or_changes_another_branchs_invoice(store: peewee.Database) -> None:
+    save_invoices([_record()], branch="上海分公司")
+    result = save_invoices([_record(amount=Decimal("1.00"), tax=Decimal("0.00"),
+                                    total=Decimal("1.00"))], branch="总部", own_branch_only=True)  # fmt: skip
+    assert [(c.field, c.stored, c.given) for c in result.conflicts] == [("branch", "", "")]
+    voided = save_invoices([_record(status="void")], branch="总部", own_branch_only=True)
+    assert voided.updated == 0 and voided.conflicts[0].other_branch
+    assert Invoice.get().status == "normal" and Invoice.get().amount == Decimal("173.79")
+
+
+def test_a_tax_id_missing_on_file_is_filled_in_with_the_status(store: peewee.Database) -> None:
+    save_invoices([_record(buyer_tax_id="")], branch="总部")  # e.g. from a scanned QR
+    result = save_invoices([_record(status="void")], branch="总部")
+    assert (result.updated, result.conflicts) == (1, [])
+    stored = Invoice.get()
+    assert (stored.status, stored.buyer_tax_id) == ("void", "91110105MA005AEF36")
+
+
+def _guess(url: str, n: int) -> None:
+    from storage.database import open_database
+
+    open_database(url)
+    for _ in range(n):
+        with contextlib.suppress(AuthError):
+            authenticate("wang", "wrong")
+
+
+def test_parallel_wrong_passwords_all_count(store_url: str, store: peewee.Database) -> None:
+    import multiprocessing
+
+    add_user("wang", "right-pw", role=Role.CLERK, branch="总部")
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_guess, args=(store_url, 3)) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+        assert w.exitcode == 0
+    with pytest.raises(AuthError, match="已锁定"):
+        authenticate("wang", "right-pw")  # nine guesses at once: locked, not reset

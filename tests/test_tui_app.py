@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets import DataTable, Input, Static
@@ -289,7 +290,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         assert table_rows(screen.query_one(InvoiceTable))[0][0] == "void"
         assert "clerk (clerk) · 总部" in plain(screen.query_one(AppHeader).query_one("#who"))
         assert "F1 Help" in plain(screen.query_one(KeyHints))
-        assert plain(screen.query_one(DiskStrip)).startswith("Disk ● 004 reported, not cleared")
+        assert plain(screen.query_one(DiskStrip)).startswith("Disk ● 004 to clear")
         await pilot.press("f8")
         assert language() == "zh"
         assert "F1 帮助" in plain(screen.query_one(KeyHints))
@@ -345,3 +346,23 @@ def test_sixteen_colour_terminals_get_the_ansi_theme() -> None:
     assert not few_colours({"TERM": "xterm", "COLORTERM": "truecolor"})
     app = FapiaoApp(Settings().with_defaults(), ansi=True)
     assert app.theme == "ansi-dark"
+
+
+async def test_a_failing_lookup_is_told_and_logged_not_stuck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import storage.lookup
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        monkeypatch.setattr(storage.lookup, "lookup", broken)
+        app.screen.query_one("#query", Input).value = "10000001"
+        await wait_for(pilot, lambda: any("RuntimeError" in n.message for n in app._notifications))
+        status = app.screen.query_one("#lookup-status", Static)
+        await wait_for(pilot, lambda: "正在查询" not in plain(status))
+    assert any("worker lookup" in r.getMessage() or "failed" in r.getMessage()
+               for r in caplog.records if r.name == "fapiao.tui")  # fmt: skip

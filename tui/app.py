@@ -257,6 +257,11 @@ class FapiaoApp(App[int]):
     # -- errors
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_state_changed(event)
+
+    def worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is logged and told to the user. Textual posts the
+        event to the worker's own node without bubbling, so screens forward theirs here."""
         if event.state is not WorkerState.ERROR:
             return
         worker = event.worker

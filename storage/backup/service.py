@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
@@ -297,7 +298,7 @@ def restore(session: Session, backup_id: str, *, to: str | None = None,
     require(session, Permission.RESTORE)
     settings = _settings(settings)
     folder = backup_folder(settings)
-    with _audited(session, "backup.restore", target=backup_id, to=to or "live") as extra:
+    with _audited(session, "backup.restore", target=backup_id, to=_without_secrets(to)) as extra:
         entries = manifest.load(folder)
         entry = manifest.find(entries, backup_id)
         extra["target"] = entry.id
@@ -436,3 +437,14 @@ def change_passphrase(session: Session, old: str, new: str, *,
 
 def key_list(settings: Settings | None = None) -> list[keys.KeyInfo]:
     return keys.list_keys(keys.key_dir(backup_folder(_settings(settings))))
+
+
+def _without_secrets(to: str | None) -> str:
+    """A restore target as the audit log may keep it: no user name or password in a URL."""
+    if not to:
+        return "live"
+    parts = urlsplit(to)
+    if parts.scheme and parts.hostname:
+        port = f":{parts.port}" if parts.port else ""
+        return urlunsplit((parts.scheme, f"{parts.hostname}{port}", parts.path, "", ""))
+    return to

@@ -132,7 +132,7 @@ def import_file(path: Path, who: Who) -> FileReport:
     def save() -> SaveResult | None:
         if ImportedFile.select().where(ImportedFile.sha256 == digest).exists():
             return None  # another counter imported it meanwhile
-        result = save_invoices(parsed.records, branch=who.branch)
+        result = save_invoices(parsed.records, branch=who.branch, own_branch_only=True)
         if not parsed.problems and not result.conflicts:
             # Only a clean file is remembered: one with rejected rows is re-imported whole
             # after the fix (its good rows then come back "unchanged").
@@ -152,9 +152,12 @@ def import_file(path: Path, who: Who) -> FileReport:
     problems = list(parsed.problems)
     for conflict in result.conflicts:
         rows = parsed.rows_of.get(conflict.record.identity, [0])
-        problem = Problem("import.row.conflict", {
-            "column": f"@import.column.{conflict.field}",
-            "stored": conflict.stored, "given": conflict.given})  # fmt: skip
+        if conflict.other_branch:
+            problem = Problem("import.row.other_branch", {})
+        else:
+            problem = Problem("import.row.conflict", {
+                "column": f"@import.column.{conflict.field}",
+                "stored": conflict.stored, "given": conflict.given})  # fmt: skip
         problems.extend(RowProblem(row, problem) for row in rows)
     report.rejected = sorted(problems, key=lambda p: p.row)
     return report

@@ -32,7 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # states and commands
     "disk_live.state.issuing": ("正常开票", "issuing"),
     "disk_live.state.report_due": ("未抄税", "not reported"),
-    "disk_live.state.reported": ("已抄税未清卡", "reported, not cleared"),
+    "disk_live.state.reported": ("已抄税未清卡", "to clear"),
     "disk_live.state.locked": ("已锁死", "locked"),
     "disk_live.cmd.CLEAR": ("清卡", "clearing"),
     "disk_live.cmd.REPORT": ("抄税", "reporting"),
@@ -76,7 +76,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "disk_live.failed": ("失败", "failed"),
     "disk_live.hours": ("{n}小时", "{n}h"),
     "disk_live.pin_label": ("口令", "PIN"),
-    "disk_live.pin_placeholder": ("输入税控盘口令后按回车登录", "type the disk PIN, Enter to log in"),
+    "disk_live.pin_placeholder": ("输入口令后按回车", "PIN, then Enter"),
     "disk_live.demo_pin": ("演示口令 {pin}", "demo PIN {pin}"),
     "disk_live.logging_in": ("正在登录税控盘…", "logging in to the disk…"),
     "disk_live.login_ok": ("已登录税控盘", "logged in to the disk"),

@@ -109,6 +109,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "同一张发票的第 {row} 行有误，整张发票未导入",
         "row {row} of the same invoice is wrong: the whole invoice was not imported",
     ),
+    "import.row.other_branch": (
+        "库中已有此发票，属于其他分支机构，未导入",
+        "the store already holds this invoice for another branch: not imported",
+    ),
     "import.row.conflict": (
         "库中已有此发票，但{column}不同（库中 {stored}，文件 {given}），未覆盖",
         "the store holds this invoice with a different {column} (stored {stored}, file {given}): not overwritten",

@@ -198,6 +198,8 @@ class BackupScreen(DeskScreen):
     BackupScreen #backup-role-note { color: $text-muted; }
     BackupScreen #backup-actions { height: 1; padding: 0 0 0 1; }
     BackupScreen #backup-actions Button { margin-right: 1; width: 12; min-width: 12; }
+    /* Textual gives a disabled button a tall border that the one-row bar cuts to a blank box */
+    BackupScreen #backup-actions Button:disabled { border: none !important; }
     """
     HINTS: ClassVar[Hints] = ADMIN_HINTS
     BINDINGS: ClassVar[list[BindingType]] = [

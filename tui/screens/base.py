@@ -64,5 +64,8 @@ class DeskScreen(Screen[Any]):
     def retranslate(self) -> None:
         """Put this screen's words in the new language (called on the switch)."""
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.desk.worker_state_changed(event)
+
     def worker_failed(self, worker: Worker[Any]) -> None:
         """A worker this screen started failed (the app has told the user); undo busy state."""

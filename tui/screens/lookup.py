@@ -7,14 +7,14 @@ is dropped. A scanner's QR string ending in Enter is just a query submitted at o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, OptionList, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from storage.messages import t
 from tui.messages import LookupDone
@@ -146,6 +146,16 @@ class LookupScreen(DeskScreen):
             table.display = False
             diagnosis.display = True
         self._update_status()
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        if worker.group == "lookup":
+            self._searching_for = ""
+            self._update_status()  # not "searching…" for ever; the notice said what failed
+
+    def on_screen_resume(self) -> None:
+        # Back from F6 or a detail: a sync may have run meanwhile, so a "not found" may be stale.
+        if self.result is not None and not self.result.matches and self.query_box.value.strip():
+            self._search_now()
 
     def _update_status(self, searching: bool = False) -> None:
         result = self.result

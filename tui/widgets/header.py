@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class AppHeader(Horizontal):
     DEFAULT_CSS = """
     AppHeader { height: 1; dock: top; background: $panel; }
-    AppHeader #who { width: 1fr; height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    AppHeader #who { width: 1fr; min-width: 22; height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     AppHeader DiskStrip { padding: 0 1; }
     """
 
