@@ -35,6 +35,14 @@ class DiskNotAnswering(DiskProblem):
         self.resends = resends
 
 
+class RequestTooLong(DiskProblem):
+    """A request that would not fit one frame (65,536 bytes): split it and send the parts."""
+
+    def __init__(self, cmd: str) -> None:
+        super().__init__(f"{cmd}: request longer than one frame")
+        self.cmd = cmd
+
+
 class BadReply(DiskProblem):
     """A reply that does not have the fields PROTOCOL.md promises."""
 

@@ -21,12 +21,13 @@ from typing import Any
 
 import serial
 
-from devices.errors import DiskNotAnswering, DiskUnreachable
+from devices.errors import DiskNotAnswering, DiskUnreachable, RequestTooLong
 from devices.frames import (
     MAX_SEQ,
     ErrorReply,
     Event,
     FrameReader,
+    FrameTooLong,
     JsonObject,
     Reply,
     Request,
@@ -136,7 +137,10 @@ class Link:
         with self._lock:
             self._ensure_open()  # a port that never opened fails at once, not after resends
             seq = self.next_seq()
-            frame = encode(Request(seq, cmd, body or {}))
+            try:
+                frame = encode(Request(seq, cmd, body or {}))
+            except FrameTooLong as exc:  # e.g. an UPLOAD of thousands of numbers at once
+                raise RequestTooLong(cmd) from exc
             return self._exchange(seq, frame, progress)
 
     def _exchange(self, seq: int, frame: bytes, progress: EventHandler | None) -> Reply | ErrorReply:

@@ -94,6 +94,9 @@ class SerialScanner:
                 line, buffer = bytes(buffer[:cut]), buffer[cut + 1 :]
                 text = line.decode("utf-8", errors="replace").strip()
                 if text:
-                    self._on_scan(text)
+                    try:
+                        self._on_scan(text)
+                    except Exception:  # a bad scan handler must not end the reader
+                        log.exception("scan handler failed")
             if len(buffer) > MAX_SCAN:
                 buffer.clear()

@@ -333,6 +333,11 @@ class DeviceService:
                 self._send(client, {"id": id_, "ok": self._client_status(client)})
             elif cmd == "HELLO" and self._hello is not None:
                 self._send(client, {"id": id_, "ok": self._hello})
+            elif cmd == "TXN" and args.get("txn") and args.get("txn") == running.args.get("txn"):
+                # PROTOCOL.md: TXN is always answered; this is how a terminal that restarted
+                # mid-clear learns its clear is still running.
+                self._send(client, {"id": id_, "ok": {"txn": args["txn"], "cmd": running.cmd,
+                                                      "state": "running", "results": []}})  # fmt: skip
             else:
                 self._reply_error(client, id_, "E_BUSY",
                                   t("disk_live.busy_other", cmd=t(f"disk_live.cmd.{running.cmd}")))  # fmt: skip
@@ -347,7 +352,13 @@ class DeviceService:
             if others:  # the disk stays logged in for the other terminals
                 self._send(client, {"id": id_, "ok": {}})
                 return
-        self._jobs.put(_Job(client, id_, cmd, args))
+        job = _Job(client, id_, cmd, args)
+        if cmd in LONG_COMMANDS:
+            # Busy from the moment it is queued: nothing else waits behind a long command
+            # for longer than its own client waits for a reply.
+            self._running = job
+            self._broadcast()
+        self._jobs.put(job)
 
     # -- the disk ------------------------------------------------------------------------
 
@@ -363,6 +374,8 @@ class DeviceService:
                     self._poll()
                 elif job.client is None or job.client.alive:
                     self._run(job)
+                elif self._running is job:
+                    self._running = None  # its terminal went away before it started
             except Exception:  # the service must outlive any one request
                 log.exception("device service failed on a request")
 
@@ -450,9 +463,7 @@ class DeviceService:
 
     def _run(self, job: _Job) -> None:
         client = job.client
-        if job.cmd in LONG_COMMANDS:
-            self._running = job
-            self._broadcast()  # every terminal shows the disk busy
+        # (a long command was marked running, and every terminal told, when it was queued)
 
         def forward(event: Event) -> None:
             if client is not None:

@@ -115,6 +115,9 @@ def test_a_long_command_is_serialised_and_others_are_told_busy(socket_dir: Path)
         assert "另一终端正在执行清卡" in busy.value.message
         status = other.status()  # answered from what the service knows, at once
         assert status.busy is not None and status.busy.cmd == "CLEAR"
+        # a terminal that restarted mid-clear asks after its txn, and is told it still runs
+        asked = other.txn("txn-1")
+        assert asked.state == "running" and asked.cmd == "CLEAR"
         until(lambda: state_of(watching) is not None and watching.last_status is not None
               and (watching.last_status.status or {}).get("busy") is not None)  # fmt: skip
         worker.join(10)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from devices.errors import DiskNotAnswering, DiskUnreachable
+from devices.errors import DiskNotAnswering, DiskUnreachable, RequestTooLong
 from devices.frames import Event, FrameReader, Reply, Request, encode
 from devices.link import REPLY_TIMEOUT, RESENDS, Link
 
@@ -174,3 +174,12 @@ def test_a_closed_tcp_disk_is_unreachable() -> None:
     probe.close()  # nothing listens there now
     with pytest.raises(DiskUnreachable):
         Link(f"socket://127.0.0.1:{port}").open()
+
+
+def test_a_request_too_long_for_one_frame_is_refused_before_anything_is_sent() -> None:
+    heard: list[Request] = []
+    with far_end(lambda req, n, write: heard.append(req)) as end, Link(end.path) as link:
+        with pytest.raises(RequestTooLong):
+            link.request("UPLOAD", {"numbers": ["24312000000136634917"] * 5000})
+        time.sleep(0.2)
+    assert heard == []
