@@ -177,9 +177,7 @@ async def test_detail_shows_parties_and_lines(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         await look_up(pilot, NORMAL_NUMBER)
-        await pilot.press("enter")  # Enter in the box with a result moves to the list
-        assert app.focused is app.screen.query_one(InvoiceTable)
-        await pilot.press("enter")
+        await pilot.press("enter")  # Enter on the one match opens it: no second key
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view)
         screen = app.screen
         assert isinstance(screen, DetailScreen) and screen.view is not None

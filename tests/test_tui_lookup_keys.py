@@ -21,7 +21,7 @@ async def test_typing_on_the_results_goes_back_to_the_box(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         await look_up(pilot, NORMAL_NUMBER)
-        await pilot.press("enter")  # Enter in the box moves to the list
+        await pilot.press("down")  # ↓ in the box moves to the list
         query = app.screen.query_one("#query", Input)
         assert app.focused is app.screen.query_one(InvoiceTable)
         await pilot.press(*"2611")  # the next customer's number, straight away

@@ -93,7 +93,10 @@ class LookupScreen(DeskScreen):
     def _submitted(self) -> None:
         text = self.query_box.value.strip()
         if self.result is not None and self.result.query == text and self.result.matches:
-            self.table.focus()
+            if len(self.result.matches) == 1:  # the one invoice: straight to it
+                self.open_detail(self.result.matches[0].id)
+            else:
+                self.table.focus()
             return
         self._search_now()
         self.query_box.select_all()  # the next scan replaces this one
@@ -168,7 +171,9 @@ class LookupScreen(DeskScreen):
         elif result.matches:
             left = t("tui.lookup.count", n=len(result.matches))
         else:
-            left = t("tui.lookup.not_found", query=result.query)
+            # a scanned QR is long: the filter state after it must stay on the line
+            query = result.query if len(result.query) <= 24 else result.query[:23] + "…"
+            left = t("tui.lookup.not_found", query=query)
         shown = self.desk.show_void_red
         right = t("tui.lookup.void_red_shown" if shown else "tui.lookup.void_red_hidden")
         self.query_one("#lookup-status", Static).update(f"{left}  ·  {right}")
