@@ -23,7 +23,7 @@ from storage.settings import Settings
 from tui.app import FapiaoApp
 from tui.screens.detail import DetailScreen
 from tui.screens.lookup import LookupScreen
-from tui.screenshots_admin import audit_shot, backup_shot, log_in_as, users_shot
+from tui.screenshots_admin import audit_shot, backup_shot, log_in_as, until, users_shot
 
 SIZE = (80, 24)
 TODAY = dt.date(2026, 3, 15)
@@ -34,26 +34,18 @@ MISSING = "26119999999999999999"
 Step = Callable[[Pilot[Any]], Awaitable[None]]
 
 
-async def _until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15) -> None:
-    waited = 0.0
-    while not condition():
-        if waited > timeout:
-            raise TimeoutError("the screen did not reach the expected state")
-        await pilot.pause(0.02)
-        waited += 0.02
-    await pilot.pause()
 
 
 async def _login(pilot: Pilot[Any]) -> None:
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await _until(pilot, lambda: app.store_state == "ready")
-    await _until(pilot, lambda: not app.screen.query_one("#username", Input).disabled)
+    await until(pilot, lambda: app.store_state == "ready")
+    await until(pilot, lambda: not app.screen.query_one("#username", Input).disabled)
 
 
 async def _logged_in(pilot: Pilot[Any]) -> None:
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
     await log_in_as(pilot, "clerk", "clerk")
-    await _until(pilot, lambda: isinstance(app.screen, LookupScreen))
+    await until(pilot, lambda: isinstance(app.screen, LookupScreen))
 
 
 async def _search(pilot: Pilot[Any], text: str) -> None:
@@ -62,7 +54,7 @@ async def _search(pilot: Pilot[Any], text: str) -> None:
     screen = app.screen
     assert isinstance(screen, LookupScreen)
     screen.query_one("#query", Input).value = text
-    await _until(pilot, lambda: screen.result is not None and screen.result.query == text)
+    await until(pilot, lambda: screen.result is not None and screen.result.query == text)
 
 
 async def _lookup(pilot: Pilot[Any]) -> None:
@@ -73,7 +65,7 @@ async def _detail(pilot: Pilot[Any]) -> None:
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
     await _search(pilot, DETAILED)
     await pilot.press("down", "enter")
-    await _until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view is not None)
+    await until(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view is not None)
 
 
 async def _diagnosis(pilot: Pilot[Any]) -> None:
@@ -95,13 +87,13 @@ async def _checklist(pilot: Pilot[Any]) -> None:
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
     await _logged_in(pilot)
     await pilot.press("f3")
-    await _until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+    await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
     screen = app.screen
     assert isinstance(screen, ChecklistScreen)
     for name, value in BAD_INVOICE.items():
         screen.box(name).value = value
     screen.box("total").focus()
-    await _until(pilot, lambda: bool(screen.differences and screen.items))
+    await until(pilot, lambda: bool(screen.differences and screen.items))
     await pilot.pause(0.2)
 
 
@@ -117,7 +109,7 @@ async def _disk(pilot: Pilot[Any]) -> None:
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
     await _logged_in(pilot)
     await pilot.press("f6")
-    await _until(pilot, lambda: app.screen.query("#disk-types")
+    await until(pilot, lambda: app.screen.query("#disk-types")
                  and app.screen.query_one("#disk-types", DataTable).row_count > 0)  # fmt: skip
     await pilot.pause(0.2)
 

@@ -26,7 +26,7 @@ LOCKED_AT = dt.datetime(2099, 1, 1, 9, 0)  # zhao's failed log-ins, far ahead: s
 SSH = "ssh:192.168.1.23"
 
 
-async def _until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15) -> None:
     waited = 0.0
     while not condition():
         if waited > timeout:
@@ -101,16 +101,16 @@ def sample_audit(username: str = "zhang") -> None:
 
 async def log_in_as(pilot: Pilot[Any], user: str, password: str) -> None:
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await _until(pilot, lambda: app.store_state == "ready")
-    await _until(pilot, lambda: not app.screen.query_one("#username", Input).disabled)
+    await until(pilot, lambda: app.store_state == "ready")
+    await until(pilot, lambda: not app.screen.query_one("#username", Input).disabled)
     app.screen.query_one("#username", Input).value = user
     app.screen.query_one("#password", Input).value = password
     app.screen.query_one("#password", Input).focus()
     await pilot.press("enter")
-    await _until(pilot, lambda: app.session is not None and app.current_mode == "lookup")
+    await until(pilot, lambda: app.session is not None and app.current_mode == "lookup")
     # the log-in's backup reminder is a toast that comes and goes: keep it off the pictures
     reminders = [w for w in app.workers if w.name == "reminder"]
-    await _until(pilot, lambda: all(w.is_finished for w in reminders))
+    await until(pilot, lambda: all(w.is_finished for w in reminders))
     app.clear_notifications()
 
 
@@ -126,7 +126,7 @@ async def backup_shot(pilot: Pilot[Any]) -> None:
     backup_screen.CLOCK = lambda: SHOT_NOW
     await log_in_as(pilot, "super", "super")
     await pilot.press("f5")
-    await _until(pilot, lambda: isinstance(app.screen, backup_screen.BackupScreen)
+    await until(pilot, lambda: isinstance(app.screen, backup_screen.BackupScreen)
                  and app.screen.table.row_count == 1)  # fmt: skip
 
 
@@ -134,12 +134,12 @@ async def users_shot(pilot: Pilot[Any]) -> None:
     from tui.screens.users import UsersScreen
 
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await _until(pilot, lambda: app.store_state == "ready")
+    await until(pilot, lambda: app.store_state == "ready")
     with app.store_connection():
         sample_accounts()
     await log_in_as(pilot, "super", "super")
     await app.run_action("open('users')")
-    await _until(pilot, lambda: isinstance(app.screen, UsersScreen) and app.screen.table.row_count)
+    await until(pilot, lambda: isinstance(app.screen, UsersScreen) and app.screen.table.row_count)
 
 
 async def audit_shot(pilot: Pilot[Any]) -> None:
@@ -147,17 +147,17 @@ async def audit_shot(pilot: Pilot[Any]) -> None:
     from tui.screens.audit_log import AuditLogScreen
 
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await _until(pilot, lambda: app.store_state == "ready")
+    await until(pilot, lambda: app.store_state == "ready")
     with app.store_connection():
         sample_audit()
     await log_in_as(pilot, "super", "super")
     await app.run_action("open('audit')")
     screen = app.screen
     assert isinstance(screen, AuditLogScreen)
-    await _until(pilot, lambda: screen.rows)
+    await until(pilot, lambda: screen.rows)
     screen.query_one("#f-user", Input).value = "zhang"
     screen.query_one("#f-user", Input).focus()
     await pilot.press("enter")
-    await _until(pilot, lambda: not screen.loading and len(screen.rows) == 7)
+    await until(pilot, lambda: not screen.loading and len(screen.rows) == 7)
     screen.table.focus()
     await pilot.pause()
