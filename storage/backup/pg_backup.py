@@ -13,10 +13,11 @@ import os
 import secrets
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import peewee
 import psycopg
@@ -90,19 +91,21 @@ def dump(target: PgTarget, sink: Callable[[bytes], None]) -> dict[str, int]:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         counts = row_counts(conn)
-        proc = subprocess.Popen(
-            [tool("pg_dump"), "-Fc", "-Z", "0", f"--snapshot={snapshot}", "--no-password",
-             *target.tool_args()],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            env=target.tool_env(),
-        )  # fmt: skip
-        assert proc.stdout is not None and proc.stderr is not None
-        try:
-            while piece := proc.stdout.read(PIECE):
-                sink(piece)
-        finally:
-            err = proc.stderr.read().decode("utf-8", "replace")
-            code = proc.wait()
+        # stderr goes to a file, not a pipe: a chatty tool can't fill it and stall the dump
+        with tempfile.TemporaryFile() as stderr:
+            proc = subprocess.Popen(
+                [tool("pg_dump"), "-Fc", "-Z", "0", f"--snapshot={snapshot}", "--no-password",
+                 *target.tool_args()],
+                stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL,
+                env=target.tool_env(),
+            )  # fmt: skip
+            assert proc.stdout is not None
+            try:
+                while piece := proc.stdout.read(PIECE):
+                    sink(piece)
+            finally:
+                code = proc.wait()
+                err = _read_back(stderr)
         conn.rollback()
     if code != 0:
         raise BackupError("backup.pg_dump_failed", detail=err.strip().splitlines()[-1:] or code)
@@ -115,24 +118,31 @@ def restore(pieces: Iterable[bytes], target: PgTarget, *, clean: bool) -> None:
             "--no-password", *target.tool_args()]  # fmt: skip
     if clean:
         args[1:1] = ["--clean", "--if-exists"]
-    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=target.tool_env())  # fmt: skip
-    assert proc.stdin is not None and proc.stderr is not None
-    try:
-        for piece in pieces:
-            proc.stdin.write(piece)
-    except BrokenPipeError:
-        pass
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        raise
-    finally:
-        with contextlib.suppress(BrokenPipeError):
-            proc.stdin.close()
-    err = proc.stderr.read().decode("utf-8", "replace")
-    if proc.wait() != 0:
+    with tempfile.TemporaryFile() as stderr:  # a file: a chatty tool can't stall on a pipe
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=stderr, env=target.tool_env())  # fmt: skip
+        assert proc.stdin is not None
+        try:
+            for piece in pieces:
+                proc.stdin.write(piece)
+        except BrokenPipeError:
+            pass
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
+        code = proc.wait()
+        err = _read_back(stderr)
+    if code != 0:
         raise BackupError("backup.pg_restore_failed", detail=err.strip().splitlines()[-1:])
+
+
+def _read_back(stderr: IO[bytes]) -> str:
+    stderr.seek(0)
+    return stderr.read().decode("utf-8", "replace")
 
 
 @contextlib.contextmanager
