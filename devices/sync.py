@@ -68,7 +68,8 @@ def sync_invoices(
     device_id = client.hello().device_id
     after = last_synced_seq(device_id)
     first = client.invoices(after, page_size)
-    if after and first.last_seq < after:
+    restart = bool(after) and first.last_seq < after
+    if restart:
         after = 0  # the disk was reset or renumbered: read it all again (saving is idempotent)
         first = client.invoices(after, page_size)
     total = SaveResult()
@@ -79,12 +80,14 @@ def sync_invoices(
         records = [to_record(inv) for inv in page.invoices]
         page_last = max(inv.seq for inv in page.invoices)
 
-        def save(records: list[InvoiceRecord] = records, page_last: int = page_last) -> SaveResult:
+        def save(records: list[InvoiceRecord] = records, page_last: int = page_last,
+                 restart: bool = restart) -> SaveResult:  # fmt: skip
             saved = save_invoices(records, branch=branch)
-            record_synced_seq(device_id, page_last)
+            record_synced_seq(device_id, page_last, restart=restart)
             return saved
 
         total.merge(write(save))
+        restart = False  # only the first page after a reset sets the position back
         fetched += len(records)
         newest = max(newest, page.last_seq)
         if progress is not None:

@@ -10,6 +10,7 @@ import datetime as dt
 
 import peewee
 
+from storage.database import is_sqlite
 from storage.models import BaseModel
 
 
@@ -24,11 +25,18 @@ def last_synced_seq(device_id: str) -> int:
     return int(row.last_seq) if row is not None else 0
 
 
-def record_synced_seq(device_id: str, last_seq: int) -> None:
-    """Must run inside the write transaction that saved the records up to ``last_seq``."""
+def record_synced_seq(device_id: str, last_seq: int, *, restart: bool = False) -> None:
+    """Must run inside the write transaction that saved the records up to ``last_seq``.
+
+    The position only moves forward (two terminals syncing at once can't wind it back),
+    except on ``restart``: the disk was reset and is being read again from the start.
+    """
     now = dt.datetime.now().replace(microsecond=0)
+    new_seq = last_seq if restart else peewee.fn.MAX(DiskSync.last_seq, last_seq)
+    if not restart and not is_sqlite():
+        new_seq = peewee.fn.GREATEST(DiskSync.last_seq, last_seq)  # PostgreSQL's two-value max
     updated = (
-        DiskSync.update(last_seq=last_seq, synced_at=now)
+        DiskSync.update(last_seq=new_seq, synced_at=now)
         .where(DiskSync.device_id == device_id)
         .execute()
     )

@@ -161,3 +161,14 @@ def test_device_sim_serves_a_pty_until_sigterm(tmp_path: Path) -> None:
 def test_device_sim_over_tcp_refuses_a_bad_address(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["device-sim", "--tcp", "nonsense"]) == 2
     assert "HOST:PORT" in capsys.readouterr().err
+
+
+def test_the_sync_position_never_moves_back_except_after_a_disk_reset(store: peewee.Database) -> None:
+    from storage.database import write
+    from storage.sync_state import last_synced_seq, record_synced_seq
+
+    write(lambda: record_synced_seq("661620039941", 120))
+    write(lambda: record_synced_seq("661620039941", 80))  # a slower terminal's older page
+    assert last_synced_seq("661620039941") == 120
+    write(lambda: record_synced_seq("661620039941", 5, restart=True))
+    assert last_synced_seq("661620039941") == 5
