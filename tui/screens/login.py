@@ -90,7 +90,8 @@ class LoginScreen(DeskScreen):
             detail = self.desk.store_error
             self._say(t("error.store_unreachable", detail=detail) + "\n" + t("tui.login.quit_hint"), error=True)
         elif state == "ready":
-            self._say("")
+            if not self.query_one("#login-message").has_class("-error"):
+                self._say("")  # the "opening…" line goes; a refusal stays (also across F8)
             if self._pending is not None:
                 name, password = self._pending
                 self._pending = None
