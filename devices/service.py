@@ -41,6 +41,7 @@ from typing import Any
 
 from devices.errors import DiskNotAnswering, DiskProblem
 from devices.frames import ErrorReply, Event, JsonObject
+from devices.json_lines import read_lines
 from devices.link import Link
 from storage.messages import t
 from storage.settings import data_dir
@@ -52,7 +53,6 @@ LONG_COMMANDS = frozenset({"REPORT", "CLEAR", "UPLOAD"})
 AUTH_COMMANDS = frozenset({"INVOICES", "SUMMARY", "UPLOAD", "REPORT", "CLEAR", "LOG"})
 COMMANDS = frozenset({"HELLO", "LOGIN", "LOGOUT", "STATUS", "INVOICES", "SUMMARY", "UPLOAD",
                       "REPORT", "CLEAR", "TXN", "LOG", "SERVICE", "SIM"})  # fmt: skip
-MAX_LINE = 1_048_576  # a client request line; the disk's own frames are far smaller
 SOCKET_PATH_MAX = 107  # sun_path, NUL included
 _ACCEPT_POLL = 0.2
 _SEND_TIMEOUT = 2.0  # a client that stops reading loses its connection, not the service
@@ -256,22 +256,9 @@ class DeviceService:
             self.stopped.set()
 
     def _read_client(self, client: _Client) -> None:
-        buffer = b""
-        sock = client.sock
         try:
-            while client.alive and not self.stopped.is_set():
-                try:
-                    chunk = sock.recv(65_536)
-                except TimeoutError:
-                    continue
-                if not chunk:
-                    break
-                buffer += chunk
-                while b"\n" in buffer:
-                    line, buffer = buffer.split(b"\n", 1)
-                    self._request(client, line)
-                if len(buffer) > MAX_LINE:
-                    break
+            read_lines(client.sock, lambda: client.alive and not self.stopped.is_set(),
+                       lambda line: self._request(client, line))  # fmt: skip
         except OSError:
             pass
         finally:

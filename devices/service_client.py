@@ -28,6 +28,7 @@ from pathlib import Path
 from devices.client import DiskClient, DiskStatus
 from devices.errors import DiskNotAnswering, DiskProblem, DiskUnreachable, disk_error
 from devices.frames import Event, JsonObject
+from devices.json_lines import read_lines
 from devices.link import EventHandler
 from devices.service import (
     E_NOT_ANSWERING,
@@ -117,20 +118,10 @@ class ServiceConnection:
     # -- reading -------------------------------------------------------------------------
 
     def _read(self) -> None:
-        buffer = b""
         sock = self._sock
         try:
-            while sock is not None and not self._closed.is_set():
-                try:
-                    chunk = sock.recv(262_144)
-                except TimeoutError:
-                    continue
-                if not chunk:
-                    break
-                buffer += chunk
-                while b"\n" in buffer:
-                    line, buffer = buffer.split(b"\n", 1)
-                    self._dispatch(line)
+            if sock is not None:
+                read_lines(sock, lambda: not self._closed.is_set(), self._dispatch)
         except OSError:
             pass
         finally:
