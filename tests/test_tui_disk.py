@@ -103,15 +103,28 @@ async def test_nothing_is_redrawn_while_the_disk_is_idle(
             assert renders == []
 
 
+async def disk_screen(pilot: Pilot[Any], *, pin: str | None = None) -> DiskScreen:
+    """Log in as the clerk, open F6, and (with ``pin``) log in to the disk."""
+    app = pilot.app
+    await log_in(pilot)
+    await pilot.press("f6")
+    await wait_for(pilot, lambda: isinstance(app.screen, DiskScreen))
+    screen = app.screen
+    assert isinstance(screen, DiskScreen)
+    if pin is not None:
+        await wait_for(pilot, lambda: app.disk_state.connected)  # type: ignore[attr-defined]
+        await pilot.press(*pin, "enter")
+        await wait_for(pilot, lambda: "已登录税控盘" in plain(screen.query_one("#disk-message")))
+    return screen
+
+
 async def test_f6_shows_the_disk_and_a_wrong_pin_is_sent_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE) as pilot:
-            await log_in(pilot)
-            await pilot.press("f6")
-            await wait_for(pilot, lambda: isinstance(app.screen, DiskScreen))
+            await disk_screen(pilot)
             facts = app.screen.query_one("#disk-facts")
             await wait_for(pilot, lambda: "设备号 661620039941" in plain(facts))
             text = plain(facts)
@@ -143,14 +156,7 @@ async def test_login_and_sync_from_f6_fill_the_store_and_the_audit(
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE) as pilot:
-            await log_in(pilot)
-            await pilot.press("f6")
-            await wait_for(pilot, lambda: isinstance(app.screen, DiskScreen))
-            screen = app.screen
-            await wait_for(pilot, lambda: app.disk_state.connected)
-            await pilot.press(*PIN, "enter")
-            message = screen.query_one("#disk-message")
-            await wait_for(pilot, lambda: "已登录税控盘" in plain(message))
+            screen = await disk_screen(pilot, pin=PIN)
             log = screen.query_one("#disk-log", DataTable)
             await wait_for(pilot, lambda: "LOGIN" in [str(c) for c in log.get_row_at(0)])
             numbers = [rec["number"] for rec in disk.state.invoices]
@@ -184,9 +190,7 @@ async def test_a_number_only_the_disk_has_is_diagnosed_not_synced_first(
 def _on_f6(pilot: Pilot[Any]) -> Any:
     async def run() -> None:
         app = pilot.app
-        await log_in(pilot)
-        await pilot.press("f6")
-        await wait_for(pilot, lambda: isinstance(app.screen, DiskScreen))
+        await disk_screen(pilot)
         types = app.screen.query_one("#disk-types", DataTable)
         await wait_for(pilot, lambda: types.row_count == 4, timeout=5)
         await wait_for(pilot, lambda: "设备号" in plain(app.screen.query_one("#disk-facts")))
@@ -206,12 +210,7 @@ async def test_sync_chosen_under_the_not_synced_cause_then_finds_the_invoice(
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE) as pilot:
-            await log_in(pilot)
-            await pilot.press("f6")  # the disk's INVOICES need its PIN first
-            await wait_for(pilot, lambda: isinstance(app.screen, DiskScreen))
-            await wait_for(pilot, lambda: app.disk_state.connected)
-            await pilot.press(*PIN, "enter")
-            await wait_for(pilot, lambda: "已登录税控盘" in plain(app.screen.query_one("#disk-message")))
+            await disk_screen(pilot, pin=PIN)  # the disk's INVOICES need its PIN first
             await pilot.press("f2")
             number = disk.state.invoices[-1]["number"]
             await wait_for(pilot, lambda: app.disk_live.lookup_seqs()[0] is not None)
