@@ -38,6 +38,13 @@ class AuditEntry(BaseModel):
     hash = peewee.CharField(max_length=64)
 
 
+class AuditHead(BaseModel):
+    """The newest entry (one row): what ``verify`` compares the end of the chain with."""
+
+    seq = peewee.BigIntegerField()
+    hash = peewee.CharField(max_length=64)
+
+
 def terminal_name() -> str:
     """The SSH client's address where there is one, else the tty, else the process."""
     ssh = os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT")
@@ -74,7 +81,10 @@ def _append(username: str, action: str, target: str, detail: str, ok: bool) -> A
         "terminal": terminal_name()[:100], "ok": ok,
     }  # fmt: skip
     prev = last.hash if last else GENESIS
-    return AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
+    entry = AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
+    if not AuditHead.update(seq=entry.seq, hash=entry.hash).execute():
+        AuditHead.create(seq=entry.seq, hash=entry.hash)
+    return entry
 
 
 def record(
@@ -100,7 +110,7 @@ def verify(batch: int = 5000) -> tuple[int, ChainProblem | None]:
             .limit(batch).dicts()
         )  # fmt: skip
         if not rows:
-            return checked, None
+            return checked, _check_head(expected_seq - 1, prev_hash)
         for row in rows:
             if row["seq"] != expected_seq:
                 return checked, ChainProblem(expected_seq, "deleted")
@@ -110,3 +120,13 @@ def verify(batch: int = 5000) -> tuple[int, ChainProblem | None]:
                 return checked, ChainProblem(row["seq"], "changed")
             prev_hash, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1
         after = rows[-1]["seq"]
+
+
+def _check_head(last_seq: int, last_hash: str) -> ChainProblem | None:
+    """The chain's end against the head: newest entries deleted, or added around the app."""
+    head = AuditHead.select().first()
+    if head is None or (head.seq == last_seq and head.hash == last_hash):
+        return None
+    if head.seq > last_seq:
+        return ChainProblem(last_seq + 1, "deleted")
+    return ChainProblem(min(last_seq, head.seq + 1), "chain_broken")

@@ -123,3 +123,16 @@ def test_a_demoted_supervisor_loses_the_right_at_once(store: peewee.Database) ->
     set_role("li", Role.CLERK, by="boss")  # while li is still logged in
     with pytest.raises(PermissionDenied):
         require(session, Permission.CLEAR)
+
+
+def test_deleting_the_newest_entries_is_named(store: peewee.Database) -> None:
+    _fill(5)
+    _drop_guards(store)
+    AuditEntry.delete().where(AuditEntry.seq >= 4).execute()  # a chain alone still links up
+    assert verify()[1] == audit.ChainProblem(4, "deleted")
+
+
+def test_the_head_only_moves_forward(store: peewee.Database) -> None:
+    _fill(3)
+    with pytest.raises(peewee.DatabaseError, match="only moves forward"), store.atomic():
+        audit.AuditHead.update(seq=1).execute()
