@@ -27,3 +27,4 @@ def test_reminder(monkeypatch: pytest.MonkeyPatch, ages: tuple[float, ...],
     monkeypatch.setattr(reminder, "list_backups", lambda settings: _made(*ages))
     message = reminder.backup_reminder(Settings().with_defaults(), now=NOW)
     assert (message.text() if message else None) == expected
+
