@@ -60,3 +60,16 @@ def test_incremental_on_postgresql_points_to_wal_archiving(
     with pytest.raises(BackupUsageError, match="WAL"):
         service.backup_now(BOSS, "incremental", settings=settings, passphrase=PASSPHRASE)
     assert not Path(settings.backup_dir).exists()
+
+
+def test_restore_to_the_live_database_by_url_is_refused(
+    pg_store: peewee.Database, pg_url: str, tmp_path: Path
+) -> None:
+    fill(50)
+    settings = settings_for(pg_url, tmp_path / "backups")
+    entry = service.backup_now(BOSS, "auto", settings=settings, passphrase=PASSPHRASE).entry
+    first = Invoice.select().order_by(Invoice.id).first()
+    Invoice.update(status="void").where(Invoice.id == first.id).execute()  # after the backup
+    with pytest.raises(BackupUsageError, match="就是当前数据库"):
+        service.restore(BOSS, entry.id, to=pg_url, settings=settings, passphrase=PASSPHRASE)
+    assert Invoice.get_by_id(first.id).status == "void"  # nothing was rolled back

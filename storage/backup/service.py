@@ -369,6 +369,11 @@ def _restore_pg(session: Session, entry: BackupEntry, folder: Path, ring: keys.K
         if not to.startswith(("postgres://", "postgresql://")):
             raise BackupUsageError("backup.engine_mismatch")
         target = pg_backup.PgTarget.of(make_database(to))
+        live = _pg_server()
+        if live is not None and target.label() == live.label():
+            # --to names the live store: that is a restore over it, which takes a safety
+            # backup first (the path below), never a clean restore with nothing to go back to
+            raise BackupUsageError("backup.target_is_live", target=target.label())
         pg_backup.restore(checked_payload(folder, entry, ring, seen), target, clean=True)
         return RestoreResult(entry.id, target.label(), "")
     server = _pg_server()

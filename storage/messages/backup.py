@@ -44,6 +44,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.none_yet": ("还没有任何备份", "there are no backups yet"),
     "backup.engine_mismatch": ("备份与目标数据库类型不符（SQLite / PostgreSQL）", "the backup and the target are different kinds of database (SQLite / PostgreSQL)"),
     "backup.target_exists": ("{path} 已存在：不会覆盖，请换一个路径", "{path} exists: it will not be overwritten; choose another path"),
+    "backup.target_is_live": (
+        "{target} 就是当前数据库：要覆盖它请不加 --to（会先做安全备份）",
+        "{target} is the live store: to restore over it, leave out --to (a safety backup comes first)",
+    ),
     "backup.restore_check_failed": ("恢复出的数据库未通过检查：{detail}", "the restored database fails its check: {detail}"),
     # the command
     "backup.help": ("备份：立即备份、列表、校验、恢复、清理、轮换密钥", "backups: back up now, list, verify, restore, prune, rotate key"),
