@@ -122,6 +122,20 @@ def _progress(progress: ProgressFn | None, phase: str) -> Callable[[int, int], N
     return lambda done, total: progress(Progress(phase, done, total, started))
 
 
+def _bytes_seen(progress: ProgressFn | None, phase: str, total: int) -> Callable[[int], None]:
+    """A callback for each piece read: reports the running byte count out of ``total``."""
+    on_bytes = _progress(progress, phase)
+    done = 0
+
+    def seen(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_bytes:
+            on_bytes(done, total)
+
+    return seen
+
+
 def _new_id() -> str:
     return f"{dt.datetime.now():%Y%m%d-%H%M%S}-{random_ids.token_hex(3)}"
 
@@ -260,14 +274,7 @@ def verify(session: Session, backup_id: str | None = None, *, thorough: bool = T
                  else max(entries, key=lambda e: e.created_at))  # fmt: skip
         extra["target"] = entry.id
         ring = _ring(folder, settings, passphrase, create=False)
-        on_bytes = _progress(progress, "verify")
-        total, done = manifest.chain_size(entries, entry), 0
-
-        def seen(n: int) -> None:
-            nonlocal done
-            done += n
-            if on_bytes:
-                on_bytes(done, total)
+        seen = _bytes_seen(progress, "verify", manifest.chain_size(entries, entry))
 
         result = verify_entry(folder, entries, entry, ring, thorough=thorough,
                               pg_target=_pg_server(), on_bytes=seen)  # fmt: skip
@@ -303,14 +310,7 @@ def restore(session: Session, backup_id: str, *, to: str | None = None,
         entry = manifest.find(entries, backup_id)
         extra["target"] = entry.id
         ring = _ring(folder, settings, passphrase, create=False)  # before anything is written
-        on_bytes = _progress(progress, "restore")
-        total, done = manifest.chain_size(entries, entry), 0
-
-        def seen(n: int) -> None:
-            nonlocal done
-            done += n
-            if on_bytes:
-                on_bytes(done, total)
+        seen = _bytes_seen(progress, "restore", manifest.chain_size(entries, entry))
 
         if entry.engine == "sqlite":
             result = _restore_sqlite(session, entries, entry, folder, ring, to, seen, settings,
