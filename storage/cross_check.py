@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from storage.accounts import Session
 from storage.field_checks import InvoiceDraft, parse_date
+from storage.invoice_store import find_invoice
 from storage.models import Invoice
 from storage.money import MoneyError, format_money, parse_money
 
@@ -48,10 +49,7 @@ def _entered_text(draft: InvoiceDraft, name: str) -> str | None:
 def cross_check(draft: InvoiceDraft, session: Session) -> list[Difference]:
     """Fields where the entry disagrees with the stored invoice the session may see."""
     draft = draft.cleaned()
-    if not draft.number:
-        return []
-    code = "" if len(draft.number) == 20 else draft.code
-    invoice = Invoice.get_or_none((Invoice.number == draft.number) & (Invoice.code == code))
+    invoice = find_invoice(draft.number, draft.code)
     if invoice is None or (not session.all_branches and invoice.branch != session.branch):
         return []
     out = []

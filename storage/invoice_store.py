@@ -250,5 +250,15 @@ def save_invoices(
     return total
 
 
+def find_invoice(number: str, code: str) -> Invoice | None:
+    """The stored invoice with this identity: a 20-digit 数电 number stands alone, a classic
+    number goes with its code."""
+    number = number.strip()
+    if not number:
+        return None
+    code = "" if len(number) == 20 else code.strip()
+    return Invoice.get_or_none((Invoice.number == number) & (Invoice.code == code))
+
+
 def count_invoices() -> int:
     return int(Invoice.select(peewee.fn.COUNT(Invoice.id)).scalar() or 0)

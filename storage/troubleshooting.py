@@ -12,8 +12,9 @@ from enum import StrEnum
 
 from storage.accounts import Session
 from storage.field_checks import InvoiceDraft, Verdict, check_invoice
+from storage.invoice_store import find_invoice
 from storage.messages import Listing, t
-from storage.models import Invoice, InvoiceStatus
+from storage.models import InvoiceStatus
 
 
 class ItemState(StrEnum):
@@ -68,14 +69,6 @@ def _sync(facts: ChecklistFacts) -> ChecklistItem:
                          t("trouble.sync.ok", seq=facts.disk_last_seq), t("trouble.next.none"))  # fmt: skip
 
 
-def _find(draft: InvoiceDraft) -> Invoice | None:
-    number = draft.number.strip()
-    if not number:
-        return None
-    code = "" if len(number) == 20 else draft.code.strip()
-    return Invoice.get_or_none((Invoice.number == number) & (Invoice.code == code))
-
-
 def _status_and_permission(
     draft: InvoiceDraft, session: Session
 ) -> tuple[ChecklistItem, ChecklistItem]:
@@ -86,7 +79,7 @@ def _status_and_permission(
     if not draft.number.strip():
         return (ChecklistItem("status", status_title, ItemState.UNKNOWN, t("trouble.status.none"),
                               t("trouble.status.none_next")), permission_ok)  # fmt: skip
-    invoice = _find(draft)
+    invoice = find_invoice(draft.number, draft.code)
     if invoice is None:
         return (ChecklistItem("status", status_title, ItemState.FAIL, t("trouble.status.missing"),
                               t("trouble.status.missing_next")), permission_ok)  # fmt: skip
