@@ -18,6 +18,7 @@ class Permission(StrEnum):
     EXPORT = "export"
     SYNC = "sync"
     BACKUP_NOW = "backup_now"
+    PREPARE_CLEAR = "prepare_clear"  # preflight, scan, upload, report: the clear itself is CLEAR
     CLEAR = "clear"
     RESTORE = "restore"
     PRUNE = "prune"
@@ -28,7 +29,7 @@ class Permission(StrEnum):
 
 _CLERK = {
     Permission.LOOKUP, Permission.CHECK, Permission.IMPORT, Permission.EXPORT, Permission.SYNC,
-    Permission.BACKUP_NOW,
+    Permission.BACKUP_NOW, Permission.PREPARE_CLEAR,
 }  # fmt: skip
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(_CLERK),

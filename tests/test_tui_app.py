@@ -133,7 +133,7 @@ async def test_login_leads_to_lookup_with_user_role_branch_and_disk_strip(tmp_pa
         strip = header.query_one(DiskStrip)
         # the demo's own disk (simulator + device service in the app), a clear due in 3 days
         await wait_for(pilot, lambda: plain(strip) != "税控盘 ○ 未连接")
-        assert plain(strip) == "税控盘 ● 004 已抄税未清卡 截止04-15(剩3天) 另3类"
+        assert plain(strip) == "税控盘 ● 004 已抄税未清卡 截止03-18(剩3天) 另3类"
         query = app.screen.query_one("#query", Input)
         assert query.placeholder == "发票号码 / 代码 / 二维码 / 购方名称 / 税号"
         assert query.cursor_blink is False  # no idle redraws over SSH

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from storage.messages import both, set_language, t
+from storage.messages import MessageError, both, set_language, t
 from storage.settings import Settings, SettingsError, load_settings
 from tui.cli.commands import register_all
 from tui.cli.context import CliContext
@@ -76,6 +77,16 @@ def _lang_option(raw: Sequence[str]) -> str | None:
     return None
 
 
+def _failed(ctx: CliContext, text: str, code: int, key: str) -> int:
+    """Say why on stderr; with ``--json`` also one JSON document on stdout."""
+    sys.stderr.write(text + "\n")
+    if ctx.as_json:
+        json.dump({"ok": False, "error": key or None, "message": text, "exit_code": code},
+                  sys.stdout, ensure_ascii=False)  # fmt: skip
+        sys.stdout.write("\n")
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     # The help texts are rendered when the parser is built, so the language comes first:
@@ -101,8 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(ctx)
         return int(code)
     except CliError as exc:
-        sys.stderr.write(str(exc) + "\n")
-        return int(exc.code)
+        return _failed(ctx, str(exc), int(exc.code), "")
+    except MessageError as exc:  # a domain error that knows its exit code (e.g. clearing)
+        return _failed(ctx, str(exc), int(getattr(exc, "exit_code", Exit.FAILED)), exc.message.key)
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return Exit.OK
