@@ -14,7 +14,6 @@ import pytest
 from backup_support import BOSS, CLERK, PASSPHRASE, settings_for
 from disk_support import PIN, client, serve
 
-from devices.client import ClearKind, DiskClient
 from devices.clearing.model import (
     BadPlan,
     ClearingContext,
@@ -26,7 +25,15 @@ from devices.clearing.model import (
 )
 from devices.clearing.preflight import preflight
 from devices.clearing.scan import scan
-from devices.clearing.steps import execute, reconcile, report, retry_plan, take_backup, upload_offline
+from devices.clearing.steps import (
+    execute,
+    reconcile,
+    report,
+    retry_plan,
+    take_backup,
+    upload_offline,
+)
+from devices.client import ClearKind, DiskClient
 from devices.errors import DiskNotAnswering
 from devices.simulator import Disk
 from devices.simulator.scenarios import clear_due
@@ -168,7 +175,7 @@ def test_locked_needs_a_special_clear_with_a_reason(store: peewee.Database, tmp_
     late = dt.datetime(2026, 11, 26, 10, 0, tzinfo=CHINA)
     state = clear_due(NOW, invoices=40)  # window until the 23rd ...
     state.set_clock(late)  # ... and now it is the 26th: every type locked
-    with disk_and_flow(tmp_path, state, now=late) as (disk, _c, ctx):
+    with disk_and_flow(tmp_path, state, now=late) as (_disk, _c, ctx):
         pre = preflight(BOSS, ctx)
         assert pre.recommendation is not None and pre.recommendation.kind is ClearKind.SPECIAL
         assert pre.recommendation.needs_reason

@@ -206,6 +206,12 @@ def take_backup(session: Session, ctx: ClearingContext,
 # -- CLEAR ---------------------------------------------------------------------------------
 
 
+def may_clear(session: Session) -> None:
+    """Refuse (and audit) at once a user who could never confirm a clear, before the backup
+    and the scan are done for nothing (``fapiao clear`` runs as the confirming supervisor)."""
+    require(session, Permission.CLEAR)
+
+
 def execute(session: Session, confirmer: Session, ctx: ClearingContext, plan: ClearPlan,
             progress: ProgressFn | None = None) -> ClearOutcome:  # fmt: skip
     """The clear itself. ``confirmer`` is the supervisor who confirmed with their own password
@@ -379,6 +385,24 @@ def _try_settle(ctx: ClearingContext, step: ClearStep, username: str, *,
 
     write(save_never)
     return Reconciled(step.cmd, step.txn, "never_ran", message, step.run_id)
+
+
+def wait_until_idle(client: DiskClient, *, wait: float = RECONCILE_WAIT,
+                    on_wait: Callable[[str], None] | None = None) -> bool:  # fmt: skip
+    """Before logging in after a crash: the disk may still run the long command the dead
+    terminal sent (it answers everything else ``E_BUSY``). True once it is idle."""
+    deadline = time.monotonic() + wait
+    told = False
+    while True:
+        busy = client.status().busy
+        if busy is None:
+            return True
+        if not told and on_wait is not None:
+            on_wait(busy.cmd)
+            told = True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(TXN_POLL)
 
 
 def reconcile(session: Session, ctx: ClearingContext, *, wait: float = RECONCILE_WAIT) -> list[Reconciled]:

@@ -33,6 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.clear.ask_backup": ("24 小时内没有已验证的备份，现在备份？", "no verified backup in the last 24 hours: back up now?"),
     "cli.clear.ask_report": ("票种 {types} 尚未抄税，现在上报汇总？", "types {types} are not reported: report now?"),
     "cli.clear.ask_clear": ("开始{kind}（所属期 {period}）？", "start the {kind} of {period}?"),
+    "cli.clear.disk_busy": ("税控盘正在执行{cmd}，等待其完成…", "the disk is running a {cmd}: waiting for it…"),
     "cli.clear.backing_up": ("备份中", "backing up"),
     "cli.clear.uploaded": ("已上传 {ok} 张，失败 {failed} 张", "uploaded {ok}, failed {failed}"),
     "cli.clear.backed_up": ("已备份并验证：{id}", "backed up and verified: {id}"),

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from storage.messages import MessageError, both, set_language, t
+from storage.permissions import PermissionDenied
 from storage.settings import Settings, SettingsError, load_settings
 from tui.cli.commands import register_all
 from tui.cli.context import CliContext
@@ -113,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(code)
     except CliError as exc:
         return _failed(ctx, str(exc), int(exc.code), "")
+    except PermissionDenied as exc:  # refused below the front-end, and audited there
+        return _failed(ctx, str(exc), int(Exit.FAILED), "auth.needs_role")
     except MessageError as exc:  # a domain error that knows its exit code (e.g. clearing)
         return _failed(ctx, str(exc), int(getattr(exc, "exit_code", Exit.FAILED)), exc.message.key)
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say

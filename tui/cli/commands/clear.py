@@ -31,11 +31,13 @@ from devices.clearing.preflight import preflight
 from devices.clearing.scan import scan
 from devices.clearing.steps import (
     execute,
+    may_clear,
     reconcile,
     report,
     retry_plan,
     take_backup,
     upload_offline,
+    wait_until_idle,
 )
 from devices.client import DiskClient
 from devices.errors import DiskError, DiskProblem
@@ -86,6 +88,7 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
     pin = _pin() if login else ""
     client: DiskClient = _disk_client(ctx)
     try:
+        wait_until_idle(client, on_wait=lambda cmd: _say(t("cli.clear.disk_busy", cmd=Message(f"clear.cmd.{cmd}"))))
         if login:
             try:
                 client.login(pin)  # once: a wrong PIN is reported, never retried
@@ -243,7 +246,10 @@ def cmd_clear(ctx: CliContext) -> int:
     session = ctx.session()
     if args.retry is None and (not args.period or not args.kind):
         raise BadPlan("cli.clear.needs_period_kind")
+    if args.period:
+        check_period(args.period)
     kind = _kind(args.kind)
+    may_clear(session)
     types = tuple(x.strip() for x in (args.types or "").split(",") if x.strip())
     with _clearing(ctx) as clearing:
         settled = _settle(ctx, clearing)
