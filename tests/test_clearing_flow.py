@@ -4,6 +4,7 @@ PostgreSQL: every kind and every refusal PROTOCOL.md names, the journal, never t
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from devices.clearing.model import (
     ClearLocked,
     ClearPlan,
     ClearRefused,
+    ClearStateUnknown,
     Verdict,
 )
 from devices.clearing.preflight import preflight
@@ -35,7 +37,7 @@ from devices.clearing.steps import (
 )
 from devices.client import ClearKind, DiskClient
 from devices.errors import DiskNotAnswering
-from devices.simulator import Disk
+from devices.simulator import Disk, FaultPlan
 from devices.simulator.scenarios import clear_due
 from devices.simulator.state import CHINA, SimState
 from storage.audit import AuditEntry
@@ -316,3 +318,44 @@ def test_a_new_clear_waits_while_an_earlier_one_is_unsettled(
         monkeypatch.undo()
         assert execute(BOSS, BOSS, ctx, plan).all_ok  # TXN answers: unknown → never ran → go
     assert disk.executions["CLEAR"] == 1
+
+
+def test_the_link_cut_mid_clear_leaves_it_unknown_until_txn_says_done(
+    store: peewee.Database, tmp_path: Path
+) -> None:
+    state = clear_due(NOW, invoices=40)
+    with serve(state=state, long_seconds=1.0) as (disk, server), \
+            client(server.url, reply_timeout=0.2) as c:  # fmt: skip
+        c.login(PIN)
+        ctx = ClearingContext(client=c, settings=settings_for("", tmp_path / "backups"),
+                              now=lambda: NOW, backup_passphrase=PASSPHRASE)  # fmt: skip
+        plan = ready(ctx)
+        cut = []
+
+        def pull_the_cable(step: object) -> None:
+            if not cut:  # the first PROGRESS: the clear runs; the cable goes for 6 s
+                cut.append(1)
+                server._deaf_until = time.monotonic() + 6.0
+
+        with pytest.raises(ClearStateUnknown) as unknown:
+            execute(BOSS, BOSS, ctx, plan, progress=pull_the_cable)
+        assert unknown.value.exit_code == 3
+        assert ClearStep.get(ClearStep.cmd == "CLEAR").state == StepState.SENDING
+        time.sleep(max(0.0, server._deaf_until - time.monotonic()) + 0.2)  # the cable is back
+        settled = reconcile(BOSS, ctx)
+        assert [s.outcome for s in settled] == ["done"]
+    assert ClearRun.get().state == RunState.DONE
+    assert disk.executions["CLEAR"] == 1
+
+
+def test_a_clear_over_a_noisy_link_runs_once(store: peewee.Database, tmp_path: Path) -> None:
+    noisy = FaultPlan(corrupt_rate=0.02, drop_rate=0.02, seed=3)
+    with serve(state=clear_due(NOW, invoices=60), faults=noisy) as (disk, server), \
+            client(server.url) as c:  # fmt: skip
+        c.login(PIN)
+        ctx = ClearingContext(client=c, settings=settings_for("", tmp_path / "backups"),
+                              now=lambda: NOW, backup_passphrase=PASSPHRASE)  # fmt: skip
+        outcome = execute(BOSS, BOSS, ctx, ready(ctx))
+    assert outcome.all_ok
+    assert noisy.corrupted + noisy.dropped > 0  # the faults did happen
+    assert [e["op"] for e in disk.state.log].count("CLEAR") == 1
