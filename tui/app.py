@@ -209,6 +209,9 @@ class FapiaoApp(App[int]):
         self.session = session
         self.switch_mode("lookup")
         self._remind_of_backup()
+        from tui.clearing_settle import settle_on_start
+
+        settle_on_start(self)  # a clear a crash left unsettled is settled with the disk
 
     @work(thread=True, exclusive=True, group="reminder", exit_on_error=False, name="reminder")
     def _remind_of_backup(self) -> None:
