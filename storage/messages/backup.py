@@ -48,6 +48,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{target} 就是当前数据库：要覆盖它请不加 --to（会先做安全备份）",
         "{target} is the live store: to restore over it, leave out --to (a safety backup comes first)",
     ),
+    "backup.store_busy": (
+        "另一终端的写入 {seconds} 秒内未结束，未恢复；数据库未改动，请稍后再试",
+        "another terminal's write did not finish within {seconds} s: nothing restored, the store is unchanged; try again later",
+    ),
+    "backup.restore_swap_failed": (
+        "写入恢复内容失败，数据库保持原样：{detail}",
+        "writing the restored content failed; the store is as it was: {detail}",
+    ),
     "backup.restore_check_failed": ("恢复出的数据库未通过检查：{detail}", "the restored database fails its check: {detail}"),
     # the command
     "backup.help": ("备份：立即备份、列表、校验、恢复、清理、轮换密钥", "backups: back up now, list, verify, restore, prune, rotate key"),
