@@ -173,8 +173,12 @@ def test_restore_loses_no_acknowledged_import_and_other_terminals_survive(
     assert lost == [], f"acknowledged imports lost: {lost}"
     # and each restore really put the old store back: the imports since are in its safety only
     assert not any(_batch(k) <= places["live"] for k in acked if k <= 5)
-    check = sqlite3.connect(live).execute("PRAGMA integrity_check").fetchone()[0]
-    assert check == "ok"
+    conn = sqlite3.connect(live)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # still shared safely
+    finally:
+        conn.close()
 
 
 _RESTORING = textwrap.dedent("""
@@ -266,3 +270,34 @@ def test_the_next_backup_sweeps_leftovers_of_a_killed_restore(
     live.with_name(live.name + ".backup-basis.partial").write_bytes(b"plaintext pages")
     service.backup_now(BOSS, "full", settings=settings, passphrase=PASSPHRASE)
     assert _leftovers(live.parent) == []
+
+
+def test_reading_the_store_for_a_backup_keeps_this_process_s_write_lock(
+    sqlite_store: peewee.Database, tmp_path: Path
+) -> None:
+    """Closing any descriptor of the database or its -shm drops every lock the process holds
+    on it; a backup taken while the process holds the write lock must not let another
+    terminal commit."""
+    from storage.backup.snapshot import sqlite_view
+
+    fill(300)
+    live = Path(sqlite_store.database)
+    holder = sqlite3.connect(live, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with sqlite_view(live, tmp_path, writer_held=True) as view:
+            assert sum(len(block) for _, block in view.blocks()) == view.size
+        other = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(f"""
+                import sqlite3
+                conn = sqlite3.connect({str(live)!r}, timeout=0.2, isolation_level=None)
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    print("GOT THE LOCK")
+                except sqlite3.OperationalError as exc:
+                    print(exc)
+            """)], capture_output=True, text=True, timeout=30)  # fmt: skip
+        assert other.stdout.strip() == "database is locked"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -62,7 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.full_help": ("完整备份", "full backup"),
     "backup.incremental_help": ("增量备份（只备份变化的页）", "incremental backup (changed pages only)"),
     "backup.list_help": ("列出备份", "list backups"),
-    "backup.verify_help": ("校验备份：解密、校验、恢复到临时位置并检查", "verify a backup: decrypt, check, restore to a scratch place and check it"),
+    "backup.verify_help": (
+        "校验备份：解密、校验、恢复到临时位置并检查；不给编号则逐个校验全部备份",
+        "verify a backup: decrypt, check, restore to a scratch place and check it; with no id, every backup in turn",
+    ),
     "backup.quick_help": ("用 quick_check 代替完整的 integrity_check（更快）", "run quick_check instead of the full integrity_check (faster)"),
     "backup.restore_help": ("恢复备份（仅主管）", "restore a backup (supervisors only)"),
     "backup.to_help": ("恢复到此路径（或 PostgreSQL 地址）；不给则覆盖当前数据库（先做安全备份）", "restore to this path (or PostgreSQL URL); without it, over the live store (after a safety backup)"),
