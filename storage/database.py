@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import peewee
 
+from storage.backup.leftovers import sweep as sweep_leftovers
 from storage.messages import MessageError
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,8 @@ def open_database(url: str) -> peewee.Database:
     except peewee.OperationalError as exc:
         raise StoreUnreachable("store.unreachable", detail=exc) from exc
     database_proxy.initialize(db)
+    if is_sqlite(db) and db.database != ":memory:":
+        sweep_leftovers(Path(db.database).resolve())  # plaintext a killed backup or restore left
     return db
 
 
