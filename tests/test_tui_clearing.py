@@ -156,7 +156,7 @@ async def test_supervisor_clears_end_to_end_and_the_log_shows_it(
             await pilot.press("enter")
             await wait_for(pilot, lambda: screen.step == "kind")
             options = screen.query_one("#kind-list")
-            assert "普通清卡（建议）" in str(options.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+            assert str(options.get_option_at_index(0).prompt).endswith("（建议）")  # type: ignore[attr-defined]
             assert "所有票种都已抄税：一次清完本期所有票种" in str(options.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
             assert not screen.query_one("#kind-types").display
             await pilot.press("enter")
@@ -189,7 +189,7 @@ async def test_supervisor_clears_end_to_end_and_the_log_shows_it(
             await wait_for(pilot, lambda: isinstance(app.screen, ClearLogScreen))
             log = app.screen
             assert isinstance(log, ClearLogScreen)
-            await wait_for(pilot, lambda: len(log.views) == 1 and not log.loading)
+            await wait_for(pilot, lambda: len(log.views) == 1 and not log.fetching)
             row = [str(c) for c in log.table.get_row_at(0)]
             assert row[2:7] == ["2026-02", "普通清卡", "成功", "super", "super"]
             assert row[7] == "✓4"
@@ -197,11 +197,11 @@ async def test_supervisor_clears_end_to_end_and_the_log_shows_it(
             log.query_one("#f-user", Input).value = "clerk"
             log.query_one("#f-user", Input).focus()
             await pilot.press("enter")
-            await wait_for(pilot, lambda: not log.views and not log.loading)
+            await wait_for(pilot, lambda: not log.views and not log.fetching)
             assert plain(log.query_one("#clear-log-status")) == "没有符合条件的清卡记录"
             log.query_one("#f-user", Input).value = ""
             await pilot.press("enter")
-            await wait_for(pilot, lambda: len(log.views) == 1 and not log.loading)
+            await wait_for(pilot, lambda: len(log.views) == 1 and not log.fetching)
             log.table.focus()
             out = tmp_path / "clears.csv"
             await pilot.press("x")

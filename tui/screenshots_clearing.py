@@ -173,6 +173,6 @@ async def log_shot(pilot: Pilot[Any]) -> None:
     await app.run_action("open('clearing_log')")
     screen = app.screen
     assert isinstance(screen, ClearLogScreen)
-    await until(pilot, lambda: len(screen.views) == 2 and not screen.loading)
+    await until(pilot, lambda: len(screen.views) == 2 and not screen.fetching)
     await pilot.press("down")
     await pilot.pause(0.1)

@@ -128,10 +128,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.clear_log.none": ("没有符合条件的清卡记录", "no clear matches"),
     "tui.clear_log.count": ("{n} 次清卡（最新的在上）", "{n} clears (newest first)"),
     "tui.clear_log.bad_period": ("所属期格式应为 YYYY-MM：{text}", "the period must be YYYY-MM: {text}"),
-    "tui.clear_log.detail": (
-        "交易 {txn} · 备份 {backup} · 终端 {terminal} · 结束 {finished}",
-        "txn {txn} · backup {backup} · terminal {terminal} · finished {finished}",
-    ),
+    "tui.clear_log.detail": ("交易 {txn} · 结束 {finished}", "txn {txn} · finished {finished}"),
+    "tui.clear_log.where": ("清卡前备份 {backup} · 终端 {terminal}", "backup first {backup} · terminal {terminal}"),
     "tui.clear_log.reason": ("原因：{reason}", "reason: {reason}"),
     "tui.clear_log.scan": (
         "清卡时核对：{n} 处差异；税控盘日志 {entries} 条",

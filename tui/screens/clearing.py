@@ -57,7 +57,6 @@ PROGRESS_EVERY = 0.1
 CHINA = dt.timezone(dt.timedelta(hours=8))
 KINDS = (ClearKind.ORDINARY, ClearKind.SPECIAL, ClearKind.SPECIFIC, ClearKind.ANNUAL)
 _WITH_TYPES = (ClearKind.SPECIFIC, ClearKind.SPECIAL)
-_KIND_WIDTH = 16  # the kind's name column in the list (特殊清卡（建议） is 16 cells)
 _SCAN_COLUMNS = (("type", 8), ("state", 12), ("count", 5), ("void", 4), ("red", 4), ("amount", 12),
                  ("tax", 10), ("store", 6))  # fmt: skip
 #: What a running step is called on the progress row and in the quit question.
@@ -365,11 +364,13 @@ class ClearingScreen(DeskScreen):
         chosen = options.highlighted
         recommended = self._recommended_kind()
         options.clear_options()
+        width = max(cell_len(t(f"clear.kind.{kind.value}")) for kind in KINDS)
         for kind in KINDS:
-            name = t(f"clear.kind.{kind.value}") + (t("tui.clear.recommended_mark") if kind is recommended else "")
-            name = fit(name, _KIND_WIDTH)
-            prompt = Text(name + " " * (_KIND_WIDTH - cell_len(name)), style="bold")
-            prompt.append(" " + t(f"clear.kind_help.{kind.value}"), style="not bold")
+            name = t(f"clear.kind.{kind.value}")
+            prompt = Text(name + " " * (width - cell_len(name)), style="bold")
+            prompt.append("  " + t(f"clear.kind_help.{kind.value}"), style="not bold")
+            if kind is recommended:
+                prompt.append(t("tui.clear.recommended_mark"), style="bold")
             options.add_option(Option(prompt, id=kind.value))
         if chosen is None:
             chosen = KINDS.index(recommended) if recommended in KINDS else 0

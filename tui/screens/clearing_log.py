@@ -79,7 +79,7 @@ class ClearLogScreen(DeskScreen):
     ClearLogScreen .clear-log-line { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ClearLogScreen #clear-log-status { color: $text-muted; }
     ClearLogScreen #clear-log { height: 1fr; }
-    ClearLogScreen #clear-log-detail { height: 4; padding: 0 1; }
+    ClearLogScreen #clear-log-detail { height: 6; padding: 0 1; }
     ClearLogScreen #clear-log-result.-error { color: $error; text-style: bold; }
     """
     HINTS: ClassVar[Hints] = ADMIN_HINTS
@@ -91,7 +91,7 @@ class ClearLogScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.views: list[RunView] = []
-        self.loading = False
+        self.fetching = False  # (not ``loading``: a widget's own reactive, which blanks it)
         self._generation = 0
         self._result = ("", False)
 
@@ -134,7 +134,9 @@ class ClearLogScreen(DeskScreen):
         chosen = select.value
         with select.prevent(Select.Changed):
             select.set_options(self._state_options())
-            select.value = chosen if isinstance(chosen, str) else ""
+            chosen = chosen if isinstance(chosen, str) else ""
+            select.value = _STATES[0] if chosen != _STATES[0] else ""  # a change: the label is redrawn
+            select.value = chosen
         self.query_one("#clear-log-hints", Static).update(t("tui.clear_log.hints"))
         self._fill()
         self._show_result(*self._result)
@@ -156,7 +158,7 @@ class ClearLogScreen(DeskScreen):
         state = self.query_one("#f-state", Select).value
         user = self.query_one("#f-user", Input).value.strip()
         self._generation += 1
-        self.loading = True
+        self.fetching = True
         self._update_status()
         self._load(session, period or None, state if isinstance(state, str) and state else None,
                    user or None, self._generation)  # fmt: skip
@@ -178,7 +180,7 @@ class ClearLogScreen(DeskScreen):
     def on_history_loaded(self, event: HistoryLoaded) -> None:
         if event.generation != self._generation:
             return  # the filters changed since
-        self.loading = False
+        self.fetching = False
         self.views = event.views
         if event.error:
             self._show_result(event.error, error=True)
@@ -218,7 +220,7 @@ class ClearLogScreen(DeskScreen):
         self._show_result(event.text, error=not event.ok)
 
     def worker_failed(self, worker: Worker[Any]) -> None:
-        self.loading = False
+        self.fetching = False
         self._update_status()
 
     # -- showing
@@ -255,9 +257,10 @@ class ClearLogScreen(DeskScreen):
             detail.update("")
             return
         view = self.views[cursor]
-        lines = [t("tui.clear_log.detail", txn=view.txn or "—", backup=view.backup_id or "—",
-                   terminal=view.terminal or "—",
-                   finished=f"{view.finished_at:%Y-%m-%d %H:%M}" if view.finished_at else "—")]  # fmt: skip
+        finished = f"{view.finished_at:%Y-%m-%d %H:%M}" if view.finished_at else "—"
+        finished = f"{view.finished_at:%Y-%m-%d %H:%M}" if view.finished_at else "—"
+        lines = [t("tui.clear_log.detail", txn=view.txn or "—", finished=finished),
+                 t("tui.clear_log.where", backup=view.backup_id or "—", terminal=view.terminal or "—")]  # fmt: skip
         lines.append(result_words(view) or view.message or "—")
         if view.reason:
             lines.append(t("tui.clear_log.reason", reason=view.reason))
@@ -267,7 +270,7 @@ class ClearLogScreen(DeskScreen):
 
     def _update_status(self) -> None:
         status = self.query_one("#clear-log-status", Static)
-        if self.loading and not self.views:
+        if self.fetching and not self.views:
             status.update(t("tui.clear_log.loading"))
         elif not self.views:
             status.update(t("tui.clear_log.none"))
