@@ -28,6 +28,7 @@ from storage.models import Role
 from storage.schema import upgrade
 from storage.settings import Settings
 from tui.app import FapiaoApp, few_colours
+from tui.screens.clearing import ClearingScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
@@ -245,20 +246,18 @@ async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
     app = demo_app(tmp_path, support=("电话 400-000-0000", "help@example.com"))
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        for key, name in (("f4", "清卡"),):
-            await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
-            text = plain(app.screen.query_one("#placeholder-text"))
-            assert name in text and "该功能将在后续版本提供" in text
-            await pilot.press("escape")
-            await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))
+        assert "1 检查" in plain(app.screen.query_one("#clear-steps"))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         help_text = plain(app.screen.query_one("#help-text"))
         assert "F2  发票查询" in help_text and "Ctrl+Q  退出" in help_text
         assert "电话 400-000-0000" in help_text and "help@example.com" in help_text
         await pilot.press("f4")  # from help straight to another screen
-        await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
 
@@ -321,11 +320,13 @@ async def test_command_palette_lists_the_screens(tmp_path: Path) -> None:
         assert app.screen.query_one(CommandInput).placeholder.startswith("输入命令")
         await pilot.press(*"清卡")
         commands = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count == 2)  # the wizard and its log
+        prompts = [str(commands.get_option_at_index(i).prompt) for i in range(2)]
+        assert any("打开清卡 (F4)" in p for p in prompts) and any("打开清卡记录" in p for p in prompts)
+        await pilot.press(*" (F4)")
         await wait_for(pilot, lambda: commands.option_count == 1)
-        assert "打开清卡 (F4)" in str(commands.get_option_at_index(0).prompt)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
-        assert "清卡" in plain(app.screen.query_one("#placeholder-text"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))
 
 
 def test_every_binding_has_an_id_and_none_sits_on_ctrl_h_i_m() -> None:

@@ -30,7 +30,6 @@ from tui.messages import StoreFailed, StoreOpened
 from tui.screens.base import DeskScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
-from tui.screens.placeholder import PlaceholderScreen
 from tui.widgets.disk_strip import DiskState
 
 if TYPE_CHECKING:
@@ -61,6 +60,18 @@ def _backup_screen() -> Screen[Any]:
     return BackupScreen()
 
 
+def _clearing_screen() -> Screen[Any]:
+    from tui.screens.clearing import ClearingScreen
+
+    return ClearingScreen()
+
+
+def _clearing_log_screen() -> Screen[Any]:
+    from tui.screens.clearing_log import ClearLogScreen
+
+    return ClearLogScreen()
+
+
 def _users_screen() -> Screen[Any]:
     from tui.screens.users import UsersScreen
 
@@ -80,7 +91,8 @@ class FapiaoApp(App[int]):
     MODES: ClassVar[dict[str, Any]] = {
         "lookup": _lookup_screen,
         "checklist": _checklist_screen,
-        "clearing": lambda: PlaceholderScreen("clearing"),
+        "clearing": _clearing_screen,
+        "clearing_log": _clearing_log_screen,
         "backup": _backup_screen,
         "users": _users_screen,
         "audit": _audit_screen,

@@ -43,6 +43,7 @@ class DeskCommands(Provider):
         if app.session is not None:
             for mode, key in SCREENS:
                 yield f"{t('tui.cmd.open', screen=t('tui.screen.' + mode))} ({key})", f"open('{mode}')"
+            yield t("tui.cmd.open", screen=t("tui.screen.clearing_log")), "open('clearing_log')"
             yield f"{t('tui.cmd.void_red')} (F7)", "toggle_void_red"
             from storage.permissions import Permission, allowed  # not needed before login
 

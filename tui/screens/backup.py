@@ -109,7 +109,7 @@ class Job:
         return {"full": "backup", "incremental": "backup"}.get(self.action, self.action)
 
 
-def _passphrase_must_be_asked(settings: Settings) -> bool:
+def passphrase_must_be_asked(settings: Settings) -> bool:
     """True when neither a 0600 file nor the keyring gives it (else the service asks a tty)."""
     from storage.backup import secrets
 
@@ -281,7 +281,7 @@ class BackupScreen(DeskScreen):
         folder = service.backup_folder(settings)
         source = secrets.describe(settings)
         new_key = not keys.has_keys(keys.key_dir(folder))
-        ask = _passphrase_must_be_asked(settings)
+        ask = passphrase_must_be_asked(settings)
         try:
             entries = service.list_backups(settings)
         except BackupError as exc:

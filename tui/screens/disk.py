@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from devices.client import LogEntry
     from tui.disk_live import DiskLive
 
-KEYRING_SERVICE = "fapiao"  # the same entry ``fapiao sync`` reads
-KEYRING_PIN = "disk-pin"
 LOG_LIMIT = 100
 _TYPE_COLUMNS = ("type", "state", "deadline", "window", "last_report", "stock", "limit", "offline")
 _LOG_COLUMNS = ("time", "op", "ok", "detail")
@@ -42,26 +40,6 @@ def _yuan(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-
-
-def _keyring_pin() -> str | None:
-    try:
-        import keyring
-        import keyring.errors
-
-        return keyring.get_password(KEYRING_SERVICE, KEYRING_PIN)
-    except (ImportError, RuntimeError, keyring.errors.KeyringError):
-        return None  # no keyring backend on a headless box: the clerk types it
-
-
-def _forget_keyring_pin() -> None:
-    try:
-        import keyring
-        import keyring.errors
-
-        keyring.delete_password(KEYRING_SERVICE, KEYRING_PIN)
-    except (ImportError, RuntimeError, keyring.errors.KeyringError):
-        pass
 
 
 class DiskScreen(DeskScreen):
@@ -219,40 +197,16 @@ class DiskScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="disk-login", exit_on_error=False, name="disk-login")
     def _log_in(self, typed: str) -> None:
-        from devices.errors import DiskError, DiskProblem, PinLocked, WrongPin
+        from tui.disk_login import log_in_with_pin
 
         live = self.live
         assert live is not None
-        from_keyring = not typed
-        pin = typed or _keyring_pin()
-        if not pin:
-            live.on_loop(self._login_done, t("disk_live.no_pin"), False)
-            return
-        client = live.client
-        if client is None:
-            live.on_loop(self._login_done, t("tui.disk.disconnected"), False)
-            return
-        self.login_attempts += 1
-        try:
-            client.login(pin)  # one LOGIN; whatever happens, it is not sent again
-        except WrongPin as exc:
-            if from_keyring:
-                _forget_keyring_pin()
-            left = exc.tries_left if exc.tries_left is not None else "?"
-            live.on_loop(self._login_done, t("disk_live.wrong_pin", n=left), False)
-            return
-        except PinLocked:
-            live.on_loop(self._login_done, t("disk_live.pin_locked"), False)
-            return
-        except DiskError as exc:
-            live.on_loop(self._login_done, exc.message or exc.code, False)
-            return
-        except DiskProblem as exc:
-            live.on_loop(self._login_done, str(exc), False)
-            return
-        finally:
-            del pin
-        live.on_loop(self._login_done, t("disk_live.login_ok"), True)
+
+        def counted() -> None:
+            self.login_attempts += 1
+
+        message, ok = log_in_with_pin(live, typed, on_send=counted)
+        live.on_loop(self._login_done, message, ok)
 
     def _login_done(self, message: str, ok: bool) -> None:
         self.login_message = message
