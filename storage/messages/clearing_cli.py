@@ -27,7 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no terminal to ask: add --yes",
     ),
     "cli.clear.needs_period_kind": ("请给出 --period 和 --kind（或 --retry ID）", "give --period and --kind (or --retry ID)"),
-    "cli.clear.yes_no": ("［y/N］", " [y/N] "),
+    "cli.clear.yes_no": ("［是 y／否 N］", " [y/N] "),
     "cli.clear.ask_filed": ("所属期 {period} 的纳税申报已经完成了吗？", "is the tax return for {period} filed?"),
     "cli.clear.ask_upload": ("有 {n} 张离线发票未上传，现在上传？", "{n} offline invoices are not uploaded: upload now?"),
     "cli.clear.ask_backup": ("24 小时内没有已验证的备份，现在备份？", "no verified backup in the last 24 hours: back up now?"),
