@@ -7,7 +7,9 @@ still finds the store busy is retried with jittered backoff. PostgreSQL is chose
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import random
 import time
 from collections.abc import Callable
@@ -45,24 +47,50 @@ class StoreUnreachable(MessageError):
     """The store cannot be opened (bad URL, missing server, unreadable file)."""
 
 
+class StoreMissing(StoreUnreachable):
+    """No store file where the URL points: only ``db upgrade`` and the first ``user add``
+    create one, so a mistyped URL never becomes a new empty store."""
+
+
 def is_sqlite(db: peewee.Database | None = None) -> bool:
     target = db if db is not None else database_proxy.obj
     return isinstance(target, peewee.SqliteDatabase)
 
 
-def make_database(url: str) -> peewee.Database:
-    """A peewee database for ``url`` (``sqlite:///path`` or ``postgresql://…``), not yet connected."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL; None for another scheme or an in-memory store."""
+    parsed = urlparse(url)
+    if parsed.scheme != "sqlite":
+        return None
+    path = unquote(parsed.path)
+    # sqlite:////abs/path and sqlite:///rel/path both arrive with one leading slash kept
+    if url.startswith("sqlite:////"):
+        path = "/" + path.lstrip("/")
+    elif url.startswith("sqlite:///"):
+        path = path[1:] if not path.startswith("//") else path
+    return None if path in ("", ":memory:") else Path(path).expanduser()
+
+
+def _create_private(path: Path) -> None:
+    """An empty store file only its owner can read, whatever the umask: SQLite then gives its
+    WAL and shared-memory files the same mode."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):  # another terminal created it first
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def make_database(url: str, *, create: bool = True) -> peewee.Database:
+    """A peewee database for ``url`` (``sqlite:///path`` or ``postgresql://…``), not yet
+    connected. ``create=False``: a SQLite file that does not exist is ``StoreMissing``."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        # sqlite:////abs/path and sqlite:///rel/path both arrive with one leading slash kept
-        if url.startswith("sqlite:////"):
-            path = "/" + path.lstrip("/")
-        elif url.startswith("sqlite:///"):
-            path = path[1:] if not path.startswith("//") else path
-        if path not in ("", ":memory:"):
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=5)
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            if not create:
+                raise StoreMissing("store.missing", path=path)
+            _create_private(path)
+        return peewee.SqliteDatabase(str(path) if path else ":memory:", pragmas=SQLITE_PRAGMAS,
+                                     timeout=5)  # fmt: skip
     if parsed.scheme in ("postgres", "postgresql"):
         return peewee.PostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
@@ -74,9 +102,10 @@ def make_database(url: str) -> peewee.Database:
     raise StoreUnreachable("store.bad_url", url=url)
 
 
-def open_database(url: str) -> peewee.Database:
-    """Open the store at ``url`` and bind every model to it."""
-    db = make_database(url)
+def open_database(url: str, *, create: bool = True) -> peewee.Database:
+    """Open the store at ``url`` and bind every model to it; ``create=False`` for every use
+    that must find an existing store (``StoreMissing`` otherwise)."""
+    db = make_database(url, create=create)
     try:
         db.connect(reuse_if_open=True)
     except peewee.OperationalError as exc:

@@ -87,6 +87,8 @@ async def test_five_wrong_passwords_lock_the_account(tmp_path: Path) -> None:
 
 async def test_login_is_not_offered_on_a_store_without_users(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade(open_database(url))  # `fapiao db upgrade`: a store, no users yet
+    close_database()
     app = FapiaoApp(Settings(database_url=url).with_defaults())
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.store_state != "opening")

@@ -168,7 +168,7 @@ class FapiaoApp(App[int]):
             else:
                 from storage.schema import upgrade
 
-                upgrade(open_database(self.settings.database_url))
+                upgrade(open_database(self.settings.database_url, create=False))
             has_users = User.select().exists()
         except (StoreUnreachable, peewee.PeeweeException, OSError) as exc:
             log.warning("store unreachable: %s", exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+from typing import Any
 
 from storage.log_redaction import RedactingFilter
 from storage.settings import data_dir
@@ -18,7 +19,7 @@ def setup_logging() -> None:
         return
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = PrivateRotatingFileHandler(
             path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError:
@@ -28,6 +29,16 @@ def setup_logging() -> None:
     root.setLevel(getattr(logging, level, logging.INFO))
     # peewee logs every statement with its parameters at DEBUG: our own ids say enough.
     logging.getLogger("peewee").setLevel(logging.INFO)
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files (the current one and each after a rollover) created 0600 whatever the umask:
+    they name users and invoice ids."""
+
+    def _open(self) -> Any:
+        opener = self._builtin_open  # type: ignore[attr-defined]  # open() may be gone at exit
+        return opener(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,
+                      opener=lambda path, flags: os.open(path, flags, 0o600))  # fmt: skip
 
 
 def configure_handler(handler: logging.Handler) -> logging.Handler:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import secrets as random_ids
 import tempfile
 import time
@@ -335,6 +336,7 @@ def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupE
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
         try:
+            _create_private_file(partial)  # the restored invoices: 0600 whatever the umask
             rebuild_sqlite(folder, line, ring, partial, seen)
             problem = check_sqlite(partial, entry.row_counts, thorough=False)
             if problem:
@@ -442,6 +444,15 @@ def change_passphrase(session: Session, old: str, new: str, *,
 
 def key_list(settings: Settings | None = None) -> list[keys.KeyInfo]:
     return keys.list_keys(keys.key_dir(backup_folder(_settings(settings))))
+
+
+def _create_private_file(path: Path) -> None:
+    """An empty file only its owner may read (a stale one from a killed run is emptied too)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def _without_secrets(to: str | None) -> str:
