@@ -92,7 +92,13 @@ def has_users() -> bool:
 def authenticate(
     username: str, password: str, *, demo_mode: bool = False, now: dt.datetime | None = None
 ) -> Session:
-    """A session for a correct password; counts failures and locks the account after five."""
+    """A session for a correct password; counts failures and locks the account after five.
+
+    Every refusal of a name and password reads the same (``auth.bad_login``): an unknown name,
+    a wrong password and a locked account, whatever was typed, so the log-in form never tells
+    who has an account, how many tries are left, or (while locked) whether a guess was right.
+    The lock-out is for supervisors to see (user list, audit log) and undo.
+    """
     now = now or dt.datetime.now()
     user = User.get_or_none(User.username == username)
     if user is None:
@@ -102,19 +108,19 @@ def authenticate(
         audit.record("?", "login", target=f"sha256:{typed}", ok=False, reason="unknown_user")
         raise AuthError(t("auth.bad_login"))
     if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        _hasher.hash(password or "-")  # the password is not checked while locked: same work
         audit.record(username, "login", ok=False, reason="locked")
-        raise AuthError(t("auth.locked", minutes=minutes))
+        raise AuthError(t("auth.bad_login"))
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
 
-        def record_failure() -> int:
+        def record_failure() -> None:
             # Counted inside the write lock from the row as it is now: parallel wrong
             # passwords each count, so five of them lock the account however they arrive.
             current = User.get_by_id(user.id)
             if current.locked_until is not None and current.locked_until > now:
-                return MAX_FAILURES
+                return
             failures = current.failed_logins + 1
             locked = failures >= MAX_FAILURES
             User.update(
@@ -123,12 +129,9 @@ def authenticate(
             ).where(User.id == user.id).execute()
             audit.record(username, "login", ok=False,
                          reason="locked_now" if locked else "bad_password")  # fmt: skip
-            return failures
 
-        failures = write(record_failure)
-        if failures >= MAX_FAILURES:
-            raise AuthError(t("auth.locked", minutes=int(LOCKOUT.total_seconds() // 60))) from None
-        raise AuthError(t("auth.tries_left", n=MAX_FAILURES - failures)) from None
+        write(record_failure)
+        raise AuthError(t("auth.bad_login")) from None
     if user.demo and not demo_mode:
         audit.record(username, "login", ok=False, reason="demo_only")
         raise AuthError(t("auth.demo_only"))
