@@ -11,12 +11,13 @@ from storage.log_redaction import RedactingFilter
 from storage.settings import data_dir
 
 
-def setup_logging() -> None:
+def setup_logging() -> logging.Handler | None:
+    """The app's log file (once per process); returns the handler added, None if there was one."""
     level = os.environ.get("FAPIAO_LOG_LEVEL", "INFO").upper()
     path = os.environ.get("FAPIAO_LOG_FILE") or str(data_dir() / "fapiao.log")
     root = logging.getLogger()
     if any(getattr(h, "_fapiao", False) for h in root.handlers):
-        return
+        return None
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         handler: logging.Handler = PrivateRotatingFileHandler(
@@ -29,6 +30,14 @@ def setup_logging() -> None:
     root.setLevel(getattr(logging, level, logging.INFO))
     # peewee logs every statement with its parameters at DEBUG: our own ids say enough.
     logging.getLogger("peewee").setLevel(logging.INFO)
+    return handler
+
+
+def teardown_logging(handler: logging.Handler | None) -> None:
+    """Close a handler ``setup_logging`` added (a demo's log goes with its folder)."""
+    if handler is not None:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):

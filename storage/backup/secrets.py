@@ -20,7 +20,10 @@ CONFIG_FILE_KEY = "backup_passphrase_file"
 
 
 def keyring_usable() -> bool:
-    """False on a headless box where keyring falls back to its fail or null backend."""
+    """False on a headless box where keyring falls back to its fail or null backend, and
+    during a demo (its keys live and die in its own folder)."""
+    if os.environ.get("FAPIAO_DEMO_DIR"):  # storage.demo.DEMO_DIR_ENV
+        return False
     try:
         import keyring
         from keyring.backends import chainer, fail, null

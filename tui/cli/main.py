@@ -9,12 +9,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from storage.messages import both, set_language, t
+from storage.database import close_database
+from storage.messages import both, language, set_language, t
 from storage.settings import Settings, SettingsError, load_settings
 from tui.cli.commands import register_all
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
-from tui.logs import setup_logging
+from tui.logs import setup_logging, teardown_logging
 
 log = logging.getLogger("fapiao.cli")
 
@@ -93,7 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(raw)
     if args.lang:
         set_language(args.lang)
-    setup_logging()
+    if args.demo:
+        from storage.demo import demo_space
+
+        # The demo runs in a throwaway folder of its own, blind to the real configuration.
+        with demo_space(language()) as demo_settings:
+            return _run(demo_settings, args)
+    return _run(settings, args)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    handler = setup_logging()
     ctx = CliContext(settings=settings, args=args, demo=args.demo)
     try:
         if args.command is None:
@@ -113,7 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unhandled error in %s", args.command)
         sys.stderr.write(both("error.internal", detail=type(exc).__name__) + "\n")
         return Exit.FAILED
-
+    finally:
+        if args.demo:
+            close_database()  # the demo's store goes with its folder
+            teardown_logging(handler)
 
 if __name__ == "__main__":
     raise SystemExit(main())
