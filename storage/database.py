@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -120,6 +121,27 @@ def close_database() -> None:
         db.close()
 
 
+_pending = threading.local()  # what runs once this thread's outermost write() commits
+
+
+def after_commit(fn: Callable[[], None]) -> bool:
+    """Run ``fn`` once the enclosing ``write()`` has committed (never if it rolls back or is
+    retried). False when there is no ``write()`` to wait for: then ``fn`` is not run."""
+    waiting: list[Callable[[], None]] | None = getattr(_pending, "fns", None)
+    if waiting is None:
+        return False
+    waiting.append(fn)
+    return True
+
+
+def _run_after_commit(fns: list[Callable[[], None]]) -> None:
+    for fn in fns:
+        try:
+            fn()
+        except Exception:  # the commit stands; what follows it must not undo the caller's work
+            log.exception("after-commit step failed")
+
+
 def _is_busy(exc: peewee.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -133,23 +155,32 @@ def write(fn: Callable[[], T], *, attempts: int = 8, base_delay: float = 0.02) -
     db = database_proxy.obj
     if db is None:
         raise StoreUnreachable("store.not_open")
+    if db.transaction_depth() > 0:
+        with db.atomic():  # a savepoint inside the caller's write
+            return fn()
     for attempt in range(attempts):
+        _pending.fns = []
         try:
-            if db.transaction_depth() > 0:
-                with db.atomic():  # a savepoint inside the caller's write
-                    return fn()
             if is_sqlite(db):
                 with db.atomic(lock_type="IMMEDIATE"):
-                    return fn()
-            with db.atomic():
-                # PostgreSQL's counterpart of BEGIN IMMEDIATE: writers queue on one lock, so
-                # two counters never both insert the same new invoice or buyer.
-                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
-                return fn()
+                    result = fn()
+            else:
+                with db.atomic():
+                    # PostgreSQL's counterpart of BEGIN IMMEDIATE: writers queue on one lock, so
+                    # two counters never both insert the same new invoice or buyer.
+                    db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
+                    result = fn()
+            done, _pending.fns = _pending.fns, None
+            _run_after_commit(done)
+            return result
         except peewee.OperationalError as exc:
+            _pending.fns = None
             if not _is_busy(exc) or attempt == attempts - 1:
                 raise
             delay = base_delay * (2**attempt) * (0.5 + random.random())
             log.debug("store busy, retry %d in %.3fs", attempt + 1, delay)
             time.sleep(delay)
+        except BaseException:
+            _pending.fns = None
+            raise
     raise AssertionError("unreachable")

@@ -267,9 +267,11 @@ class FapiaoApp(App[int]):
         worker = event.worker
         error = worker.error
         log.error("worker %s failed", worker.name, exc_info=error)
-        self.notify(
-            t("tui.error.worker", detail=type(error).__name__), severity="error", timeout=8
-        )
+        from storage.messages import MessageError
+
+        # An error with words of its own (a tampered audit log, a missing store) says them.
+        text = user_text(error) if isinstance(error, MessageError) else type(error).__name__
+        self.notify(t("tui.error.worker", detail=text), severity="error", timeout=8)
         if isinstance(worker.node, DeskScreen):
             worker.node.worker_failed(worker)
 

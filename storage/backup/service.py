@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
-from storage import audit
+from storage import audit, audit_anchor
 from storage.accounts import Session
 from storage.backup import basis, keys, manifest, pg_backup, retention, sqlite_backup, unlocked
 from storage.backup.atomic_files import remove_stale_temps
@@ -358,7 +358,8 @@ def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupE
         safety = backup_now(session, "full", reason="before_restore", settings=settings,
                             passphrase=passphrase)  # fmt: skip
         replace_live_sqlite(rebuilt, live)
-    basis.forget(live)  # the store changed wholesale: the next backup is a full one
+    basis.forget(live)
+    audit_anchor.forget()  # the log is the backup's now: its end is anchored afresh  # the store changed wholesale: the next backup is a full one
     return RestoreResult(entry.id, str(live), safety.entry.id)
 
 
@@ -384,6 +385,7 @@ def _restore_pg(session: Session, entry: BackupEntry, folder: Path, ring: keys.K
     safety = backup_now(session, "full", reason="before_restore", settings=settings,
                         passphrase=passphrase)  # fmt: skip
     pg_backup.restore(checked_payload(folder, entry, ring, seen), server, clean=True)
+    audit_anchor.forget()  # the log is the backup's now: its end is anchored afresh
     return RestoreResult(entry.id, server.label(), safety.entry.id)
 
 

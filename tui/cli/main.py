@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
+from storage.audit import AuditTampered
 from storage.database import close_database
 from storage.messages import both, language, set_language, t
 from storage.settings import Settings, SettingsError, load_settings
@@ -114,6 +115,9 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     except CliError as exc:
         sys.stderr.write(str(exc) + "\n")
         return int(exc.code)
+    except AuditTampered as exc:  # tampering is said as such, never as an internal error
+        sys.stderr.write(str(exc) + "\n")
+        return Exit.FAILED
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return Exit.OK
