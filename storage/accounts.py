@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,6 +36,7 @@ class Session:
     role: Role
     branch: str
     all_branches: bool = False
+    demo: bool = False  # a public demo account (its approvals count only in the demo)
 
     @property
     def is_supervisor(self) -> bool:
@@ -49,7 +50,8 @@ def hash_password(password: str) -> str:
 
 
 def _session(user: User) -> Session:
-    return Session(user.username, Role(user.role), user.branch, bool(user.all_branches))
+    return Session(user.username, Role(user.role), user.branch, bool(user.all_branches),
+                   bool(user.demo))  # fmt: skip
 
 
 def add_user(
@@ -92,6 +94,29 @@ def has_users() -> bool:
 def authenticate(
     username: str, password: str, *, demo_mode: bool = False, now: dt.datetime | None = None
 ) -> Session:
+    return _check_password(username, password, demo_mode=demo_mode, now=now, action="login")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A supervisor's own name and password, typed where a clerk is acting (e.g. setting the
+    backup passphrase); checked by ``confirm_supervisor``, kept nowhere."""
+
+    username: str
+    password: str = field(repr=False)
+
+
+def confirm_supervisor(approval: Approval, *, demo_mode: bool = False) -> Session:
+    """The supervisor behind ``approval``: the password is checked like a log-in's (failures
+    count towards the lock-out, the same words for every refusal) and the approval audited."""
+    return _check_password(approval.username, approval.password, demo_mode=demo_mode, now=None,
+                           action="approve", supervisor_only=True)  # fmt: skip
+
+
+def _check_password(
+    username: str, password: str, *, demo_mode: bool, now: dt.datetime | None, action: str,
+    supervisor_only: bool = False,
+) -> Session:
     """A session for a correct password; counts failures and locks the account after five.
 
     Every refusal of a name and password reads the same (``auth.bad_login``): an unknown name,
@@ -105,11 +130,11 @@ def authenticate(
         _hasher.hash(password or "-")  # same work for unknown names: no timing oracle
         # The typed name may be a password typed in the wrong box: log only its hash.
         typed = hashlib.sha256(username.encode("utf-8")).hexdigest()[:12]
-        audit.record("?", "login", target=f"sha256:{typed}", ok=False, reason="unknown_user")
+        audit.record("?", action, target=f"sha256:{typed}", ok=False, reason="unknown_user")
         raise AuthError(t("auth.bad_login"))
     if user.locked_until is not None and user.locked_until > now:
         _hasher.hash(password or "-")  # the password is not checked while locked: same work
-        audit.record(username, "login", ok=False, reason="locked")
+        audit.record(username, action, ok=False, reason="locked")
         raise AuthError(t("auth.bad_login"))
     try:
         _hasher.verify(user.password_hash, password)
@@ -127,22 +152,25 @@ def authenticate(
                 failed_logins=0 if locked else failures,
                 locked_until=now + LOCKOUT if locked else None,
             ).where(User.id == user.id).execute()
-            audit.record(username, "login", ok=False,
+            audit.record(username, action, ok=False,
                          reason="locked_now" if locked else "bad_password")  # fmt: skip
 
         write(record_failure)
         raise AuthError(t("auth.bad_login")) from None
     if user.demo and not demo_mode:
-        audit.record(username, "login", ok=False, reason="demo_only")
+        audit.record(username, action, ok=False, reason="demo_only")
         raise AuthError(t("auth.demo_only"))
     if not user.active:
-        audit.record(username, "login", ok=False, reason="inactive")
+        audit.record(username, action, ok=False, reason="inactive")
         raise AuthError(t("auth.inactive"))
+    if supervisor_only and Role(user.role) is not Role.SUPERVISOR:
+        audit.record(username, action, ok=False, reason="not_supervisor")
+        raise AuthError(t("auth.not_supervisor"))
 
     def succeed() -> None:
         if user.failed_logins or user.locked_until:
             User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
-        audit.record(username, "login")
+        audit.record(username, action)
 
     write(succeed)
     return _session(user)

@@ -18,14 +18,14 @@ from urllib.parse import urlsplit, urlunsplit
 import peewee
 
 from storage import audit, audit_anchor
-from storage.accounts import Session
+from storage.accounts import Approval, AuthError, Session, confirm_supervisor
 from storage.backup import basis, keys, manifest, pg_backup, retention, sqlite_backup, unlocked
 from storage.backup.atomic_files import remove_stale_temps
 from storage.backup.container import ContainerWriter
 from storage.backup.errors import BackupError, BackupUsageError
 from storage.backup.manifest import BackupEntry
 from storage.backup.restore import check_sqlite, rebuild_sqlite, replace_live_sqlite
-from storage.backup.secrets import read_passphrase
+from storage.backup.secrets import describe, read_passphrase
 from storage.backup.verify import VerifyResult, verify_entry
 from storage.database import StoreUnreachable, database_proxy, is_sqlite, make_database
 from storage.permissions import Permission, require
@@ -85,18 +85,40 @@ def _db() -> peewee.Database:
     return db
 
 
-def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, create: bool
+def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, create: bool,
+               session: Session | None = None, approval: Approval | None = None
                ) -> Callable[[], keys.KeyRing]:  # fmt: skip
     """The key ring, unlocking in the background unless this process already holds it."""
     kdir = keys.key_dir(folder)
     if keys.has_keys(kdir):
         return unlocked.unlocking(kdir, passphrase or read_passphrase(settings))
-    if not create:
+    if not create or session is None:
         raise BackupError("backup.no_keys", folder=str(kdir))
+    approved_by = _passphrase_setter(session, settings, passphrase, approval)
     passphrase = passphrase or read_passphrase(settings, confirm=True)
     ring = keys.create(kdir, passphrase)
     unlocked.remember(kdir, passphrase, ring)
+    audit.record(session.username, "backup.passphrase_set", target=ring.current_id,
+                 approved_by=approved_by)  # fmt: skip
     return lambda: ring
+
+
+def _passphrase_setter(session: Session, settings: Settings, passphrase: str | None,
+                       approval: Approval | None) -> str:  # fmt: skip
+    """Who may set the master passphrase that protects every backup: a supervisor, by their
+    own log-in or by their name and password typed where a clerk acts; or nobody at all when
+    it comes from the configured 0600 file (whoever configured the box chose it)."""
+    if passphrase is None and describe(settings).where == "file":
+        return ""
+    if session.is_supervisor:
+        return session.username  # their own password was checked when they logged in
+    if approval is None:
+        audit.record(session.username, "backup.passphrase_set", ok=False, reason="no_supervisor")
+        raise BackupError("backup.passphrase_needs_supervisor")
+    try:
+        return confirm_supervisor(approval, demo_mode=session.demo).username
+    except AuthError as refused:
+        raise BackupError("backup.approval_refused", detail=str(refused)) from None
 
 
 def _ring(folder: Path, settings: Settings, passphrase: str | None, *, create: bool) -> keys.KeyRing:
@@ -157,9 +179,12 @@ def _parent_for(entries: list[BackupEntry], db_path: Path, kind: str) -> str:
 
 def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | None = None,
                reason: str = "manual", settings: Settings | None = None,
-               passphrase: str | None = None) -> BackupResult:  # fmt: skip
+               passphrase: str | None = None, approval: Approval | None = None
+               ) -> BackupResult:  # fmt: skip
     """Back the store up now: ``full``, ``incremental``, or ``auto`` (incremental when a base
-    exists and the chain is short, else full)."""
+    exists and the chain is short, else full). The first backup of a folder sets the master
+    passphrase: a typed one needs a supervisor (``_passphrase_setter``), ``approval`` when a
+    clerk acts."""
     require(session, Permission.BACKUP_NOW)
     if kind not in KINDS:
         raise BackupUsageError("backup.bad_kind", kind=kind)
@@ -173,7 +198,8 @@ def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | N
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         # The key unlocks while an incremental reads the store; nothing is written before it
         # has (a wrong passphrase stops there).
-        unlocking = _unlocking(folder, settings, passphrase, create=True)
+        unlocking = _unlocking(folder, settings, passphrase, create=True, session=session,
+                               approval=approval)  # fmt: skip
 
         def ring_before_writing() -> keys.KeyRing:
             ring = unlocking()

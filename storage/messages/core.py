@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "internal error, written to the log: {detail}",
     ),
     "auth.bad_login": ("用户名或密码错误", "wrong user name or password"),
+    "auth.not_supervisor": ("这不是主管账户", "that is not a supervisor's account"),
     "auth.demo_only": ("演示账户只能在演示模式使用", "demo accounts work only in demo mode"),
     "auth.inactive": ("账户已停用", "account disabled"),
     "auth.no_users": (
