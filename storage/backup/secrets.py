@@ -56,6 +56,19 @@ def describe(settings: Settings) -> PassphraseSource:
     return PassphraseSource("terminal", "")
 
 
+def configured(settings: Settings) -> bool:
+    """True when the passphrase comes without anyone typing it: the 0600 file, or the keyring
+    holding one (both set up by whoever configured the box)."""
+    source = describe(settings)
+    if source.where == "file":
+        return True
+    if source.where == "keyring":
+        import keyring
+
+        return bool(keyring.get_password(KEYRING_SERVICE, KEYRING_USER))
+    return False
+
+
 def read_passphrase(settings: Settings, *, confirm: bool = False) -> str:
     """The passphrase; ``confirm`` asks twice on a terminal (a new key folder)."""
     source = describe(settings)

@@ -25,7 +25,8 @@ from storage.backup.container import ContainerWriter
 from storage.backup.errors import BackupError, BackupUsageError
 from storage.backup.manifest import BackupEntry
 from storage.backup.restore import check_sqlite, rebuild_sqlite, replace_live_sqlite
-from storage.backup.secrets import describe, read_passphrase
+from storage.backup.secrets import configured as secrets_configured
+from storage.backup.secrets import read_passphrase
 from storage.backup.verify import VerifyResult, verify_entry
 from storage.database import StoreUnreachable, database_proxy, is_sqlite, make_database
 from storage.permissions import Permission, require
@@ -107,8 +108,8 @@ def _passphrase_setter(session: Session, settings: Settings, passphrase: str | N
                        approval: Approval | None) -> str:  # fmt: skip
     """Who may set the master passphrase that protects every backup: a supervisor, by their
     own log-in or by their name and password typed where a clerk acts; or nobody at all when
-    it comes from the configured 0600 file (whoever configured the box chose it)."""
-    if passphrase is None and describe(settings).where == "file":
+    it comes from the configured 0600 file or the keyring (whoever configured the box chose it)."""
+    if passphrase is None and secrets_configured(settings):
         return ""
     if session.is_supervisor:
         return session.username  # their own password was checked when they logged in
