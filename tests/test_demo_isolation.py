@@ -80,7 +80,8 @@ def test_demo_commands_leave_the_real_backups_alone(
     real_setup: Path, private_tmp: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before, entries_before = tree(real_setup), audit_count(real_setup)
-    data = Path(os.environ["FAPIAO_DATA_DIR"])
+    data = Path(os.environ["FAPIAO_DATA_DIR"])  # the real one: its audit anchor, no log
+    data_before = tree(data)
     assert main(["--demo", "--user", "super", "backup", "prune"]) == 0
     assert main(["--demo", "--user", "super", "backup", "list", "--json"]) == 0
     assert main(["--demo", "--user", "super", "backup", "verify"]) != 0  # the demo has none
@@ -90,7 +91,7 @@ def test_demo_commands_leave_the_real_backups_alone(
     assert listed == {"backups": []}
     assert tree(real_setup) == before  # not one byte of the real store or backups changed
     assert audit_count(real_setup) == entries_before
-    assert not data.exists() or not any(data.iterdir())  # nothing in the real data dir either
+    assert tree(data) == data_before  # nothing in the real data dir changed either
     assert list(private_tmp.glob("fapiao-demo-*")) == []  # each run's folder is removed
     assert os.environ["FAPIAO_BACKUP_DIR"] == str(real_setup / "backups")  # env as it was
 
