@@ -27,10 +27,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from devices.client import ClearKind, DiskClient
 from devices.clearing.model import ClearingContext, ClearPlan
 from devices.clearing.scan import scan
 from devices.clearing.steps import execute
+from devices.client import ClearKind, DiskClient
 from devices.simulator import Disk, SimServer
 from devices.simulator.scenarios import clear_due
 from devices.simulator.state import CHINA

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import shutil
 import tempfile
@@ -30,7 +31,9 @@ MISSING_NUMBER = "26119999999999999999"
 @cache
 def demo_template() -> Path:
     """The seeded demo store, built once per test run (seeding takes a couple of seconds)."""
-    path = Path(tempfile.mkdtemp(prefix="fapiao-demo-")) / "demo.db"
+    folder = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))
+    atexit.register(shutil.rmtree, folder, True)  # the test run leaves no demo folder behind
+    path = folder / "demo.db"
     prepare_demo_store(path, today=TODAY)
     close_database()
     return path

@@ -180,7 +180,7 @@ class FapiaoApp(App[int]):
             else:
                 from storage.schema import upgrade
 
-                upgrade(open_database(self.settings.database_url))
+                upgrade(open_database(self.settings.database_url, create=False))
             has_users = User.select().exists()
         except (StoreUnreachable, peewee.PeeweeException, OSError) as exc:
             log.warning("store unreachable: %s", exc)
@@ -282,9 +282,11 @@ class FapiaoApp(App[int]):
         worker = event.worker
         error = worker.error
         log.error("worker %s failed", worker.name, exc_info=error)
-        self.notify(
-            t("tui.error.worker", detail=type(error).__name__), severity="error", timeout=8
-        )
+        from storage.messages import MessageError
+
+        # An error with words of its own (a tampered audit log, a missing store) says them.
+        text = user_text(error) if isinstance(error, MessageError) else type(error).__name__
+        self.notify(t("tui.error.worker", detail=text), severity="error", timeout=8)
         if isinstance(worker.node, DeskScreen):
             worker.node.worker_failed(worker)
 

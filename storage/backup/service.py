@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import secrets as random_ids
 import time
 from collections.abc import Callable, Iterator
@@ -15,8 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
-from storage import audit
-from storage.accounts import Session
+from storage import audit, audit_anchor
+from storage.accounts import Approval, AuthError, Session, confirm_supervisor
 from storage.backup import (
     basis,
     keys,
@@ -37,6 +38,7 @@ from storage.backup.restore import (
     rebuild_sqlite,
     restore_into_live,
 )
+from storage.backup.secrets import configured as secrets_configured
 from storage.backup.secrets import read_passphrase
 from storage.backup.verify import VerifyResult, verify_entry
 from storage.database import StoreUnreachable, database_proxy, is_sqlite, make_database
@@ -97,18 +99,40 @@ def _db() -> peewee.Database:
     return db
 
 
-def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, create: bool
+def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, create: bool,
+               session: Session | None = None, approval: Approval | None = None
                ) -> Callable[[], keys.KeyRing]:  # fmt: skip
     """The key ring, unlocking in the background unless this process already holds it."""
     kdir = keys.key_dir(folder)
     if keys.has_keys(kdir):
         return unlocked.unlocking(kdir, passphrase or read_passphrase(settings))
-    if not create:
+    if not create or session is None:
         raise BackupError("backup.no_keys", folder=str(kdir))
+    approved_by = _passphrase_setter(session, settings, passphrase, approval)
     passphrase = passphrase or read_passphrase(settings, confirm=True)
     ring = keys.create(kdir, passphrase)
     unlocked.remember(kdir, passphrase, ring)
+    audit.record(session.username, "backup.passphrase_set", target=ring.current_id,
+                 approved_by=approved_by)  # fmt: skip
     return lambda: ring
+
+
+def _passphrase_setter(session: Session, settings: Settings, passphrase: str | None,
+                       approval: Approval | None) -> str:  # fmt: skip
+    """Who may set the master passphrase that protects every backup: a supervisor, by their
+    own log-in or by their name and password typed where a clerk acts; or nobody at all when
+    it comes from the configured 0600 file or the keyring (whoever configured the box chose it)."""
+    if passphrase is None and secrets_configured(settings):
+        return ""
+    if session.is_supervisor:
+        return session.username  # their own password was checked when they logged in
+    if approval is None:
+        audit.record(session.username, "backup.passphrase_set", ok=False, reason="no_supervisor")
+        raise BackupError("backup.passphrase_needs_supervisor")
+    try:
+        return confirm_supervisor(approval, demo_mode=session.demo).username
+    except AuthError as refused:
+        raise BackupError("backup.approval_refused", detail=str(refused)) from None
 
 
 def _ring(folder: Path, settings: Settings, passphrase: str | None, *, create: bool) -> keys.KeyRing:
@@ -184,9 +208,12 @@ def _parent_for(entries: list[BackupEntry], db_path: Path, kind: str) -> str:
 
 def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | None = None,
                reason: str = "manual", settings: Settings | None = None,
-               passphrase: str | None = None) -> BackupResult:  # fmt: skip
+               passphrase: str | None = None, approval: Approval | None = None
+               ) -> BackupResult:  # fmt: skip
     """Back the store up now: ``full``, ``incremental``, or ``auto`` (incremental when a base
-    exists and the chain is short, else full)."""
+    exists and the chain is short, else full). The first backup of a folder sets the master
+    passphrase: a typed one needs a supervisor (``_passphrase_setter``), ``approval`` when a
+    clerk acts."""
     require(session, Permission.BACKUP_NOW)
     if kind not in KINDS:
         raise BackupUsageError("backup.bad_kind", kind=kind)
@@ -200,7 +227,8 @@ def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | N
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         # The key unlocks while an incremental reads the store; nothing is written before it
         # has (a wrong passphrase stops there).
-        unlocking = _unlocking(folder, settings, passphrase, create=True)
+        unlocking = _unlocking(folder, settings, passphrase, create=True, session=session,
+                               approval=approval)  # fmt: skip
 
         def ring_before_writing() -> keys.KeyRing:
             ring = unlocking()
@@ -385,6 +413,7 @@ def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupE
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
         try:
+            _create_private_file(partial)  # the restored invoices: 0600 whatever the umask
             rebuild_sqlite(folder, line, ring, partial, seen)
             problem = check_sqlite(partial, entry.row_counts, thorough=False)
             if problem:
@@ -416,6 +445,7 @@ def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupE
                 raise BackupError("backup.restore_check_failed", detail=problem)
             restore_into_live(rebuilt, live, safety_backup)
             basis.forget(live)  # the store changed wholesale: the next backup is a full one
+            audit_anchor.forget()  # the log is the backup's now: its end is anchored afresh
     finally:
         if safety:  # audited once the lock is released (the entry lands in the restored store)
             audit.record(session.username, "backup.create", target=safety[0].id, kind="full",
@@ -446,6 +476,7 @@ def _restore_pg(session: Session, entry: BackupEntry, folder: Path, ring: keys.K
     safety = backup_now(session, "full", reason="before_restore", settings=settings,
                         passphrase=passphrase)  # fmt: skip
     pg_backup.restore(checked_payload(folder, entry, ring, seen), server, clean=True)
+    audit_anchor.forget()  # the log is the backup's now: its end is anchored afresh
     return RestoreResult(entry.id, server.label(), safety.entry.id)
 
 
@@ -506,6 +537,15 @@ def change_passphrase(session: Session, old: str, new: str, *,
 
 def key_list(settings: Settings | None = None) -> list[keys.KeyInfo]:
     return keys.list_keys(keys.key_dir(backup_folder(_settings(settings))))
+
+
+def _create_private_file(path: Path) -> None:
+    """An empty file only its owner may read (a stale one from a killed run is emptied too)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def _without_secrets(to: str | None) -> str:

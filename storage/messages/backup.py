@@ -91,6 +91,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.would_prune": ("将保留 {kept} 个备份，将删除：{ids}", "would keep {kept} backups and delete: {ids}"),
     "backup.rotated": ("新主密钥 {id} 已启用；旧密钥保留，旧备份仍可恢复", "new master key {id} in use; old keys kept, old backups stay restorable"),
     "backup.key_destroyed": ("已销毁密钥 {id}", "key {id} destroyed"),
+    "backup.passphrase_needs_supervisor": (
+        "还没有备份口令：第一次设置须由主管进行（主管登录，或输入主管的用户名和密码）；未写入任何内容",
+        "no backup passphrase yet: a supervisor must set it (logged in, or with their user name and password); nothing was written",
+    ),
+    "backup.approval_refused": (
+        "主管核对未通过（{detail}）；未设置备份口令，未写入任何内容",
+        "the supervisor's check failed ({detail}); no passphrase was set, nothing was written",
+    ),
     "backup.passphrase_changed": ("已用新口令重新封装 {n} 个密钥", "{n} keys rewrapped under the new passphrase"),
     "backup.progress": ("{phase} {percent:3.0f}%  {done} / {total}  {rate}/秒  剩余 {eta}", "{phase} {percent:3.0f}%  {done} / {total}  {rate}/s  ETA {eta}"),
 }

@@ -23,6 +23,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "First backup: this passphrase protects every backup; keep it safe (lost = no restore)",
     ),
     "tui.dialog.passphrase": ("口令", "Passphrase"),
+    "tui.dialog.set_passphrase_title": (
+        "设置备份口令：须由主管核准",
+        "Setting the backup passphrase needs a supervisor",
+    ),
+    "tui.dialog.set_passphrase_note": (
+        "此口令保护所有备份（丢失则无法恢复）。请主管输入自己的用户名和密码",
+        "It protects every backup (lost = no restore). A supervisor types their own name and password",
+    ),
+    "tui.dialog.supervisor": ("主管用户名", "Supervisor"),
+    "tui.dialog.supervisor_password": ("主管密码", "Their password"),
     "tui.dialog.passphrase_again": ("再输一次", "Again"),
     "tui.dialog.mismatch": ("两次输入不一致", "The two entries differ"),
     "tui.dialog.empty": ("不能为空", "Must not be empty"),
@@ -183,6 +193,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.audit.action.backup.key_rotate": ("轮换密钥", "rotate key"),
     "tui.audit.action.backup.key_destroy": ("销毁密钥", "destroy key"),
     "tui.audit.action.backup.passphrase_change": ("更改备份口令", "change passphrase"),
+    "tui.audit.action.backup.passphrase_set": ("设置备份口令", "set passphrase"),
+    "tui.audit.action.approve": ("主管核准", "supervisor approval"),
     "tui.audit.action.clear": ("清卡", "clearing"),
     "tui.audit.action.settings": ("修改设置", "settings change"),
 }

@@ -10,13 +10,15 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from storage.messages import MessageError, both, set_language, t
+from storage.audit import AuditTampered
+from storage.database import close_database
+from storage.messages import MessageError, both, language, set_language, t
 from storage.permissions import PermissionDenied
 from storage.settings import Settings, SettingsError, load_settings
 from tui.cli.commands import register_all
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
-from tui.logs import setup_logging
+from tui.logs import setup_logging, teardown_logging
 
 log = logging.getLogger("fapiao.cli")
 
@@ -105,7 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(raw)
     if args.lang:
         set_language(args.lang)
-    setup_logging()
+    if args.demo:
+        from storage.demo import demo_space
+
+        # The demo runs in a throwaway folder of its own, blind to the real configuration.
+        with demo_space(language()) as demo_settings:
+            return _run(demo_settings, args)
+    return _run(settings, args)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    handler = setup_logging()
     ctx = CliContext(settings=settings, args=args, demo=args.demo)
     try:
         if args.command is None:
@@ -114,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(code)
     except CliError as exc:
         return _failed(ctx, str(exc), int(exc.code), "")
+    except AuditTampered as exc:  # tampering is said as such, never as an internal error
+        return _failed(ctx, str(exc), int(Exit.FAILED), "audit.tampered")
     except PermissionDenied as exc:  # refused below the front-end, and audited there
         return _failed(ctx, str(exc), int(Exit.FAILED), "auth.needs_role")
     except MessageError as exc:  # a domain error that knows its exit code (e.g. clearing)
@@ -128,7 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unhandled error in %s", args.command)
         sys.stderr.write(both("error.internal", detail=type(exc).__name__) + "\n")
         return Exit.FAILED
-
+    finally:
+        if args.demo:
+            close_database()  # the demo's store goes with its folder
+            teardown_logging(handler)
 
 if __name__ == "__main__":
     raise SystemExit(main())
