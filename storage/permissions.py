@@ -25,6 +25,7 @@ class Permission(StrEnum):
     ROTATE_KEY = "rotate_key"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
+    CHANGE_SETTINGS = "change_settings"  # peak hours, reminder days, recipients, mail server
 
 
 _CLERK = {

@@ -148,9 +148,10 @@ async def test_login_leads_to_lookup_with_user_role_branch_and_disk_strip(tmp_pa
         header = app.screen.query_one(AppHeader)
         assert "clerk（前台）· 总部" in plain(header.query_one("#who"))
         strip = header.query_one(DiskStrip)
-        # the demo's own disk (simulator + device service in the app), a clear due in 3 days
+        # the demo's own disk (simulator + device service in the app), a clear due in 3 days:
+        # inside the 5 reminder days, so the deadline is marked "!"
         await wait_for(pilot, lambda: plain(strip) != "税控盘 ○ 未连接")
-        assert plain(strip) == "税控盘 ● 004 已抄税未清卡 截止03-18(剩3天) 另3类"
+        assert plain(strip) == "税控盘 ● 004 已抄税未清卡 !截止03-18(剩3天) 另3类"
         query = app.screen.query_one("#query", Input)
         assert query.placeholder == "发票号码 / 代码 / 二维码 / 购方名称 / 税号"
         assert query.cursor_blink is False  # no idle redraws over SSH

@@ -32,7 +32,7 @@ from tui.widgets.header import AppHeader
 
 SIZE = (80, 24)
 SnapCompare = Callable[..., bool]
-REPORTED = "税控盘 ● 004 已抄税未清卡 截止03-18(剩3天) 另3类"
+REPORTED = "税控盘 ● 004 已抄税未清卡 !截止03-18(剩3天) 另3类"
 
 
 @contextmanager

@@ -32,7 +32,11 @@ SCREENS = (
 
 #: Screens for some roles only, reached from the palette: (mode name, permission it needs;
 #: the screen asks the store again, this only keeps the palette short).
-ADMIN_SCREENS = (("users", "manage_users"), ("audit", "read_audit"))
+ADMIN_SCREENS = (
+    ("users", "manage_users"),
+    ("audit", "read_audit"),
+    ("clearing_settings", "change_settings"),  # also reached from the F4 clearing screen
+)
 
 
 class DeskCommands(Provider):
