@@ -8,12 +8,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import peewee
 import pytest
 from backup_support import BOSS, CLERK, PASSPHRASE, settings_for
 from disk_support import PIN, client, serve
+from mail_support import MailServer, free_port
 
 from devices.clearing.model import (
     BadPlan,
@@ -44,7 +46,9 @@ from storage.audit import AuditEntry
 from storage.clearing import journal
 from storage.clearing.journal import ClearRun, ClearStep, RunState, StepState
 from storage.database import write
+from storage.notices import deliver_pending, mail_status
 from storage.permissions import PermissionDenied
+from storage.settings import Settings
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=CHINA)  # the 20th: past the usual 15th
 PERIOD = "2026-10"
@@ -359,3 +363,41 @@ def test_a_clear_over_a_noisy_link_runs_once(store: peewee.Database, tmp_path: P
     assert outcome.all_ok
     assert noisy.corrupted + noisy.dropped > 0  # the faults did happen
     assert [e["op"] for e in disk.state.log].count("CLEAR") == 1
+
+
+def _mailing(tmp_path: Path, url: str) -> Settings:
+    return replace(settings_for("", tmp_path / "backups"), smtp_url=url,
+                   notify_to=("finance@example.com",))  # fmt: skip
+
+
+def test_finance_gets_a_mail_with_each_types_result(store: peewee.Database, tmp_path: Path) -> None:
+    with MailServer("smtp") as mail, disk_and_flow(tmp_path) as (disk, c, _ctx):
+        ctx = ClearingContext(client=c, settings=_mailing(tmp_path, mail.url), now=lambda: NOW,
+                              backup_passphrase=PASSPHRASE)  # fmt: skip
+        disk.state.not_filed = ["007"]
+        outcome = execute(BOSS, BOSS, ctx, ready(ctx))
+        for mailer in ctx.mailers:
+            mailer.join(20)
+        assert outcome.state == RunState.PARTIAL
+        assert len(mail.inbox.mails) == 1
+        sent = mail.inbox.mails[0]
+        assert sent.rcpt_tos == ["finance@example.com"]
+        assert PERIOD in sent.subject
+        for expected in ("普通清卡", "004", "007", "E_NOT_FILED", "2026-12-23", "boss"):
+            assert expected in sent.text, expected
+
+
+def test_a_mail_server_that_is_down_never_fails_the_clear(store: peewee.Database, tmp_path: Path) -> None:
+    port = free_port()  # nothing listens here yet
+    with disk_and_flow(tmp_path) as (_disk, c, _ctx):
+        ctx = ClearingContext(client=c, settings=_mailing(tmp_path, f"smtp://127.0.0.1:{port}"),
+                              now=lambda: NOW, backup_passphrase=PASSPHRASE)  # fmt: skip
+        outcome = execute(BOSS, BOSS, ctx, ready(ctx))
+        for mailer in ctx.mailers:
+            mailer.join(20)
+    assert outcome.all_ok and ClearRun.get().state == RunState.DONE
+    status = mail_status()
+    assert status.failing and status.last_error  # recorded, to be retried
+    with MailServer("smtp", port) as mail:
+        report = deliver_pending(ctx.settings, now=dt.datetime.now() + dt.timedelta(hours=1))
+        assert report.sent == 1 and len(mail.inbox.mails) == 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -90,10 +91,11 @@ class ClearingContext:
     """What the flow needs besides the acting user: the disk, the settings, the host clock."""
 
     client: DiskClient
-    settings: Settings
-    peak_hours: Sequence[str] = ()
+    settings: Settings  # the settings in force (file < store < environment): peak hours, mail
     now: Callable[[], dt.datetime] = host_now
     backup_passphrase: str | None = None
+    #: Mail of a clear's notice goes out in these threads; a command joins them before exiting.
+    mailers: list[threading.Thread] = field(default_factory=list)
 
 
 class Verdict(StrEnum):

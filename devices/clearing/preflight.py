@@ -4,7 +4,6 @@ clerk understands, and what the front-end may offer to fix it. Nothing here chan
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from devices.clearing.model import (
     Action,
@@ -23,6 +22,7 @@ from storage.backup.errors import BackupError
 from storage.backup.service import list_backups
 from storage.messages import Listing, Message
 from storage.permissions import Permission, require
+from storage.setting_values import peak_hour_at
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 BACKUP_FRESH = dt.timedelta(hours=24)
@@ -70,21 +70,6 @@ def recommend(status: DiskStatus, period: str) -> Recommendation:
     if reported:
         return Recommendation(ClearKind.ORDINARY, reported, Message("clear.why.all"))
     return Recommendation(None, (), Message("clear.why.nothing"))
-
-
-def _in_peak(now: dt.datetime, peak_hours: Sequence[str]) -> str:
-    """The configured span (``HH:MM-HH:MM``) that ``now`` falls in, or ""."""
-    clock = now.time().replace(tzinfo=None)
-    for span in peak_hours:
-        start_text, _, end_text = span.partition("-")
-        try:
-            start, end = dt.time.fromisoformat(start_text.strip()), dt.time.fromisoformat(end_text.strip())
-        except ValueError:
-            continue  # the settings refuse bad spans; an old one is ignored here
-        inside = start <= clock < end if start <= end else (clock >= start or clock < end)
-        if inside:
-            return span
-    return ""
 
 
 def _disk_check(info: DiskInfo, status: DiskStatus) -> Check:
@@ -162,9 +147,9 @@ def fresh_backup(ctx: ClearingContext) -> tuple[str, Check]:
 
 def _peak_check(ctx: ClearingContext) -> Check:
     now = ctx.now()
-    span = _in_peak(now, ctx.peak_hours)
-    if span:
-        return Check("peak", Verdict.WARN, Message("clear.found.peak", {"now": f"{now:%H:%M}", "span": span}),
+    span = peak_hour_at(ctx.settings.peak_hours, now)
+    if span is not None:
+        return Check("peak", Verdict.WARN, Message("clear.found.peak", {"now": f"{now:%H:%M}", "span": str(span)}),
                      Message("clear.fix.peak"))  # fmt: skip
     return Check("peak", Verdict.PASS, Message("clear.found.not_peak", {"now": f"{now:%H:%M}"}))
 

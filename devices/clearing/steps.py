@@ -28,6 +28,7 @@ from devices.clearing.model import (
     Reconciled,
     StepProgress,
     TypeResult,
+    fix_for,
 )
 from devices.clearing.preflight import fresh_backup
 from devices.client import ClearKind, DiskClient, Progress, TxnResult, TypeOutcome, UploadResult
@@ -40,6 +41,8 @@ from storage.clearing import journal
 from storage.clearing.journal import ClearRun, ClearStep, RunState, StepState
 from storage.database import write
 from storage.messages import Listing, Message
+from storage.notices import ClearingOutcome, deliver_in_background, post_clearing_notice
+from storage.notices import TypeOutcome as NoticeType
 from storage.permissions import Permission, require
 
 log = logging.getLogger(__name__)
@@ -96,6 +99,8 @@ def _settle_refused(step: ClearStep, exc: DiskError, username: str, key: str) ->
         audit.record(username, f"clear.{step.cmd.lower()}", target=step.period, ok=False,
                      txn=step.txn, error=exc.code, run=step.run_id)  # fmt: skip
         journal.release_lock(step.device_id)
+        if step.run_id is not None:
+            _announce(step, [], username, error=exc.code, message=exc.message)
 
     write(save)
     return ClearRefused(key, code=exc.code, message=exc.message)
@@ -108,7 +113,9 @@ def _send(ctx: ClearingContext, step: ClearStep, username: str, refused_key: str
     try:
         return command()
     except DiskError as exc:
-        raise _settle_refused(step, exc, username, refused_key) from exc
+        refused = _settle_refused(step, exc, username, refused_key)
+        _mail(ctx)
+        raise refused from exc
     except DiskProblem as exc:
         log.warning("%s %s: link lost: %s", step.cmd, step.txn, exc)
         if step.txn:
@@ -263,6 +270,7 @@ def execute(session: Session, confirmer: Session, ctx: ClearingContext, plan: Cl
     if reply is not None:
         write(lambda: _finish_clear(step, _results(reply.results), session.username))
     _keep_disk_log(client, step)
+    _mail(ctx)
     return outcome_of(int(step.run_id or 0))
 
 
@@ -279,6 +287,25 @@ def _finish_clear(step: ClearStep, results: list[TypeResult], username: str, not
                  cleared=[r.type for r in results if r.ok],
                  failed={r.type: r.error for r in results if not r.ok}, reconciled=bool(note))  # fmt: skip
     journal.release_lock(step.device_id)
+    _announce(step, results, username)
+
+
+def _announce(step: ClearStep, results: list[TypeResult], username: str, *, error: str = "",
+              message: str = "") -> None:  # fmt: skip
+    """Inside the write that records the outcome: the notice every terminal shows, mailed to
+    ``notify_to`` afterwards (``_mail``), so a mail server that is down never holds a clear."""
+    run = ClearRun.get_by_id(step.run_id)
+    outcomes = tuple(NoticeType(r.type, r.ok, r.deadline, r.error, r.message, r.fix or "")
+                     for r in results)  # fmt: skip
+    post_clearing_notice(ClearingOutcome(
+        period=step.period, kind=run.kind, results=outcomes, started_by=run.started_by,
+        confirmed_by=run.confirmed_by or username, device_id=step.device_id, reason=run.reason,
+        error_code=error, error=message, fix=fix_for(error) if error else "",
+    ))  # fmt: skip
+
+
+def _mail(ctx: ClearingContext) -> None:
+    ctx.mailers.append(deliver_in_background(ctx.settings))
 
 
 def _keep_disk_log(client: DiskClient, step: ClearStep) -> None:
@@ -379,6 +406,7 @@ def _try_settle(ctx: ClearingContext, step: ClearStep, username: str, *,
         journal.close_step(step.id, StepState.NEVER_RAN, note=note)
         if step.run_id is not None:
             journal.close_run(step.run_id, RunState.INTERRUPTED, message=note)
+            _announce(step, [], username, error="E_INTERRUPTED", message=note)
         audit.record(username, "clear.reconcile", target=step.period, cmd=step.cmd, txn=step.txn,
                      outcome="never_ran", run=step.run_id)  # fmt: skip
         journal.release_lock(step.device_id)
@@ -420,6 +448,8 @@ def reconcile(session: Session, ctx: ClearingContext, *, wait: float = RECONCILE
         done = _try_settle(ctx, step, session.username, wait=wait)
         if done is not None:
             settled.append(done)
+    if any(s.run_id is not None and s.outcome in ("done", "never_ran") for s in settled):
+        _mail(ctx)
     return settled
 
 

@@ -602,8 +602,7 @@ class ClearingScreen(DeskScreen):
         today = self.desk.today
         # A fixed day (tests, screenshots): the demo disk's clock is 10:00 on that day.
         now = (lambda: dt.datetime.combine(today, dt.time(10, 0), tzinfo=CHINA)) if today else host_now
-        return ClearingContext(client=client, settings=settings, now=now,
-                               peak_hours=tuple(getattr(settings, "peak_hours", ()) or ()))  # fmt: skip
+        return ClearingContext(client=client, settings=settings, now=now)  # fmt: skip
 
     def _start(self, what: str, worker: Callable[..., Any], *args: Any) -> bool:
         session = self.desk.session

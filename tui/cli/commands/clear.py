@@ -44,8 +44,11 @@ from devices.errors import DiskError, DiskProblem
 from storage.backup.service import Progress as BackupProgress
 from storage.clearing.history import RunView, clear_history, export_history
 from storage.messages import Listing, Message, both, t
+from storage.stored_settings import effective_settings
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
+
+MAIL_WAIT = 15.0  # seconds the command waits for the notice's mail before it exits
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,6 +90,7 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
         raise CliError(both("disk.no_device"), Exit.USAGE)
     pin = _pin() if login else ""
     client: DiskClient = _disk_client(ctx)
+    clearing: ClearingContext | None = None
     try:
         wait_until_idle(client, on_wait=lambda cmd: _say(t("cli.clear.disk_busy", cmd=Message(f"clear.cmd.{cmd}"))))
         if login:
@@ -94,12 +98,14 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
                 client.login(pin)  # once: a wrong PIN is reported, never retried
             except DiskError as exc:
                 raise CliError(t("disk.refused", message=exc.message, code=exc.code), Exit.FAILED) from exc
-        yield ClearingContext(client=client, settings=ctx.settings,
-                              peak_hours=getattr(ctx.settings, "peak_hours", ()))  # fmt: skip
+        clearing = ClearingContext(client=client, settings=effective_settings(ctx.settings))
+        yield clearing
     except DiskProblem as exc:
         raise CliError(both("clear.error.disk_problem", detail=exc), Exit.UNREACHABLE) from exc
     finally:
         client.close()
+        for mailer in clearing.mailers if clearing is not None else ():
+            mailer.join(MAIL_WAIT)  # a server that is down is retried later, by any terminal
 
 
 def _say(text: str) -> None:
