@@ -29,7 +29,7 @@ from tui.quit_guard import QuitQuestion
 from tui.screens.clearing import ClearingScreen
 from tui.screens.clearing_dialogs import ExportDialog, PinDialog, SupervisorDialog
 from tui.screens.clearing_log import ClearLogScreen
-from tui.screens.dialogs import PassphraseDialog
+from tui.screens.dialogs import PassphraseDialog, SetPassphraseDialog
 from tui.screenshots_clearing import (
     confirm_shot,
     execute_shot,
@@ -87,7 +87,7 @@ async def settle(pilot: Pilot[Any], screen: ClearingScreen, timeout: float = 30)
 
 
 async def prepare(pilot: Pilot[Any], screen: ClearingScreen, *, ask_passphrase: bool = False,
-                  all_pass: bool = True) -> None:
+                  all_pass: bool = True, approved_by: tuple[str, str] | None = None) -> None:
     """Log in to the disk (P), back up (B), confirm the return filed (C): every check passes."""
     app = pilot.app
     assert verdict(screen, "disk") == "fail" and "✗ 未通过 税控盘" in checks_text(screen)
@@ -99,7 +99,16 @@ async def prepare(pilot: Pilot[Any], screen: ClearingScreen, *, ask_passphrase: 
     await wait_for(pilot, lambda: screen.running is None and verdict(screen, "disk") == "pass", timeout=10)
     assert verdict(screen, "backup") == "fail" and "→ 现在备份一次（按 B）" in checks_text(screen)
     await pilot.press("b")
-    if ask_passphrase:
+    if approved_by is not None:  # a clerk's first backup sets the passphrase: a supervisor approves
+        await wait_for(pilot, lambda: isinstance(app.screen, SetPassphraseDialog))
+        dialog = app.screen
+        dialog.query_one("#supervisor", Input).value = approved_by[0]
+        dialog.query_one("#supervisor-password", Input).value = approved_by[1]
+        dialog.query_one("#passphrase", Input).value = PASSPHRASE
+        dialog.query_one("#passphrase-again", Input).value = PASSPHRASE
+        dialog.query_one("#passphrase-again", Input).focus()
+        await pilot.press("enter")
+    elif ask_passphrase:
         await wait_for(pilot, lambda: isinstance(app.screen, PassphraseDialog))
         app.screen.query_one("#passphrase", Input).value = PASSPHRASE
         app.screen.query_one("#passphrase", Input).focus()
@@ -224,7 +233,7 @@ async def test_a_clerk_confirming_with_own_password_is_refused_and_nothing_is_se
         app = demo_app(tmp_path, device_url=server.url, backup_dir=str(tmp_path / "backups"))
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_wizard(pilot, "clerk")
-            await prepare(pilot, screen, ask_passphrase=True)  # no file, no keyring: typed
+            await prepare(pilot, screen, approved_by=("super", "super"))  # no file, no keyring
             await to_scan(pilot, screen)
             await pilot.press("enter")
             await confirm_as(pilot, "clerk")

@@ -34,7 +34,7 @@ from devices.clearing.preflight import fresh_backup
 from devices.client import ClearKind, DiskClient, Progress, TxnResult, TypeOutcome, UploadResult
 from devices.errors import DiskError, DiskProblem
 from storage import audit
-from storage.accounts import Session
+from storage.accounts import Approval, Session
 from storage.backup.service import ProgressFn as BackupProgressFn
 from storage.backup.service import backup_before_clearing
 from storage.clearing import journal
@@ -199,12 +199,13 @@ def _finish_report(step: ClearStep, results: list[TypeResult], username: str, no
 # -- backup first --------------------------------------------------------------------------
 
 
-def take_backup(session: Session, ctx: ClearingContext,
-                progress: BackupProgressFn | None = None) -> str:  # fmt: skip
-    """The backup a clear needs first, verified at once; returns its id."""
+def take_backup(session: Session, ctx: ClearingContext, progress: BackupProgressFn | None = None,
+                approval: Approval | None = None) -> str:  # fmt: skip
+    """The backup a clear needs first, verified at once; returns its id. ``approval``: a
+    supervisor's name and password, when a clerk's backup would set the first passphrase."""
     require(session, Permission.PREPARE_CLEAR)
     verified = backup_before_clearing(session, settings=ctx.settings, progress=progress,
-                                      passphrase=ctx.backup_passphrase)  # fmt: skip
+                                      passphrase=ctx.backup_passphrase, approval=approval)  # fmt: skip
     if not verified.ok:
         raise ClearingError("clear.error.backup_failed", detail=verified.problem)
     return verified.backup_id

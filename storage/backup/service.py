@@ -301,12 +301,12 @@ def _take_pg(db: peewee.Database, folder: Path, ring: keys.KeyRing, backup_id: s
 
 
 def backup_before_clearing(session: Session, *, settings: Settings | None = None,
-                           passphrase: str | None = None,
-                           progress: ProgressFn | None = None) -> VerifyResult:  # fmt: skip
+                           passphrase: str | None = None, progress: ProgressFn | None = None,
+                           approval: Approval | None = None) -> VerifyResult:  # fmt: skip
     """The clearing flow's "backup first": a backup of the store, verified at once."""
     settings = _settings(settings)
     result = backup_now(session, "auto", progress=progress, reason="before_clearing",
-                        settings=settings, passphrase=passphrase)  # fmt: skip
+                        settings=settings, passphrase=passphrase, approval=approval)  # fmt: skip
     return verify(session, result.entry.id, thorough=False, settings=settings,
                   passphrase=passphrase)[0]  # fmt: skip
 

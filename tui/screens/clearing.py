@@ -42,14 +42,14 @@ from storage.messages import Listing, Message, MessageError, t, user_text
 from tui.display import fit
 from tui.screens.base import DeskScreen, Hints
 from tui.screens.clearing_dialogs import PinDialog, SupervisorDialog
-from tui.screens.dialogs import PassphraseDialog
+from tui.screens.dialogs import PassphraseDialog, SetPassphraseDialog
 from tui.widgets import clearing_panels as panels
 from tui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from devices.clearing.model import ClearingContext, ClearOutcome, Preflight, Scan, TypeResult
     from devices.client import TypeStatus
-    from storage.accounts import Session
+    from storage.accounts import Approval, Session
     from storage.clearing.journal import LockHolder
 
 #: How often progress goes to the screen (over SSH, fewer redraws is better).
@@ -537,12 +537,24 @@ class ClearingScreen(DeskScreen):
         if self.step != "preflight" or not self._idle():
             return
         if not self.ask_passphrase:
-            self._start("backup", self._backup, None)
+            self._start("backup", self._backup, None, None)
+            return
+        session = self.desk.session
+        if self.new_key and session is not None and not session.is_supervisor:
+            # a clerk's first backup would set the passphrase: a supervisor approves it (F5 too)
+            def approved(typed: tuple[str, str, str] | None) -> None:
+                if typed is not None:
+                    from storage.accounts import Approval
+
+                    name, password, passphrase = typed
+                    self._start("backup", self._backup, passphrase, Approval(name, password))
+
+            self._ask(SetPassphraseDialog(), approved)
             return
 
         def typed(passphrase: str | None) -> None:
             if passphrase:
-                self._start("backup", self._backup, passphrase)
+                self._start("backup", self._backup, passphrase, None)
 
         self._ask(PassphraseDialog(new_key=self.new_key), typed)
 
@@ -692,14 +704,15 @@ class ClearingScreen(DeskScreen):
                                    t("tui.clear.uploaded", ok=len(result.uploaded), failed=len(result.failed))))  # fmt: skip
 
     @work(thread=True, exclusive=True, group="clear-step", exit_on_error=False, name="clear-backup")
-    def _backup(self, session: Session, ctx: ClearingContext, passphrase: str | None) -> None:
+    def _backup(self, session: Session, ctx: ClearingContext, passphrase: str | None,
+                approval: Approval | None) -> None:  # fmt: skip
         from devices.clearing.steps import take_backup
 
         ctx = dataclasses.replace(ctx, backup_passphrase=passphrase)
         del passphrase
         try:
             with self.desk.store_connection():
-                backup_id = take_backup(session, ctx, progress=self._progress())
+                backup_id = take_backup(session, ctx, progress=self._progress(), approval=approval)
         except _caught() as exc:
             self.post_message(Finished("backup", False, failure_text(exc)))
             return
