@@ -328,13 +328,21 @@ async def test_entering_f4_settles_an_interrupted_clear_and_says_so(
 ) -> None:
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
+        said: list[str] = []
+        shown = app.notify
+
+        def notify(message: str, **options: Any) -> None:  # what reaches the screen, however soon
+            said.append(message)
+            shown(message, **options)
+
+        app.notify = notify  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.store_state == "ready")
             with app.store_connection():  # a clear journaled, then the terminal died before sending
                 write(lambda: journal.open_step(disk.state.device_id, "2026-02", "CLEAR", "txn-lost-1",
                                                 {}, "super"))  # fmt: skip
-            await open_wizard(pilot, "super")
-            said = [n.message for n in app._notifications]
+            await open_wizard(pilot, "super")  # settled at log-in, or on entering F4
+            await wait_for(pilot, lambda: any("交易 txn-lost-1" in m for m in said), timeout=10)
             assert any("交易 txn-lost-1" in m and "没有执行" in m for m in said), said
             with app.store_connection():
                 assert journal.unsettled_steps() == []

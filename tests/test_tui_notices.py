@@ -125,11 +125,11 @@ async def test_log_in_and_header_remind_of_the_clear_within_the_reminder_days(
     app = demo_app(tmp_path)  # the demo disk: every type due in 3 days; 5 reminder days
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, keep_reminder=True)
-        await wait_for(pilot, lambda: any("须在 04-15 前清卡" in text for text in _toasts(app)))
+        await wait_for(pilot, lambda: any("须在 03-18 前清卡" in text for text in _toasts(app)))
         [toast] = [text for text in _toasts(app) if "清卡" in text]
-        assert "004 须在 04-15 前清卡（剩 3 天）：请主管按 F4 清卡（另有 3 类）" in toast
+        assert "004 须在 03-18 前清卡（剩 3 天）：请主管按 F4 清卡（另有 3 类）" in toast
         strip = app.screen.query_one(AppHeader).query_one(DiskStrip)
-        await wait_for(pilot, lambda: "!截止04-15(剩3天)" in plain(strip))
+        await wait_for(pilot, lambda: "!截止03-18(剩3天)" in plain(strip))
 
 
 async def test_outside_the_reminder_days_there_is_no_reminder(tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ async def test_outside_the_reminder_days_there_is_no_reminder(tmp_path: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, keep_reminder=True)
         strip = app.screen.query_one(AppHeader).query_one(DiskStrip)
-        await wait_for(pilot, lambda: "截止04-15(剩3天)" in plain(strip))
+        await wait_for(pilot, lambda: "截止03-18(剩3天)" in plain(strip))
         reminders = [w for w in app.workers if w.name == "reminder"]
         await wait_for(pilot, lambda: all(w.is_finished for w in reminders))
         assert "!" not in plain(strip)

@@ -22,19 +22,24 @@ PIN = "88888888"
 
 
 def _sample_backup(app: FapiaoApp) -> None:
-    folder = (Path(app.settings.backup_dir) if app.demo_path is None
-              else app.demo_path.parent / "shot-backups")  # fmt: skip
-    app.settings = dataclasses.replace(app.settings, backup_dir=str(folder))
+    # After log-in: the demo has set its own (throwaway) backup folder by then. Freshness is
+    # judged by the real clock (backups are stamped by it); the picture shows only the id and
+    # the verify time, which stay fixed.
+    from storage.backup import manifest
+
+    folder = Path(app.settings.backup_dir)
     sample_backups(folder)
+    created = (dt.datetime.now().astimezone() - dt.timedelta(hours=1)).isoformat()
+    manifest.save(folder, [dataclasses.replace(e, created=created) for e in manifest.load(folder)])
 
 
 async def _wizard(pilot: Pilot[Any], *, backup: bool = True) -> Any:
     from tui.screens.clearing import ClearingScreen
 
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await log_in_as(pilot, "super", "super")
     if backup:
         _sample_backup(app)
-    await log_in_as(pilot, "super", "super")
     await until(pilot, lambda: app.disk_state.connected)
     await pilot.press("f4")
     await until(pilot, lambda: isinstance(app.screen, ClearingScreen))
