@@ -146,9 +146,10 @@ def test_a_restore_over_the_live_store_reanchors(tmp_path: Path) -> None:
     close_database()
     open_database(url, create=False)
     try:
-        # the backup's entries (the import, the passphrase set) and the restore's own: the five
-        # written after the backup are gone, legitimately, and that is not called a cut
-        assert verify() == (3, None)
+        # the backup's entries (the import, the passphrase set, the backup's start) and the
+        # restore's own (its safety backup, its end): the five written after the backup are
+        # gone, legitimately, and that is not called a cut
+        assert verify() == (5, None)
     finally:
         close_database()
 
