@@ -20,6 +20,7 @@ from devices.errors import DiskProblem
 from storage.accounts import Session
 from storage.backup.errors import BackupError
 from storage.backup.service import list_backups
+from storage.clearing.journal import lock_holder
 from storage.messages import Listing, Message
 from storage.permissions import Permission, require
 from storage.setting_values import peak_hour_at
@@ -73,6 +74,11 @@ def recommend(status: DiskStatus, period: str) -> Recommendation:
 
 
 def _disk_check(info: DiskInfo, status: DiskStatus) -> Check:
+    holder = lock_holder(info.device_id)
+    if holder is not None and not holder.mine:  # another terminal is clearing this disk now
+        return Check("disk", Verdict.FAIL, Message("clear.error.locked_by", {
+            "user": holder.username, "terminal": holder.terminal, "since": f"{holder.since:%m-%d %H:%M}",
+            "cmd": Message(f"clear.cmd.{holder.cmd}")}), Message("clear.fix.wait_other"))  # fmt: skip
     if status.logged_in:
         return Check("disk", Verdict.PASS, Message("clear.found.disk_ok", {"device": info.device_id}))
     return Check("disk", Verdict.FAIL, Message("clear.found.disk_not_logged_in",

@@ -79,6 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "检查税控盘的连接线和电源，然后重试",
         "check the disk's cable and power, then try again",
     ),
+    "clear.fix.wait_other": ("等对方清卡完成后再检查（按 R）", "wait until that clear is done, then check again (R)"),
     "clear.fix.clock": (
         "请先校准本机或税控盘的时间，再清卡",
         "set this computer's or the disk's clock right before clearing",
