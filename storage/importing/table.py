@@ -22,7 +22,7 @@ from typing import NamedTuple
 from storage.importing import fields as f
 from storage.importing.columns import map_header, missing_required
 from storage.importing.report import FileRefused, Problem, RowError, RowProblem
-from storage.invoice_types import infer_type_from_code
+from storage.invoice_types import TYPES, infer_type_from_code
 from storage.messages import Listing
 from storage.models import InvoiceStatus
 from storage.records import InvoiceRecord, LineRecord
@@ -125,7 +125,7 @@ class _RowReader:
         type_code = f.parse_type(v.type)
         if type_code is None:
             type_code = _infer_type(code, number)
-        elif type_code in ("31", "32") and len(number) != 20:
+        elif TYPES[type_code].digital and len(number) != 20:
             raise RowError("import.row.type_number", value=_text(v.type))
         status = f.parse_status(v.status)
         if total < 0 and status == _NORMAL:
