@@ -1,10 +1,11 @@
 """F6 税控盘: what the disk says about itself (HELLO), each invoice type's state and limits,
 offline invoices pending, login with the PIN, the disk's own log, and sync.
 
-The PIN is a secret: it goes from the password box straight to one LOGIN and is forgotten;
-never stored, never logged. An empty box uses the keyring's PIN where one is kept. A wrong
-PIN shows the tries left and is never sent again by the app (a keyring PIN that failed is
-removed from the keyring).
+The PIN is a secret: it goes from the password box straight to one LOGIN
+(``devices.pin.login_with_pin``) and is forgotten; never stored, never logged. An empty box
+uses the keyring's PIN where one is kept. A wrong PIN shows the tries left and is never sent
+again by the app (a keyring PIN that failed is removed from the keyring; one typed again is
+refused unsent); a PIN that is not 6–8 digits is refused unsent.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _yuan(value: Decimal | None) -> str:
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
-def _keyring_pin() -> str | None:
+def keyring_pin() -> str | None:
     try:
         import keyring
         import keyring.errors
@@ -54,7 +55,7 @@ def _keyring_pin() -> str | None:
         return None  # no keyring backend on a headless box: the clerk types it
 
 
-def _forget_keyring_pin() -> None:
+def forget_keyring_pin() -> None:
     try:
         import keyring
         import keyring.errors
@@ -220,11 +221,13 @@ class DiskScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="disk-login", exit_on_error=False, name="disk-login")
     def _log_in(self, typed: str) -> None:
         from devices.errors import DiskError, DiskProblem, PinLocked, WrongPin
+        from devices.pin import PinNotSent, login_with_pin
+        from storage.messages import user_text
 
         live = self.live
         assert live is not None
         from_keyring = not typed
-        pin = typed or _keyring_pin()
+        pin = typed or keyring_pin()
         if not pin:
             live.on_loop(self._login_done, t("disk_live.no_pin"), False)
             return
@@ -232,12 +235,18 @@ class DiskScreen(DeskScreen):
         if client is None:
             live.on_loop(self._login_done, t("tui.disk.disconnected"), False)
             return
-        self.login_attempts += 1
+        sent = True
         try:
-            client.login(pin)  # one LOGIN; whatever happens, it is not sent again
+            # One LOGIN at most; whatever happens, it is not sent again.
+            login_with_pin(client, pin, rejected=live.rejected_pins,
+                           device_id=live.info.device_id if live.info else None)  # fmt: skip
+        except PinNotSent as exc:  # not 6–8 digits, or rejected before: no try spent
+            sent = False
+            live.on_loop(self._login_done, user_text(exc), False)
+            return
         except WrongPin as exc:
             if from_keyring:
-                _forget_keyring_pin()
+                forget_keyring_pin()
             left = exc.tries_left if exc.tries_left is not None else "?"
             live.on_loop(self._login_done, t("disk_live.wrong_pin", n=left), False)
             return
@@ -252,6 +261,7 @@ class DiskScreen(DeskScreen):
             return
         finally:
             del pin
+            self.login_attempts += int(sent)
         live.on_loop(self._login_done, t("disk_live.login_ok"), True)
 
     def _login_done(self, message: str, ok: bool) -> None:
