@@ -147,7 +147,7 @@ def test_a_file_of_bad_rows_lists_the_first_ones_and_counts_the_rest(
     store: peewee.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(importer_module, "MAX_LISTED_REJECTIONS", 100)
-    bad = [_row(i)[:8] + ["oops", "", "", "", "", "", ""] for i in range(3_000)]
+    bad = [[*_row(i)[:8], "oops", "", "", "", "", "", ""] for i in range(3_000)]
     report = import_file(_csv(tmp_path / "bad.csv", bad), CLERK)
     assert report.added == 0 and len(report.rejected) == 100 and report.rejected_count == 3_000
     assert report.to_json()["rejected_count"] == 3_000
