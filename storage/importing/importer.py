@@ -2,9 +2,9 @@
 
 The file is read in batches, each saved as it comes, and all of them, with the ``ImportedFile``
 row, within one write transaction, so a refused file or a crash leaves the store as it was and
-memory stays flat however long the file. A file whose content (sha256) was imported cleanly before changes nothing and says so; a file
-with rejected rows is not remembered, so importing it again re-reports those rows (its good
-ones come back "unchanged").
+memory stays flat however long the file. A file whose content (sha256) was imported cleanly
+before changes nothing and says so; a file with rejected rows is not remembered, so importing
+it again re-reports those rows (its good ones come back "unchanged").
 """
 
 from __future__ import annotations
@@ -72,20 +72,6 @@ class Who:
 
 def _too_big(size: int, limit: int) -> FileRefused:
     return FileRefused("import.file.too_big", size=-(-size // MB), limit=limit // MB)
-
-
-def read_file(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise _too_big(size, MAX_TEXT_BYTES)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TEXT_BYTES + 1)
-    except OSError:
-        raise FileRefused("import.file.missing") from None
-    if not data:
-        raise FileRefused("import.file.empty")
-    return data
 
 
 def sniff(name: str, data: bytes) -> Kind:
