@@ -5,7 +5,7 @@ then imports each into a fresh SQLite store in a child process and reads the chi
 resident set (``ru_maxrss``) and its time. The child only imports: generating the files does
 not count. Target: peak under 300 MB for any file the limits accept.
 
-    python bench/bench_import_memory.py [N] [--src DIR]
+    python bench/bench_import_memory.py [N] [--src DIR] [--kinds csv,xlsx,skinny]
 
 ``--src`` imports with the code in another checkout (to measure before and after a change).
 """
@@ -55,6 +55,14 @@ def write_csv(path: Path, n: int) -> None:
         writer.writerows(rows(n))
 
 
+def write_skinny_csv(path: Path, n: int) -> None:
+    """Only the required columns: the most rows a size limit lets through (importer.MAX_ROWS)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("数电票号码,开票日期,金额,税额\n")
+        handle.writelines(f"2631200000{i:010d},2026-01-15,{100 + i % 9973}.00,13.00\n"
+                          for i in range(n))  # fmt: skip
+
+
 def write_xlsx(path: Path, n: int) -> None:
     import openpyxl
 
@@ -95,13 +103,18 @@ def measure(path: Path, store: Path, src: Path) -> dict[str, object]:
     return result
 
 
-def run(n: int = 300_000, src: Path | None = None) -> dict[str, dict[str, object]]:
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "skinny": write_skinny_csv}
+
+
+def run(n: int = 300_000, src: Path | None = None,
+        kinds: tuple[str, ...] = ("csv", "xlsx")) -> dict[str, dict[str, object]]:  # fmt: skip
     src = src or Path(__file__).resolve().parents[1]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        for kind, write in (("csv", write_csv), ("xlsx", write_xlsx)):
-            path = base / f"dzfp.{kind}"
+        for kind in kinds:
+            write = WRITERS[kind]
+            path = base / f"dzfp.{'xlsx' if kind == 'xlsx' else 'csv'}"
             write(path, n)
             results[kind] = measure(path, base / f"{kind}.db", src)
             for old in base.iterdir():
@@ -113,6 +126,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("n", type=int, nargs="?", default=300_000)
     parser.add_argument("--src", type=Path)
+    parser.add_argument("--kinds", default="csv,xlsx", help="csv, xlsx, skinny (comma-separated)")
     args = parser.parse_args()
-    for kind, result in run(args.n, args.src).items():
+    for kind, result in run(args.n, args.src, tuple(args.kinds.split(","))).items():
         print(kind, json.dumps(result, ensure_ascii=False))
