@@ -7,7 +7,7 @@ import json
 import sys
 import time
 
-ALL = ("checks", "lookup", "import", "startup", "sync", "backup")
+ALL = ("checks", "lookup", "import", "startup", "sync", "backup", "clear")
 
 
 def main(argv: list[str]) -> int:

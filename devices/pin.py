@@ -14,6 +14,7 @@ import json
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,12 +125,14 @@ def check_pin_shape(pin: str, source: str = "") -> None:
 
 def login_with_pin(
     client: DiskClient, pin: str, *, source: str = "", rejected: RejectedPins | None = None,
-    device_id: str | None = None,
+    device_id: str | None = None, on_send: Callable[[], None] | None = None,
 ) -> LoginResult:  # fmt: skip
     """Send ``pin`` in one LOGIN, unless it cannot be right.
 
     ``source`` names where the PIN came from (the PIN file's path; "" for a typed one), for
-    the messages. ``rejected`` defaults to the data dir's file. Raises ``MalformedPin`` or
+    the messages. ``rejected`` defaults to the data dir's file; ``device_id`` saves a HELLO
+    when the caller knows it; ``on_send`` is called just before the LOGIN goes out (a PIN
+    refused unsent never calls it). Raises ``MalformedPin`` or
     ``PinRejectedBefore`` (nothing sent), else whatever ``DiskClient.login`` raises; a
     ``WrongPin`` or ``PinLocked`` is remembered so the same PIN is not sent to this disk again.
     """
@@ -141,6 +144,8 @@ def login_with_pin(
         if source:
             raise PinRejectedBefore("disk.pin_rejected_before_file", path=source, device=disk)
         raise PinRejectedBefore("disk.pin_rejected_before", device=disk)
+    if on_send is not None:
+        on_send()
     try:
         result = client.login(pin)
     except (WrongPin, PinLocked):

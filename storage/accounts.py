@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,6 +36,7 @@ class Session:
     role: Role
     branch: str
     all_branches: bool = False
+    demo: bool = False  # a public demo account (its approvals count only in the demo)
 
     @property
     def is_supervisor(self) -> bool:
@@ -49,7 +50,8 @@ def hash_password(password: str) -> str:
 
 
 def _session(user: User) -> Session:
-    return Session(user.username, Role(user.role), user.branch, bool(user.all_branches))
+    return Session(user.username, Role(user.role), user.branch, bool(user.all_branches),
+                   bool(user.demo))  # fmt: skip
 
 
 def add_user(
@@ -92,54 +94,83 @@ def has_users() -> bool:
 def authenticate(
     username: str, password: str, *, demo_mode: bool = False, now: dt.datetime | None = None
 ) -> Session:
-    """A session for a correct password; counts failures and locks the account after five."""
+    return _check_password(username, password, demo_mode=demo_mode, now=now, action="login")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A supervisor's own name and password, typed where a clerk is acting (e.g. setting the
+    backup passphrase); checked by ``confirm_supervisor``, kept nowhere."""
+
+    username: str
+    password: str = field(repr=False)
+
+
+def confirm_supervisor(approval: Approval, *, demo_mode: bool = False) -> Session:
+    """The supervisor behind ``approval``: the password is checked like a log-in's (failures
+    count towards the lock-out, the same words for every refusal) and the approval audited."""
+    return _check_password(approval.username, approval.password, demo_mode=demo_mode, now=None,
+                           action="approve", supervisor_only=True)  # fmt: skip
+
+
+def _check_password(
+    username: str, password: str, *, demo_mode: bool, now: dt.datetime | None, action: str,
+    supervisor_only: bool = False,
+) -> Session:
+    """A session for a correct password; counts failures and locks the account after five.
+
+    Every refusal of a name and password reads the same (``auth.bad_login``): an unknown name,
+    a wrong password and a locked account, whatever was typed, so the log-in form never tells
+    who has an account, how many tries are left, or (while locked) whether a guess was right.
+    The lock-out is for supervisors to see (user list, audit log) and undo.
+    """
     now = now or dt.datetime.now()
     user = User.get_or_none(User.username == username)
     if user is None:
         _hasher.hash(password or "-")  # same work for unknown names: no timing oracle
         # The typed name may be a password typed in the wrong box: log only its hash.
         typed = hashlib.sha256(username.encode("utf-8")).hexdigest()[:12]
-        audit.record("?", "login", target=f"sha256:{typed}", ok=False, reason="unknown_user")
+        audit.record("?", action, target=f"sha256:{typed}", ok=False, reason="unknown_user")
         raise AuthError(t("auth.bad_login"))
     if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        audit.record(username, "login", ok=False, reason="locked")
-        raise AuthError(t("auth.locked", minutes=minutes))
+        _hasher.hash(password or "-")  # the password is not checked while locked: same work
+        audit.record(username, action, ok=False, reason="locked")
+        raise AuthError(t("auth.bad_login"))
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
 
-        def record_failure() -> int:
+        def record_failure() -> None:
             # Counted inside the write lock from the row as it is now: parallel wrong
             # passwords each count, so five of them lock the account however they arrive.
             current = User.get_by_id(user.id)
             if current.locked_until is not None and current.locked_until > now:
-                return MAX_FAILURES
+                return
             failures = current.failed_logins + 1
             locked = failures >= MAX_FAILURES
             User.update(
                 failed_logins=0 if locked else failures,
                 locked_until=now + LOCKOUT if locked else None,
             ).where(User.id == user.id).execute()
-            audit.record(username, "login", ok=False,
+            audit.record(username, action, ok=False,
                          reason="locked_now" if locked else "bad_password")  # fmt: skip
-            return failures
 
-        failures = write(record_failure)
-        if failures >= MAX_FAILURES:
-            raise AuthError(t("auth.locked", minutes=int(LOCKOUT.total_seconds() // 60))) from None
-        raise AuthError(t("auth.tries_left", n=MAX_FAILURES - failures)) from None
+        write(record_failure)
+        raise AuthError(t("auth.bad_login")) from None
     if user.demo and not demo_mode:
-        audit.record(username, "login", ok=False, reason="demo_only")
+        audit.record(username, action, ok=False, reason="demo_only")
         raise AuthError(t("auth.demo_only"))
     if not user.active:
-        audit.record(username, "login", ok=False, reason="inactive")
+        audit.record(username, action, ok=False, reason="inactive")
         raise AuthError(t("auth.inactive"))
+    if supervisor_only and Role(user.role) is not Role.SUPERVISOR:
+        audit.record(username, action, ok=False, reason="not_supervisor")
+        raise AuthError(t("auth.not_supervisor"))
 
     def succeed() -> None:
         if user.failed_logins or user.locked_until:
             User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
-        audit.record(username, "login")
+        audit.record(username, action)
 
     write(succeed)
     return _session(user)

@@ -5,6 +5,11 @@ deleted row breaks the chain at that point (``verify``). Entries are appended in
 caller's write transaction, after taking the store's write lock (SQLite ``BEGIN IMMEDIATE``;
 a transaction-scoped advisory lock on PostgreSQL), so concurrent terminals can't fork the chain.
 Details carry ids and counts, never buyer names, tax ids or secrets.
+
+The chain's end is kept twice: in the store (``AuditHead``, forward-only by trigger) and outside
+it (``storage.audit_anchor``), so cutting the newest entries is named too. A store whose end
+does not match its head refuses to append (``AuditTampered``): tampering is said as such, and
+``verify`` runs before anything is appended. What this proves is in ``docs/audit.md``.
 """
 
 from __future__ import annotations
@@ -12,14 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from typing import Any
 
 import peewee
 
-from storage.database import database_proxy, is_sqlite, write
+from storage import audit_anchor
+from storage.database import after_commit, database_proxy, is_sqlite, write
+from storage.messages import MessageError
 from storage.models import BaseModel
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x66617069616F  # "fapiao": one advisory lock for the audit chain
@@ -43,6 +53,12 @@ class AuditHead(BaseModel):
 
     seq = peewee.BigIntegerField()
     hash = peewee.CharField(max_length=64)
+
+
+class AuditTampered(MessageError):
+    """The log's end no longer matches its recorded head: entries were cut or added around the
+    app. Nothing more is appended (every write audits, so nothing is written) until a
+    supervisor has looked (``fapiao audit verify``)."""
 
 
 def terminal_name() -> str:
@@ -74,6 +90,10 @@ def _append(username: str, action: str, target: str, detail: str, ok: bool) -> A
     if not is_sqlite():
         database_proxy.obj.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
     last = AuditEntry.select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).first()
+    head = AuditHead.select().first()
+    if head is not None and (last is None or (last.seq, last.hash) != (head.seq, head.hash)):
+        # said here, not as the head trigger's IntegrityError on the way out
+        raise AuditTampered("audit.tampered", seq=min(head.seq, last.seq if last else 0) + 1)
     fields = {
         "seq": (last.seq + 1) if last else 1,
         "at": dt.datetime.now().astimezone().isoformat(timespec="microseconds"),
@@ -84,7 +104,25 @@ def _append(username: str, action: str, target: str, detail: str, ok: bool) -> A
     entry = AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
     if not AuditHead.update(seq=entry.seq, hash=entry.hash).execute():
         AuditHead.create(seq=entry.seq, hash=entry.hash)
+    after_commit(_anchor_head)
     return entry
+
+
+def _anchor_head() -> None:
+    """After the commit: the head as committed goes to the anchor outside the store, unless
+    the entry anchored before is gone or changed (then the old anchor stays, for ``verify``
+    to name: a rewritten log must not wash the evidence away by growing past it)."""
+    head = AuditHead.select().first()
+    if head is None:
+        return
+    label = audit_anchor.store_label()
+    known = audit_anchor.read(label)
+    if known is not None and known.seq <= head.seq:
+        anchored = AuditEntry.select(AuditEntry.hash).where(AuditEntry.seq == known.seq).first()
+        if anchored is None or anchored.hash != known.hash:
+            log.warning("audit log differs from its anchor at entry %d: anchor kept", known.seq)
+            return
+    audit_anchor.advance(label, audit_anchor.Anchor(head.seq, head.hash))
 
 
 def record(
@@ -98,7 +136,9 @@ def record(
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int  # the first entry that does not verify
-    reason: str  # "changed", "chain_broken" (the one before was altered, or this one inserted), "deleted"
+    # "changed", "chain_broken" (the one before was altered, or this one inserted), "deleted",
+    # "rewritten" (the chain verifies but differs from the end this machine anchored)
+    reason: str
 
 
 def verify(batch: int = 5000) -> tuple[int, ChainProblem | None]:
@@ -110,7 +150,8 @@ def verify(batch: int = 5000) -> tuple[int, ChainProblem | None]:
             .limit(batch).dicts()
         )  # fmt: skip
         if not rows:
-            return checked, _check_head(expected_seq - 1, prev_hash)
+            last_seq = expected_seq - 1
+            return checked, _check_head(last_seq, prev_hash) or _check_anchor(last_seq)
         for row in rows:
             if row["seq"] != expected_seq:
                 return checked, ChainProblem(expected_seq, "deleted")
@@ -130,3 +171,16 @@ def _check_head(last_seq: int, last_hash: str) -> ChainProblem | None:
     if head.seq > last_seq:
         return ChainProblem(last_seq + 1, "deleted")
     return ChainProblem(min(last_seq, head.seq + 1), "chain_broken")
+
+
+def _check_anchor(last_seq: int) -> ChainProblem | None:
+    """The chain against the end anchored outside the store (``storage.audit_anchor``)."""
+    anchor = audit_anchor.read()
+    if anchor is None:
+        return None
+    if anchor.seq > last_seq:
+        return ChainProblem(last_seq + 1, "deleted")
+    entry = AuditEntry.select(AuditEntry.hash).where(AuditEntry.seq == anchor.seq).first()
+    if entry is None or entry.hash != anchor.hash:
+        return ChainProblem(anchor.seq, "rewritten")
+    return None

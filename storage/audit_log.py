@@ -20,7 +20,9 @@ PAGE = 200
 KNOWN_ACTIONS = (
     "login", "denied", "user.add", "user.passwd", "user.role", "user.unlock", "import",
     "export", "sync", "backup.create", "backup.verify", "backup.restore", "backup.prune",
-    "backup.key_rotate", "backup.key_destroy", "backup.passphrase_change", "clear", "settings",
+    "backup.create.start", "backup.verify.start", "backup.restore.start",
+    "backup.key_rotate", "backup.key_destroy", "backup.passphrase_change", "backup.passphrase_set",
+    "approve", "clear", "settings",
 )  # fmt: skip
 
 

@@ -7,8 +7,11 @@ still finds the store busy is retried with jittered backoff. PostgreSQL is chose
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import random
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +20,7 @@ from urllib.parse import unquote, urlparse
 
 import peewee
 
+from storage.backup.leftovers import sweep as sweep_leftovers
 from storage.messages import MessageError
 
 log = logging.getLogger(__name__)
@@ -45,24 +49,50 @@ class StoreUnreachable(MessageError):
     """The store cannot be opened (bad URL, missing server, unreadable file)."""
 
 
+class StoreMissing(StoreUnreachable):
+    """No store file where the URL points: only ``db upgrade`` and the first ``user add``
+    create one, so a mistyped URL never becomes a new empty store."""
+
+
 def is_sqlite(db: peewee.Database | None = None) -> bool:
     target = db if db is not None else database_proxy.obj
     return isinstance(target, peewee.SqliteDatabase)
 
 
-def make_database(url: str) -> peewee.Database:
-    """A peewee database for ``url`` (``sqlite:///path`` or ``postgresql://…``), not yet connected."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL; None for another scheme or an in-memory store."""
+    parsed = urlparse(url)
+    if parsed.scheme != "sqlite":
+        return None
+    path = unquote(parsed.path)
+    # sqlite:////abs/path and sqlite:///rel/path both arrive with one leading slash kept
+    if url.startswith("sqlite:////"):
+        path = "/" + path.lstrip("/")
+    elif url.startswith("sqlite:///"):
+        path = path[1:] if not path.startswith("//") else path
+    return None if path in ("", ":memory:") else Path(path).expanduser()
+
+
+def _create_private(path: Path) -> None:
+    """An empty store file only its owner can read, whatever the umask: SQLite then gives its
+    WAL and shared-memory files the same mode."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):  # another terminal created it first
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def make_database(url: str, *, create: bool = True) -> peewee.Database:
+    """A peewee database for ``url`` (``sqlite:///path`` or ``postgresql://…``), not yet
+    connected. ``create=False``: a SQLite file that does not exist is ``StoreMissing``."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        # sqlite:////abs/path and sqlite:///rel/path both arrive with one leading slash kept
-        if url.startswith("sqlite:////"):
-            path = "/" + path.lstrip("/")
-        elif url.startswith("sqlite:///"):
-            path = path[1:] if not path.startswith("//") else path
-        if path not in ("", ":memory:"):
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=5)
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            if not create:
+                raise StoreMissing("store.missing", path=path)
+            _create_private(path)
+        return peewee.SqliteDatabase(str(path) if path else ":memory:", pragmas=SQLITE_PRAGMAS,
+                                     timeout=5)  # fmt: skip
     if parsed.scheme in ("postgres", "postgresql"):
         return peewee.PostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
@@ -74,14 +104,17 @@ def make_database(url: str) -> peewee.Database:
     raise StoreUnreachable("store.bad_url", url=url)
 
 
-def open_database(url: str) -> peewee.Database:
-    """Open the store at ``url`` and bind every model to it."""
-    db = make_database(url)
+def open_database(url: str, *, create: bool = True) -> peewee.Database:
+    """Open the store at ``url`` and bind every model to it; ``create=False`` for every use
+    that must find an existing store (``StoreMissing`` otherwise)."""
+    db = make_database(url, create=create)
     try:
         db.connect(reuse_if_open=True)
     except peewee.OperationalError as exc:
         raise StoreUnreachable("store.unreachable", detail=exc) from exc
     database_proxy.initialize(db)
+    if is_sqlite(db) and db.database != ":memory:":
+        sweep_leftovers(Path(db.database).resolve())  # plaintext a killed backup or restore left
     return db
 
 
@@ -89,6 +122,27 @@ def close_database() -> None:
     db = database_proxy.obj
     if db is not None and not db.is_closed():
         db.close()
+
+
+_pending = threading.local()  # what runs once this thread's outermost write() commits
+
+
+def after_commit(fn: Callable[[], None]) -> bool:
+    """Run ``fn`` once the enclosing ``write()`` has committed (never if it rolls back or is
+    retried). False when there is no ``write()`` to wait for: then ``fn`` is not run."""
+    waiting: list[Callable[[], None]] | None = getattr(_pending, "fns", None)
+    if waiting is None:
+        return False
+    waiting.append(fn)
+    return True
+
+
+def _run_after_commit(fns: list[Callable[[], None]]) -> None:
+    for fn in fns:
+        try:
+            fn()
+        except Exception:  # the commit stands; what follows it must not undo the caller's work
+            log.exception("after-commit step failed")
 
 
 def _is_busy(exc: peewee.OperationalError) -> bool:
@@ -104,23 +158,32 @@ def write(fn: Callable[[], T], *, attempts: int = 8, base_delay: float = 0.02) -
     db = database_proxy.obj
     if db is None:
         raise StoreUnreachable("store.not_open")
+    if db.transaction_depth() > 0:
+        with db.atomic():  # a savepoint inside the caller's write
+            return fn()
     for attempt in range(attempts):
+        _pending.fns = []
         try:
-            if db.transaction_depth() > 0:
-                with db.atomic():  # a savepoint inside the caller's write
-                    return fn()
             if is_sqlite(db):
                 with db.atomic(lock_type="IMMEDIATE"):
-                    return fn()
-            with db.atomic():
-                # PostgreSQL's counterpart of BEGIN IMMEDIATE: writers queue on one lock, so
-                # two counters never both insert the same new invoice or buyer.
-                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
-                return fn()
+                    result = fn()
+            else:
+                with db.atomic():
+                    # PostgreSQL's counterpart of BEGIN IMMEDIATE: writers queue on one lock, so
+                    # two counters never both insert the same new invoice or buyer.
+                    db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_WRITE_LOCK,))
+                    result = fn()
+            done, _pending.fns = _pending.fns, None
+            _run_after_commit(done)
+            return result
         except peewee.OperationalError as exc:
+            _pending.fns = None
             if not _is_busy(exc) or attempt == attempts - 1:
                 raise
             delay = base_delay * (2**attempt) * (0.5 + random.random())
             log.debug("store busy, retry %d in %.3fs", attempt + 1, delay)
             time.sleep(delay)
+        except BaseException:
+            _pending.fns = None
+            raise
     raise AssertionError("unreachable")

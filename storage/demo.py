@@ -1,8 +1,20 @@
-"""The demo store: its own SQLite file, seeded once with a realistic month and demo users."""
+"""The demo: a throwaway folder per run holding its own store (seeded with a realistic month
+and the public demo users), backups, reports, log and keys, removed when the run ends.
+
+While the demo runs, the process forgets the real configuration (``demo_space``): the
+``FAPIAO_*`` variables that point at real data, the config file and the keyring. So the public
+demo log-ins can never reach a real store, backup folder, passphrase or report, and every run
+starts fresh (no lock-out or key survives it).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from storage.accounts import add_user
@@ -11,11 +23,42 @@ from storage.demo_data import generate_invoices
 from storage.invoice_store import count_invoices, save_invoices
 from storage.models import Role, User
 from storage.schema import upgrade
-from storage.settings import data_dir
+from storage.settings import Settings, data_dir, load_settings
 
 DEMO_BRANCH = "总部"
 OTHER_BRANCH = "上海分公司"
 DEMO_INVOICES = 6000
+
+#: Set while a demo runs (to its folder): the keyring is not used then (``backup.secrets``).
+DEMO_DIR_ENV = "FAPIAO_DEMO_DIR"
+#: The variables a demo keeps: who is asking and how, never where real data lives.
+_KEPT_ENV = ("FAPIAO_USER", "FAPIAO_PASSWORD_FILE", "FAPIAO_LANG", "FAPIAO_LOG_LEVEL")
+
+
+def demo_running() -> bool:
+    return bool(os.environ.get(DEMO_DIR_ENV))
+
+
+@contextlib.contextmanager
+def demo_space(language: str) -> Iterator[Settings]:
+    """A fresh demo folder and settings pointing only into it, for one run; afterwards the
+    environment is as it was and the folder is gone."""
+    folder = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))  # 0700
+    saved = {k: v for k, v in os.environ.items() if k.startswith("FAPIAO_")}
+    try:
+        for name in saved:
+            if name not in _KEPT_ENV:
+                del os.environ[name]
+        config = folder / "config.toml"  # an empty config of its own: no real one is read
+        config.write_text(f'language = "{language}"\n', encoding="utf-8")
+        os.environ.update({"FAPIAO_CONFIG": str(config), "FAPIAO_DATA_DIR": str(folder),
+                           DEMO_DIR_ENV: str(folder)})  # fmt: skip
+        yield load_settings({})
+    finally:
+        for name in [k for k in os.environ if k.startswith("FAPIAO_")]:
+            del os.environ[name]
+        os.environ.update(saved)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def demo_store_path() -> Path:

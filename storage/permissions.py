@@ -18,17 +18,19 @@ class Permission(StrEnum):
     EXPORT = "export"
     SYNC = "sync"
     BACKUP_NOW = "backup_now"
+    PREPARE_CLEAR = "prepare_clear"  # preflight, scan, upload, report: the clear itself is CLEAR
     CLEAR = "clear"
     RESTORE = "restore"
     PRUNE = "prune"
     ROTATE_KEY = "rotate_key"
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
+    CHANGE_SETTINGS = "change_settings"  # peak hours, reminder days, recipients, mail server
 
 
 _CLERK = {
     Permission.LOOKUP, Permission.CHECK, Permission.IMPORT, Permission.EXPORT, Permission.SYNC,
-    Permission.BACKUP_NOW,
+    Permission.BACKUP_NOW, Permission.PREPARE_CLEAR,
 }  # fmt: skip
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(_CLERK),

@@ -9,7 +9,17 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from storage.messages import MessageError
+from storage.setting_values import (
+    DEFAULT_REMIND_DAYS,
+    PeakHours,
+    SettingsError,
+    parse_peak_hours,
+    parse_recipients,
+    parse_remind_days,
+    parse_smtp_url,
+)
+
+__all__ = ["Settings", "SettingsError", "config_path", "data_dir", "load_settings"]
 
 APP_NAME = "fapiao"
 DEFAULT_BRANCH = "总部"
@@ -22,11 +32,12 @@ _ENV = {
     "backup_dir": "FAPIAO_BACKUP_DIR",
     "branch": "FAPIAO_BRANCH",
     "language": "FAPIAO_LANG",
+    "smtp_url": "FAPIAO_SMTP_URL",
 }
 
-
-class SettingsError(MessageError):
-    """The configuration file is unreadable or holds a bad value."""
+#: The clearing settings that are not plain text; ``notify_to`` also has an override.
+#: A supervisor may change these four in the app (``storage.stored_settings``).
+NOTIFY_TO_ENV = "FAPIAO_NOTIFY_TO"
 
 
 def data_dir() -> Path:
@@ -43,6 +54,10 @@ class Settings:
     language: str = "zh"
     support: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
+    smtp_url: str = ""  # "" = no mail; checked by storage.setting_values.parse_smtp_url
+    notify_to: tuple[str, ...] = ()
+    peak_hours: tuple[PeakHours, ...] = ()
+    clear_remind_days: int = DEFAULT_REMIND_DAYS
     source: str = ""  # the config file read, "" when none
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -94,11 +109,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     language = str(values.get("language", "zh"))
     if language not in ("zh", "en"):
         raise SettingsError("settings.bad_language", language=language)
-    known = set(_ENV) | {"support", "notices"}
+    parse_smtp_url(str(values.get("smtp_url", "")))  # a bad URL is told now, not at the first mail
+    known = set(_ENV) | {"support", "notices", "notify_to", "peak_hours", "clear_remind_days"}
     return Settings(
         **{k: str(v) for k, v in values.items()},
         support=_as_tuple(raw.get("support", ()), "support"),
         notices=_as_tuple(raw.get("notices", ()), "notices"),
+        notify_to=parse_recipients(env.get(NOTIFY_TO_ENV) or raw.get("notify_to", ())),
+        peak_hours=parse_peak_hours(raw.get("peak_hours", ())),
+        clear_remind_days=parse_remind_days(raw.get("clear_remind_days", DEFAULT_REMIND_DAYS)),
         source=str(path) if path else "",
         extra={k: v for k, v in raw.items() if k not in known},
     ).with_defaults()

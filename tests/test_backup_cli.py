@@ -70,3 +70,27 @@ def test_wrong_passphrase_and_bad_files_exit_cleanly(cli, tmp_path: Path, monkey
     code, _, err = cli("--user", "boss", "backup", "verify", "no-such-id")
     assert code == 2 and "no backup with id" in err
     assert len(list((tmp_path / "backups").glob("*.fbk"))) == 1
+
+
+def test_backup_verify_without_an_id_checks_and_prints_every_backup(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ids = []
+    for kind in ("--full", "--incremental"):
+        code, out, _ = cli("--user", "wang", "backup", kind, "--json")
+        assert code == 0
+        ids.append(json.loads(out)["backup"]["id"])
+    code, out, _ = cli("--user", "wang", "backup", "verify")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert len(lines) == 2 and all(i in line and "校验通过" in line for i, line in zip(ids, lines, strict=True))
+    code, out, _ = cli("--user", "wang", "backup", "verify", "--json")
+    assert code == 0 and [r["backup_id"] for r in json.loads(out)["results"]] == ids
+    # one of them damaged: both are still checked, that one is named, and the exit says so
+    backups = tmp_path / "backups"
+    damaged = backups / f"{ids[1]}.fbk"
+    data = bytearray(damaged.read_bytes())
+    data[-20] ^= 0x01
+    damaged.write_bytes(bytes(data))
+    code, out, _ = cli("--user", "wang", "backup", "verify")
+    lines = out.strip().splitlines()
+    assert code == 1 and len(lines) == 2
+    assert "校验通过" in lines[0] and ids[1] in lines[1] and "校验失败" in lines[1]

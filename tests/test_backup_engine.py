@@ -110,6 +110,7 @@ def test_old_backups_restore_after_rotation_and_passphrase_change(setup, tmp_pat
 
 
 def test_clerk_backs_up_but_may_not_restore_prune_or_rotate(setup) -> None:  # type: ignore[no-untyped-def]
+    service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)  # sets the passphrase
     entry = service.backup_now(CLERK, "full", settings=setup, passphrase=PASSPHRASE).entry
     for action in (
         lambda: service.restore(CLERK, entry.id, settings=setup, passphrase=PASSPHRASE),
@@ -120,8 +121,8 @@ def test_clerk_backs_up_but_may_not_restore_prune_or_rotate(setup) -> None:  # t
             action()
     denied = [e.target for e in AuditEntry.select().where(AuditEntry.action == "denied")]
     assert denied == ["restore", "prune", "rotate_key"]
-    created = AuditEntry.get(AuditEntry.action == "backup.create")
-    assert created.username == "wang" and created.target == entry.id and created.ok
+    created = AuditEntry.get(AuditEntry.action == "backup.create", AuditEntry.username == "wang")
+    assert created.target == entry.id and created.ok
 
 
 def test_restore_over_live_store_takes_a_safety_backup_first(setup) -> None:  # type: ignore[no-untyped-def]

@@ -66,6 +66,22 @@ def test_first_user_must_be_a_supervisor_then_needs_one(
     assert "密码错误" in capsys.readouterr().err
 
 
+def test_a_known_and_an_unknown_name_get_the_same_answer(
+    cli_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    pw = _password_file(tmp_path)
+    assert main(["user", "add", "boss", "--role", "supervisor", "--password-file", pw]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", _password_file(tmp_path, "wrong-pw"))
+    answers = []
+    for name in ("boss", "nobody"):
+        assert main(["--user", name, "user", "list"]) == 1
+        answers.append(capsys.readouterr())
+    assert answers[0] == answers[1]
+    assert answers[0].err == "用户名或密码错误\n"
+
+
 def test_world_readable_password_file_is_refused(
     cli_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

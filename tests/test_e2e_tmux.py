@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_support import NORMAL_NUMBER, demo_template
+from tui_support import NORMAL_NUMBER
 
 pytestmark = [
     pytest.mark.e2e,
@@ -61,9 +61,7 @@ class Tmux:
 
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    data = tmp_path / "data"
-    (data / "demo").mkdir(parents=True)
-    shutil.copyfile(demo_template(), data / "demo" / "fapiao-demo.db")  # seeded once per run
+    data = tmp_path / "data"  # the demo never writes here: it seeds a throwaway folder per run
     env = {
         "FAPIAO_DATA_DIR": str(data),
         "FAPIAO_CONFIG": str(tmp_path / "no-config.toml"),

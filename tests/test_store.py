@@ -83,16 +83,29 @@ def test_demo_month_saves_with_lines(store: peewee.Database) -> None:
 def test_login_locks_after_five_failures(store: peewee.Database) -> None:
     add_user("wang", "right-pw", role=Role.CLERK, branch="总部")
     now = dt.datetime(2026, 11, 23, 9, 0)
-    for left in (4, 3, 2, 1):
-        with pytest.raises(AuthError, match=f"还可尝试 {left} 次"):
+    for _ in range(4):
+        with pytest.raises(AuthError, match=r"^用户名或密码错误$"):
             authenticate("wang", "wrong", now=now)
-    with pytest.raises(AuthError, match="已锁定"):
+    assert User.get().locked_until is None
+    with pytest.raises(AuthError, match=r"^用户名或密码错误$"):
         authenticate("wang", "wrong", now=now)
-    with pytest.raises(AuthError, match="已锁定"):  # even the right password, while locked
+    assert User.get().locked_until == now + dt.timedelta(minutes=15)
+    # even the right password is refused while locked, in the same words (no guessing oracle)
+    with pytest.raises(AuthError, match=r"^用户名或密码错误$"):
         authenticate("wang", "right-pw", now=now + dt.timedelta(minutes=14))
     session = authenticate("wang", "right-pw", now=now + dt.timedelta(minutes=16))
     assert session.role is Role.CLERK and session.branch == "总部"
     assert User.get().password_hash.startswith("$argon2id$")
+
+
+def test_a_known_and_an_unknown_name_are_refused_alike(store: peewee.Database) -> None:
+    add_user("wang", "right-pw", role=Role.CLERK, branch="总部")
+    answers = []
+    for name in ("wang", "nobody"):
+        with pytest.raises(AuthError) as refused:
+            authenticate(name, "wrong")
+        answers.append(str(refused.value))
+    assert answers == ["用户名或密码错误", "用户名或密码错误"]
 
 
 def test_demo_accounts_work_only_in_demo_mode(store: peewee.Database) -> None:
@@ -140,5 +153,6 @@ def test_parallel_wrong_passwords_all_count(store_url: str, store: peewee.Databa
     for w in workers:
         w.join(60)
         assert w.exitcode == 0
-    with pytest.raises(AuthError, match="已锁定"):
+    with pytest.raises(AuthError, match="用户名或密码错误"):
         authenticate("wang", "right-pw")  # nine guesses at once: locked, not reset
+    assert User.get().locked_until is not None

@@ -24,10 +24,11 @@ from tui_support import (
 from storage.accounts import add_user
 from storage.database import close_database, open_database
 from storage.messages import language
-from storage.models import Role
+from storage.models import Role, User
 from storage.schema import upgrade
 from storage.settings import Settings
 from tui.app import FapiaoApp, few_colours
+from tui.screens.clearing import ClearingScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
@@ -50,7 +51,9 @@ def message_of(app: FapiaoApp) -> str:
     return plain(app.screen.query_one("#login-message", Static))
 
 
-async def test_demo_login_shows_hint_and_wrong_password_says_tries_left(tmp_path: Path) -> None:
+async def test_demo_login_shows_hint_and_a_wrong_password_reads_like_an_unknown_name(
+    tmp_path: Path,
+) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.store_state == "ready")
@@ -58,12 +61,20 @@ async def test_demo_login_shows_hint_and_wrong_password_says_tries_left(tmp_path
         hint = app.screen.query_one("#demo-hint")
         assert hint.display
         assert plain(hint) == "演示账户：clerk/clerk（前台）super/super（主管）"
-        await pilot.press(*"clerk", "enter", *"wrong", "enter")
-        await wait_for(pilot, lambda: "还可尝试" in message_of(app))
-        assert message_of(app) == "密码错误，还可尝试 4 次"
-        assert app.session is None
-        assert app.screen.query_one("#password", Input).value == ""  # cleared for the retry
-        assert app.focused is app.screen.query_one("#password", Input)
+        password = app.screen.query_one("#password", Input)
+        answers = []
+        for name in ("clerk", "nobody"):  # a known name, then an unknown one
+            app.screen.query_one("#username", Input).value = name
+            app.screen.query_one("#login-message", Static).update("")  # the last answer goes
+            password.value = "wrong"
+            password.focus()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: not password.disabled and bool(message_of(app)))
+            answers.append(message_of(app))
+            assert app.session is None
+            assert password.value == ""  # cleared for the retry
+            assert app.focused is password
+        assert answers == ["用户名或密码错误", "用户名或密码错误"]
 
 
 async def test_five_wrong_passwords_lock_the_account(tmp_path: Path) -> None:
@@ -74,19 +85,25 @@ async def test_five_wrong_passwords_lock_the_account(tmp_path: Path) -> None:
         password = app.screen.query_one("#password", Input)
         for _ in range(5):
             await wait_for(pilot, lambda: not password.disabled)
+            app.screen.query_one("#login-message", Static).update("")
             password.value = "nope"
             await pilot.press("enter")
-        await wait_for(pilot, lambda: "账户已锁定" in message_of(app))
-        await wait_for(pilot, lambda: not password.disabled)
+            await wait_for(pilot, lambda: not password.disabled and bool(message_of(app)))
+            assert message_of(app) == "用户名或密码错误"
+        with app.store_connection():
+            assert User.get(User.username == "clerk").locked_until is not None
+        app.screen.query_one("#login-message", Static).update("")
         password.value = "clerk"
-        await pilot.press("enter")  # even the right password is refused now
-        await wait_for(pilot, lambda: not password.disabled)
-        assert "账户已锁定" in message_of(app)
+        await pilot.press("enter")  # even the right password is refused now, in the same words
+        await wait_for(pilot, lambda: not password.disabled and bool(message_of(app)))
+        assert message_of(app) == "用户名或密码错误"
         assert app.session is None
 
 
 async def test_login_is_not_offered_on_a_store_without_users(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+    upgrade(open_database(url))  # `fapiao db upgrade`: a store, no users yet
+    close_database()
     app = FapiaoApp(Settings(database_url=url).with_defaults())
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.store_state != "opening")
@@ -131,9 +148,10 @@ async def test_login_leads_to_lookup_with_user_role_branch_and_disk_strip(tmp_pa
         header = app.screen.query_one(AppHeader)
         assert "clerk（前台）· 总部" in plain(header.query_one("#who"))
         strip = header.query_one(DiskStrip)
-        # the demo's own disk (simulator + device service in the app), a clear due in 3 days
+        # the demo's own disk (simulator + device service in the app), a clear due in 3 days:
+        # inside the 5 reminder days, so the deadline is marked "!"
         await wait_for(pilot, lambda: plain(strip) != "税控盘 ○ 未连接")
-        assert plain(strip) == "税控盘 ● 004 已抄税未清卡 截止04-15(剩3天) 另3类"
+        assert plain(strip) == "税控盘 ● 004 已抄税未清卡 !截止03-18(剩3天) 另3类"
         query = app.screen.query_one("#query", Input)
         assert query.placeholder == "发票号码 / 代码 / 二维码 / 购方名称 / 税号"
         assert query.cursor_blink is False  # no idle redraws over SSH
@@ -245,20 +263,18 @@ async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
     app = demo_app(tmp_path, support=("电话 400-000-0000", "help@example.com"))
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
-        for key, name in (("f4", "清卡"),):
-            await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
-            text = plain(app.screen.query_one("#placeholder-text"))
-            assert name in text and "该功能将在后续版本提供" in text
-            await pilot.press("escape")
-            await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))
+        assert "1 检查" in plain(app.screen.query_one("#clear-steps"))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         help_text = plain(app.screen.query_one("#help-text"))
         assert "F2  发票查询" in help_text and "Ctrl+Q  退出" in help_text
         assert "电话 400-000-0000" in help_text and "help@example.com" in help_text
         await pilot.press("f4")  # from help straight to another screen
-        await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
 
@@ -321,11 +337,13 @@ async def test_command_palette_lists_the_screens(tmp_path: Path) -> None:
         assert app.screen.query_one(CommandInput).placeholder.startswith("输入命令")
         await pilot.press(*"清卡")
         commands = app.screen.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count == 2)  # the wizard and its log
+        prompts = [str(commands.get_option_at_index(i).prompt) for i in range(2)]
+        assert any("打开清卡 (F4)" in p for p in prompts) and any("打开清卡记录" in p for p in prompts)
+        await pilot.press(*" (F4)")
         await wait_for(pilot, lambda: commands.option_count == 1)
-        assert "打开清卡 (F4)" in str(commands.get_option_at_index(0).prompt)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PlaceholderScreen))
-        assert "清卡" in plain(app.screen.query_one("#placeholder-text"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))
 
 
 def test_every_binding_has_an_id_and_none_sits_on_ctrl_h_i_m() -> None:

@@ -17,7 +17,7 @@ from storage.models import User
 from tui.app import FapiaoApp
 from tui.quit_guard import QuitQuestion
 from tui.screens.backup import BackupScreen, byte_size
-from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog
+from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog, SetPassphraseDialog
 
 SIZE = (80, 24)
 PASSPHRASE = "horse battery staple 26"
@@ -242,3 +242,42 @@ async def test_log_in_reminds_when_there_is_no_recent_backup(
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, keep_reminder=True)
         await wait_for(pilot, lambda: any("还没有任何备份" in n.message for n in app._notifications))
+
+
+async def test_a_clerks_first_backup_needs_a_supervisors_own_password(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    app = demo_app(tmp_path, backup_dir=str(folder))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_backups(pilot, "clerk")
+        assert "每次由主管输入" in plain(screen.query_one("#backup-source"))
+
+        async def first_backup(name: str, password: str) -> str:
+            await pilot.press("b")
+            await wait_for(pilot, lambda: isinstance(app.screen, SetPassphraseDialog))
+            dialog = app.screen
+            assert plain(dialog.query_one("#dialog-title")) == "设置备份口令：须由主管核准"
+            for field in ("supervisor", "supervisor-password", "passphrase", "passphrase-again"):
+                box = dialog.query_one(f"#{field}", Input)
+                assert box.region.bottom <= SIZE[1] and box.region.width > 10  # all at 80×24
+            dialog.query_one("#supervisor", Input).value = name
+            dialog.query_one("#supervisor-password", Input).value = password
+            dialog.query_one("#passphrase", Input).value = "typed by a clerk"
+            dialog.query_one("#passphrase-again", Input).value = "typed by a clerk"
+            dialog.query_one("#passphrase-again", Input).focus()
+            await pilot.press("enter")
+            await finished(pilot, screen)
+            return message(screen)
+
+        # the clerk's own password, then a supervisor's name with a wrong one: nothing is set
+        assert "主管核对未通过（这不是主管账户）" in await first_backup("clerk", "clerk")
+        assert "主管核对未通过（用户名或密码错误）" in await first_backup("super", "nope")
+        assert not list((folder / "keys").glob("*.key")) and manifest.load(folder) == []
+        refused = audit_rows(app, "approve")
+        assert [(e.username, e.ok) for e in refused] == [("clerk", False), ("super", False)]
+
+        assert (await first_backup("super", "super")).startswith("已完成")
+        assert len(manifest.load(folder)) == 1 and list((folder / "keys").glob("*.key"))
+        (set_entry,) = audit_rows(app, "backup.passphrase_set")
+        assert (set_entry.username, set_entry.ok) == ("clerk", True)
+        assert json.loads(set_entry.detail) == {"approved_by": "super"}
+        assert [(e.username, e.ok) for e in audit_rows(app, "approve")][-1] == ("super", True)

@@ -32,12 +32,12 @@ from tui.widgets.header import AppHeader
 
 SIZE = (80, 24)
 SnapCompare = Callable[..., bool]
-REPORTED = "税控盘 ● 004 已抄税未清卡 截止04-15(剩3天) 另3类"
+REPORTED = "税控盘 ● 004 已抄税未清卡 !截止03-18(剩3天) 另3类"
 
 
 @contextmanager
 def disk_service(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Disk, SimServer, DeviceService]]:
-    """The demo's disk state (clock 2026-04-12, every type reported) behind a device service."""
+    """The demo's disk state (clock 2026-03-15, every type reported, window until 03-18) behind a device service."""
     socket_dir = Path(tempfile.mkdtemp(prefix="ftui-", dir="/tmp"))
     with serve(state=demo_state(TODAY)) as (disk, server):
         service = DeviceService(server.url, socket_dir / "disk.sock",
@@ -130,11 +130,11 @@ async def test_f6_shows_the_disk_and_a_wrong_pin_is_sent_once(
             text = plain(facts)
             assert "型号 TC-100" in text and "固件 2.3.1" in text
             assert "北京某某商贸有限公司（91110105MA005AEF36）" in text
-            assert "盘上时间 2026-04-12" in text and "未登录" in text
+            assert "盘上时间 2026-03-15" in text and "未登录" in text
             types = app.screen.query_one("#disk-types", DataTable)
             rows = [[str(c) for c in types.get_row_at(i)] for i in range(types.row_count)]
             assert [row[0] for row in rows] == ["004", "007", "026", "028"]
-            assert rows[0] == ["004", "已抄税未清卡", "04-15", "04-01~15", "04-10", "120",
+            assert rows[0] == ["004", "已抄税未清卡", "03-18", "03-01~18", "03-13", "120",
                                "100,000", "72小时/500,000"]  # fmt: skip
             assert "登录后显示税控盘日志" in str(
                 app.screen.query_one("#disk-log", DataTable).get_row_at(0)[3])
@@ -263,9 +263,9 @@ async def _sync_across_a_restart(pilot: Pilot[Any], disk: Disk) -> list[str]:
 async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.screens.disk
+    import tui.disk_login
 
-    monkeypatch.setattr(tui.screens.disk, "keyring_pin", lambda: None)
+    monkeypatch.setattr(tui.disk_login, "keyring_pin", lambda: None)
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE) as pilot:
@@ -278,9 +278,9 @@ async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
 async def test_a_disk_restart_mid_sync_is_logged_in_again_with_the_keyring_pin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.screens.disk
+    import tui.disk_login
 
-    monkeypatch.setattr(tui.screens.disk, "keyring_pin", lambda: PIN)
+    monkeypatch.setattr(tui.disk_login, "keyring_pin", lambda: PIN)
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE) as pilot:

@@ -30,11 +30,10 @@ MISSING_NUMBER = "26119999999999999999"
 
 @cache
 def demo_template() -> Path:
-    """The seeded demo store, built once per test run (seeding takes a couple of seconds);
-    removed when the run ends, so no test run leaves a directory in the temp dir."""
-    directory = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    path = directory / "demo.db"
+    """The seeded demo store, built once per test run (seeding takes a couple of seconds)."""
+    folder = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))
+    atexit.register(shutil.rmtree, folder, True)  # the test run leaves no demo folder behind
+    path = folder / "demo.db"
     prepare_demo_store(path, today=TODAY)
     close_database()
     return path

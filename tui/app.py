@@ -30,7 +30,6 @@ from tui.messages import StoreFailed, StoreOpened
 from tui.screens.base import DeskScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
-from tui.screens.placeholder import PlaceholderScreen
 from tui.widgets.disk_strip import DiskState
 
 if TYPE_CHECKING:
@@ -61,10 +60,28 @@ def _backup_screen() -> Screen[Any]:
     return BackupScreen()
 
 
+def _clearing_screen() -> Screen[Any]:
+    from tui.screens.clearing import ClearingScreen
+
+    return ClearingScreen()
+
+
+def _clearing_log_screen() -> Screen[Any]:
+    from tui.screens.clearing_log import ClearLogScreen
+
+    return ClearLogScreen()
+
+
 def _users_screen() -> Screen[Any]:
     from tui.screens.users import UsersScreen
 
     return UsersScreen()
+
+
+def _clearing_settings_screen() -> Screen[Any]:
+    from tui.screens.clearing_settings import ClearingSettingsScreen
+
+    return ClearingSettingsScreen()
 
 
 def _audit_screen() -> Screen[Any]:
@@ -80,11 +97,13 @@ class FapiaoApp(App[int]):
     MODES: ClassVar[dict[str, Any]] = {
         "lookup": _lookup_screen,
         "checklist": _checklist_screen,
-        "clearing": lambda: PlaceholderScreen("clearing"),
+        "clearing": _clearing_screen,
+        "clearing_log": _clearing_log_screen,
         "backup": _backup_screen,
         "users": _users_screen,
         "audit": _audit_screen,
         "disk": lambda: __import__("tui.screens.disk", fromlist=["DiskScreen"]).DiskScreen(),
+        "clearing_settings": _clearing_settings_screen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
@@ -103,6 +122,7 @@ class FapiaoApp(App[int]):
     show_void_red: var[bool] = var(True)
     disk_state: var[DiskState] = var(DiskState)
     store_state: var[str] = var("opening")  # opening | ready | no_users | failed
+    clear_remind_days: var[int] = var(5)  # the header's reminder window (settings, store)
 
     def __init__(
         self,
@@ -117,13 +137,15 @@ class FapiaoApp(App[int]):
         """``today`` fixes the demo data's dates and the lookup's "today" (tests, screenshots);
         ``demo_path`` puts the demo store elsewhere; ``ansi`` uses the terminal's 16 colours."""
         super().__init__()
-        self.settings = settings
+        self.file_settings = settings  # the file and environment; the store's are laid over
+        self.settings = settings  # in force: ``apply_settings`` once the store is read
         self.demo = demo
         self.today = today
         self.demo_path = demo_path
         self.demo_disk = demo and demo_disk  # the built-in simulator behind the header strip
         self.store_error = ""
         self.set_reactive(FapiaoApp.language, language())
+        self.set_reactive(FapiaoApp.clear_remind_days, settings.clear_remind_days)
         if ansi:
             self.theme = "ansi-dark"
 
@@ -139,6 +161,9 @@ class FapiaoApp(App[int]):
         self.disk_live = DiskLive(self)  # the disk strip's poller; F6 and sync use it too
         self.disk_state = DiskState(configured=self.disk_live.configured)
         self.disk_live.start()
+        from tui.notice_feed import NoticeFeed
+
+        self.notice_feed = NoticeFeed(self)  # started once the store is open
         from tui.scanner_bridge import start_scanner
 
         self.scanner = start_scanner(self)  # a serial scanner, when one is configured
@@ -168,7 +193,7 @@ class FapiaoApp(App[int]):
             else:
                 from storage.schema import upgrade
 
-                upgrade(open_database(self.settings.database_url))
+                upgrade(open_database(self.settings.database_url, create=False))
             has_users = User.select().exists()
         except (StoreUnreachable, peewee.PeeweeException, OSError) as exc:
             log.warning("store unreachable: %s", exc)
@@ -182,6 +207,18 @@ class FapiaoApp(App[int]):
 
     def on_store_opened(self, event: StoreOpened) -> None:
         self.store_state = "ready" if event.has_users else "no_users"
+        self.notice_feed.start()
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Take the app-changeable settings from ``settings`` (the file's with the store's
+        over them: a supervisor changed them here or on another terminal); the rest of
+        ``self.settings`` is left as it is."""
+        from dataclasses import replace
+
+        from storage.stored_settings import CHANGEABLE
+
+        self.settings = replace(self.settings, **{key: getattr(settings, key) for key in CHANGEABLE})
+        self.clear_remind_days = settings.clear_remind_days
 
     def on_store_failed(self, event: StoreFailed) -> None:
         self.store_error = event.detail
@@ -208,16 +245,24 @@ class FapiaoApp(App[int]):
         log.info("logged in: %s (%s)", session.username, session.role.value)
         self.session = session
         self.switch_mode("lookup")
-        self._remind_of_backup()
+        self._remind_at_login()
+        from tui.clearing_settle import settle_on_start
+
+        settle_on_start(self)  # a clear a crash left unsettled is settled with the disk
 
     @work(thread=True, exclusive=True, group="reminder", exit_on_error=False, name="reminder")
-    def _remind_of_backup(self) -> None:
-        """Besides the daily timer: say so at log-in when the last backup is over a day old."""
+    def _remind_at_login(self) -> None:
+        """Besides the daily timer: say so at log-in when the last backup is over a day old;
+        and when a clear is due within ``clear_remind_days`` (tui/clear_reminder.py)."""
         from storage.backup.reminder import backup_reminder
+        from tui.clear_reminder import clearing_reminder
 
         reminder = backup_reminder(self.settings)
         if reminder is not None:
             self.call_from_thread(self.notify, reminder.text(), severity="warning", timeout=10)
+        text = clearing_reminder(self)
+        if text:
+            self.call_from_thread(self.notify, text, severity="warning", timeout=15)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _NEEDS_LOGIN and self.session is None:
@@ -267,9 +312,11 @@ class FapiaoApp(App[int]):
         worker = event.worker
         error = worker.error
         log.error("worker %s failed", worker.name, exc_info=error)
-        self.notify(
-            t("tui.error.worker", detail=type(error).__name__), severity="error", timeout=8
-        )
+        from storage.messages import MessageError
+
+        # An error with words of its own (a tampered audit log, a missing store) says them.
+        text = user_text(error) if isinstance(error, MessageError) else type(error).__name__
+        self.notify(t("tui.error.worker", detail=text), severity="error", timeout=8)
         if isinstance(worker.node, DeskScreen):
             worker.node.worker_failed(worker)
 

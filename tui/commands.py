@@ -32,7 +32,11 @@ SCREENS = (
 
 #: Screens for some roles only, reached from the palette: (mode name, permission it needs;
 #: the screen asks the store again, this only keeps the palette short).
-ADMIN_SCREENS = (("users", "manage_users"), ("audit", "read_audit"))
+ADMIN_SCREENS = (
+    ("users", "manage_users"),
+    ("audit", "read_audit"),
+    ("clearing_settings", "change_settings"),  # also reached from the F4 clearing screen
+)
 
 
 class DeskCommands(Provider):
@@ -43,6 +47,7 @@ class DeskCommands(Provider):
         if app.session is not None:
             for mode, key in SCREENS:
                 yield f"{t('tui.cmd.open', screen=t('tui.screen.' + mode))} ({key})", f"open('{mode}')"
+            yield t("tui.cmd.open", screen=t("tui.screen.clearing_log")), "open('clearing_log')"
             yield f"{t('tui.cmd.void_red')} (F7)", "toggle_void_red"
             from storage.permissions import Permission, allowed  # not needed before login
 

@@ -51,7 +51,7 @@ def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
     from storage import audit
     from storage.messages import user_text
     from storage.permissions import Permission, PermissionDenied, require
-    from tui.screens.disk import forget_keyring_pin, keyring_pin
+    from tui.disk_login import forget_keyring_pin, keyring_pin
 
     live = app.disk_live
     session = app.session

@@ -1,4 +1,5 @@
-"""Ctrl+Q while a backup or restore runs asks first: any screen of any mode may say why.
+"""Ctrl+Q while a backup, a restore or a clear (and its upload, report and backup) runs asks
+first: any screen of any mode may say why.
 
 A screen that can be busy has ``busy_reason() -> str | None`` (the question to ask, in the
 current language). Pressing Ctrl+Q again on the question quits.

@@ -1,7 +1,8 @@
 """``python -m tui.screenshots``: SVG screenshots of the main screens at 80×24.
 
 Runs the demo in a scratch directory with a fixed day, so the pictures only change when
-the screens do. Writes ``screenshots/{login,lookup,detail,diagnosis,checklist,help}.svg``.
+the screens do. Writes ``screenshots/<name>.svg`` for each of ``SHOTS`` (the clearing wizard's
+steps as ``clearing-<step>.svg``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ from tui.app import FapiaoApp
 from tui.screens.detail import DetailScreen
 from tui.screens.lookup import LookupScreen
 from tui.screenshots_admin import audit_shot, backup_shot, log_in_as, until, users_shot
+from tui.screenshots_clearing import (
+    confirm_shot,
+    execute_shot,
+    kind_shot,
+    log_shot,
+    preflight_shot,
+    report_shot,
+    results_shot,
+    scan_shot,
+)
 
 SIZE = (80, 24)
 TODAY = dt.date(2026, 3, 15)
@@ -125,12 +136,21 @@ SHOTS: dict[str, Step] = {
     "backup": backup_shot,
     "users": users_shot,
     "audit": audit_shot,
+    "clearing-preflight": preflight_shot,
+    "clearing-report": report_shot,
+    "clearing-kind": kind_shot,
+    "clearing-scan": scan_shot,
+    "clearing-confirm": confirm_shot,
+    "clearing-execute": execute_shot,
+    "clearing-results": results_shot,
+    "clearing-log": log_shot,
 }
 
 
 async def _shoot(name: str, step: Step, scratch: Path, out: Path) -> Path:
     settings = Settings(support=("技术支持热线 400-000-0000（工作日 9:00-18:00）",)).with_defaults()
-    app = FapiaoApp(settings, demo=True, today=TODAY, demo_path=scratch / "demo.db")
+    (scratch / name).mkdir()  # a store of its own: one shot's clear is not in the next one's
+    app = FapiaoApp(settings, demo=True, today=TODAY, demo_path=scratch / name / "demo.db")
     async with app.run_test(size=SIZE) as pilot:
         await step(pilot)
         target = out / f"{name}.svg"

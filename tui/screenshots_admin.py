@@ -71,7 +71,7 @@ def sample_accounts() -> None:
 
 def sample_audit(username: str = "zhang") -> None:
     """A clerk's day in the audit log, with fixed times and terminal, chained like any entry."""
-    from storage.audit import GENESIS, AuditEntry, entry_hash
+    from storage.audit import GENESIS, AuditEntry, AuditHead, entry_hash
     from storage.database import write
 
     day = [
@@ -94,7 +94,10 @@ def sample_audit(username: str = "zhang") -> None:
                 "terminal": SSH, "ok": ok,
             }  # fmt: skip
             prev = last.hash if last else GENESIS
-            AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
+            entry = AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
+            # the head moves with the chain, as ``audit.record`` moves it (else: tampered)
+            if not AuditHead.update(seq=entry.seq, hash=entry.hash).execute():
+                AuditHead.create(seq=entry.seq, hash=entry.hash)
 
     write(append)
 

@@ -95,17 +95,19 @@ def next_period(period: str) -> str:
     return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
 
 
-def window_of(period: str) -> tuple[dt.date, dt.date]:
-    """The reporting window of ``period``: the 1st to the 15th of the following month."""
+def window_of(period: str, end_day: int = 15) -> tuple[dt.date, dt.date]:
+    """The reporting window of ``period``: the 1st to the ``end_day`` (the 15th unless the
+    simulator is told otherwise) of the following month, never past its last day."""
     following = next_period(period)
     year, month = int(following[:4]), int(following[5:])
-    return dt.date(year, month, 1), dt.date(year, month, 15)
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, 1), dt.date(year, month, min(max(1, end_day), last))
 
 
-def type_state(rec: TypeRecord, today: dt.date) -> str:
+def type_state(rec: TypeRecord, today: dt.date, end_day: int = 15) -> str:
     if rec.open_period >= period_of(today):
         return "issuing"
-    if today > window_of(rec.open_period)[1]:
+    if today > window_of(rec.open_period, end_day)[1]:
         return "locked"
     return "reported" if rec.reported else "report_due"
 
@@ -286,9 +288,9 @@ class Disk:
         }  # fmt: skip
 
     def _type_view(self, rec: TypeRecord, today: dt.date) -> JsonObject:
-        start, end = window_of(rec.open_period)
+        start, end = window_of(rec.open_period, self.state.window_end_day)
         return {
-            "type": rec.type, "state": type_state(rec, today), "deadline": end.isoformat(),
+            "type": rec.type, "state": type_state(rec, today, self.state.window_end_day), "deadline": end.isoformat(),
             "window": [start.isoformat(), end.isoformat()], "last_report": rec.last_report,
             "stock": rec.stock, "single_limit": rec.single_limit,
             "offline_hours_left": rec.offline_hours_left,
@@ -322,7 +324,7 @@ class Disk:
             mine = [r for r in in_period if r["type"] == rec.type]
             counted = [r for r in mine if r["status"] != "void"]
             types.append({
-                "type": rec.type, "state": type_state(rec, today), "count": len(mine),
+                "type": rec.type, "state": type_state(rec, today, self.state.window_end_day), "count": len(mine),
                 "void": sum(r["status"] == "void" for r in mine),
                 "red": sum(r["status"] == "red" for r in mine),
                 "amount": format_money(sum((Decimal(r["amount"]) for r in counted), Decimal(0))),
@@ -368,6 +370,8 @@ class Disk:
             if not isinstance(seconds, int | float) or isinstance(seconds, bool):
                 raise Refusal("E_BAD_REQUEST", "advance")
             s.clock_offset += float(seconds)
+        if "window_end_day" in body:
+            s.window_end_day = _field_int(body, "window_end_day", lo=1, hi=31)
         if "not_filed" in body:
             s.not_filed = _field_strings(body, "not_filed")
         if "network_down" in body:
@@ -457,13 +461,13 @@ class Disk:
     def _check_report(self, period: str) -> list[str]:
         s = self.state
         today = s.now().date()
-        start, end = window_of(period)
+        start, end = window_of(period, s.window_end_day)
         if not start <= today <= end:
             raise Refusal("E_WINDOW")
         if s.offline:
             raise Refusal("E_OFFLINE_PENDING")
         return [t.type for t in s.types
-                if t.open_period == period and type_state(t, today) != "locked"]  # fmt: skip
+                if t.open_period == period and type_state(t, today, s.window_end_day) != "locked"]  # fmt: skip
 
     def _finish_report(self, txn: str, params: JsonObject, covered: list[str]) -> JsonObject:
         s = self.state
@@ -503,7 +507,7 @@ class Disk:
             if not params["reason"].strip():
                 raise Refusal("E_BAD_REQUEST", "reason")
             eligible = [t for t in pending
-                        if type_state(t, today) == "locked" or t.clear_failed]  # fmt: skip
+                        if type_state(t, today, s.window_end_day) == "locked" or t.clear_failed]  # fmt: skip
             chosen = [t for t in eligible if not listed or t.type in listed]
             if not chosen or (listed and len(chosen) != len(listed)):
                 raise Refusal("E_BAD_REQUEST", "types")
@@ -516,7 +520,7 @@ class Disk:
                 raise Refusal("E_NOT_REPORTED")
         if not pending:
             raise Refusal("E_NOT_REPORTED")
-        states = [type_state(t, today) for t in pending]
+        states = [type_state(t, today, s.window_end_day) for t in pending]
         if "locked" in states:
             raise Refusal("E_LOCKED")
         if any(state != "reported" for state in states):
@@ -543,7 +547,7 @@ class Disk:
             rec.reported = False
             rec.clear_failed = False
             results.append({"type": code, "ok": True,
-                            "deadline": window_of(rec.open_period)[1].isoformat()})  # fmt: skip
+                            "deadline": window_of(rec.open_period, s.window_end_day)[1].isoformat()})  # fmt: skip
         if params["kind"] == "annual" and all(r["ok"] for r in results):
             s.closed_years.append(int(params["period"][:4]))
         return self._close_txn("CLEAR", txn, params, results)

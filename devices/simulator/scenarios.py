@@ -1,4 +1,5 @@
-"""Ready-made disk states: ``issuing``, ``report_due``, ``reported``, ``locked``, ``pin_locked``.
+"""Ready-made disk states: ``issuing``, ``report_due``, ``reported``, ``locked``, ``pin_locked``,
+and ``due`` (a clear due today by the host's clock, ``clear_due``).
 
 Invoices come from ``storage.demo_data`` (realistic names, valid tax ids), put in the disk's
 own type codes; a few are voided after issue and so reappear with a higher record number.
@@ -15,7 +16,7 @@ from storage.demo_data import generate_invoices
 from storage.money import format_money
 from storage.records import InvoiceRecord
 
-SCENARIOS = ("issuing", "report_due", "reported", "locked", "pin_locked")
+SCENARIOS = ("issuing", "report_due", "reported", "locked", "pin_locked", "due")
 DISK_TYPE_CODES = ("004", "007", "026", "028")
 # Verification type (storage.invoice_types) → the disk's code.
 _TO_DISK = {"01": "004", "04": "007", "10": "026", "14": "026", "08": "028", "31": "028",
@@ -77,6 +78,8 @@ def void_invoice(state: SimState, number: str, code: str = "") -> dict[str, Any]
 def build(scenario: str, *, invoices: int = 300, seed: int = 7) -> SimState:
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; one of {', '.join(SCENARIOS)}")
+    if scenario == "due":  # a clear due today, on the host's own clock
+        return clear_due(dt.datetime.now(CHINA).replace(microsecond=0), invoices=invoices, seed=seed)
     clock = _CLOCKS[scenario]
     state = SimState()
     state.set_clock(clock)
@@ -97,4 +100,24 @@ def build(scenario: str, *, invoices: int = 300, seed: int = 7) -> SimState:
         for rec in in_period[-2:]:
             rec["uploaded"] = False
             state.offline.append(rec["number"])
+    return state
+
+
+def clear_due(clock: dt.datetime, *, invoices: int = 200, seed: int = 7,
+              reported: bool = True) -> SimState:  # fmt: skip
+    """A disk whose last period is due for clearing on ``clock``'s day, whatever the day of the
+    month: every type reported (or not yet, ``reported=False``), the window open until three
+    days on (the 15th at the earliest, the month's last day at the latest), the disk's clock
+    at ``clock``."""
+    state = SimState()
+    state.set_clock(clock)
+    today = clock.date()
+    open_period = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    state.window_end_day = max(15, today.day + 3)
+    state.types = [
+        TypeRecord(type=code, open_period=open_period, reported=reported,
+                   last_report=(today - dt.timedelta(days=2)).isoformat() if reported else None)
+        for code in DISK_TYPE_CODES
+    ]  # fmt: skip
+    add_invoices(state, invoices, end=today, days=32, seed=seed)
     return state

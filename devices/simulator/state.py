@@ -48,6 +48,7 @@ class SimState:
     not_filed: list[str] = field(default_factory=list)  # types whose tax return is not filed
     network_down: list[str] = field(default_factory=list)  # types whose upload fails
     service_reachable: bool = True
+    window_end_day: int = 15  # the reporting window runs from the 1st to this day
     txns: dict[str, dict[str, Any]] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
     closed_years: list[int] = field(default_factory=list)

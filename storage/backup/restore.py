@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from storage.backup import incremental
 from storage.backup.container import OpenedContainer, open_container
-from storage.backup.errors import BackupCorrupt
+from storage.backup.errors import BackupCorrupt, BackupError
 from storage.backup.keys import KeyRing
 from storage.backup.manifest import BackupEntry
 from storage.backup.snapshot import row_counts
 
 OnBytes = Callable[[int], None]
+T = TypeVar("T")
 
 
 def _open(folder: Path, entry: BackupEntry, ring: KeyRing, on_bytes: OnBytes | None
@@ -55,7 +59,9 @@ def rebuild_sqlite(folder: Path, chain: list[BackupEntry], ring: KeyRing, target
     if full.kind != "full" or full.engine != "sqlite":
         raise BackupCorrupt("backup.chain_broken", id=full.id, parent=full.parent)
     image = hashlib.sha256()
-    with open(target, "wb") as out:
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # plaintext invoices: 0600 whatever the umask or a stale file's mode
+    with os.fdopen(fd, "wb") as out:
         for piece in checked_payload(folder, full, ring, on_bytes):
             image.update(piece)
             out.write(piece)
@@ -68,6 +74,18 @@ def rebuild_sqlite(folder: Path, chain: list[BackupEntry], ring: KeyRing, target
         reader.drain()
         if page_count != step.page_count or changed != step.changed_pages:
             raise BackupCorrupt("backup.checksum_mismatch", id=step.id, what="pages")
+
+
+def as_rollback_journal(path: Path) -> None:
+    """Mark a rebuilt image as a rollback-journal database (header bytes 18-19, the file
+    format's write and read versions: 1 legacy, 2 WAL). Nothing else changes, and reading it
+    then creates no -wal or -shm file; the online backup into a WAL store keeps that store WAL."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        if os.pread(fd, 2, 18) == b"\x02\x02":
+            os.pwrite(fd, b"\x01\x01", 18)
+    finally:
+        os.close(fd)
 
 
 def check_sqlite(path: Path, expected: dict[str, int], *, thorough: bool) -> str:
@@ -88,10 +106,50 @@ def check_sqlite(path: Path, expected: dict[str, int], *, thorough: bool) -> str
     return ""
 
 
-def replace_live_sqlite(restored: Path, live: Path) -> None:
-    """Copy the restored image over the live store through SQLite itself (its locks, its WAL),
-    so open connections see the restored data rather than a file swapped under them."""
+STEP_PAGES = 256  # pages the online backup copies at a time into the live store's cache
+LOCK_WAIT = 30.0  # seconds a restore waits for another terminal's write to finish
+
+
+def restore_into_live(restored: Path, live: Path, while_locked: Callable[[], T], *,
+                      lock_wait: float = LOCK_WAIT) -> T:  # fmt: skip
+    """Write the restored image INTO the live store with SQLite's online backup API, holding
+    the store's write lock from before ``while_locked`` runs (the safety backup) until the
+    restored content commits; returns what ``while_locked`` returned.
+
+    The backup API holds a write transaction on its destination from its first step until it
+    is done, and writes through the destination's own pager: in WAL mode the restored pages are
+    appended to the WAL as one transaction, so other connections keep reading the old content
+    until the commit and the new content after it; the file is never replaced under them, and
+    it shrinks only in a checkpoint, which SQLite never runs past a reader still using the
+    larger file (their memory maps stay valid). Other terminals' writes wait on the lock
+    (their busy timeout and retries) and land after the restore; none commits between the
+    safety backup and the swap, so each is in the one or the other. If anything fails before
+    the commit, the transaction rolls back and the live store is as it was.
+    """
     source = sqlite3.connect(f"file:{restored}?mode=ro", uri=True)
-    dest = sqlite3.connect(str(live), timeout=30)
+    dest = sqlite3.connect(str(live), timeout=lock_wait, isolation_level=None)
     with contextlib.closing(source), contextlib.closing(dest):
-        source.backup(dest, pages=-1)
+        pages = source.execute("PRAGMA page_count").fetchone()[0]
+        if pages < 2:  # every store has its schema and tables: one page would be done at once
+            raise BackupCorrupt("backup.corrupt_payload")
+        # The first step must leave pages to copy: the callback runs with the lock held but
+        # nothing committed yet.
+        step = min(STEP_PAGES, pages - 1)
+        deadline = time.monotonic() + lock_wait
+        held: list[T] = []
+
+        def after_step(status: int, remaining: int, total: int) -> None:
+            if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                if time.monotonic() > deadline:
+                    raise BackupError("backup.store_busy", seconds=int(lock_wait))
+                return
+            if not held and status == sqlite3.SQLITE_OK:
+                held.append(while_locked())
+
+        try:
+            source.backup(dest, pages=step, progress=after_step, sleep=0.05)
+        except sqlite3.Error as exc:
+            raise BackupError("backup.restore_swap_failed", detail=str(exc)) from exc
+    if not held:  # the copy finished in one step: cannot happen with the step chosen above
+        raise AssertionError("restored without the safety backup")
+    return held[0]

@@ -20,7 +20,10 @@ CONFIG_FILE_KEY = "backup_passphrase_file"
 
 
 def keyring_usable() -> bool:
-    """False on a headless box where keyring falls back to its fail or null backend."""
+    """False on a headless box where keyring falls back to its fail or null backend, and
+    during a demo (its keys live and die in its own folder)."""
+    if os.environ.get("FAPIAO_DEMO_DIR"):  # storage.demo.DEMO_DIR_ENV
+        return False
     try:
         import keyring
         from keyring.backends import chainer, fail, null
@@ -51,6 +54,19 @@ def describe(settings: Settings) -> PassphraseSource:
     if keyring_usable():
         return PassphraseSource("keyring", KEYRING_SERVICE)
     return PassphraseSource("terminal", "")
+
+
+def configured(settings: Settings) -> bool:
+    """True when the passphrase comes without anyone typing it: the 0600 file, or the keyring
+    holding one (both set up by whoever configured the box)."""
+    source = describe(settings)
+    if source.where == "file":
+        return True
+    if source.where == "keyring":
+        import keyring
+
+        return bool(keyring.get_password(KEYRING_SERVICE, KEYRING_USER))
+    return False
 
 
 def read_passphrase(settings: Settings, *, confirm: bool = False) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import secrets as random_ids
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,14 +16,29 @@ from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
-from storage import audit
-from storage.accounts import Session
-from storage.backup import basis, keys, manifest, pg_backup, retention, sqlite_backup, unlocked
+from storage import audit, audit_anchor
+from storage.accounts import Approval, AuthError, Session, confirm_supervisor
+from storage.backup import (
+    basis,
+    keys,
+    leftovers,
+    manifest,
+    pg_backup,
+    retention,
+    sqlite_backup,
+    unlocked,
+)
 from storage.backup.atomic_files import remove_stale_temps
 from storage.backup.container import ContainerWriter
 from storage.backup.errors import BackupError, BackupUsageError
 from storage.backup.manifest import BackupEntry
-from storage.backup.restore import check_sqlite, rebuild_sqlite, replace_live_sqlite
+from storage.backup.restore import (
+    as_rollback_journal,
+    check_sqlite,
+    rebuild_sqlite,
+    restore_into_live,
+)
+from storage.backup.secrets import configured as secrets_configured
 from storage.backup.secrets import read_passphrase
 from storage.backup.verify import VerifyResult, verify_entry
 from storage.database import StoreUnreachable, database_proxy, is_sqlite, make_database
@@ -84,18 +99,40 @@ def _db() -> peewee.Database:
     return db
 
 
-def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, create: bool
+def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, create: bool,
+               session: Session | None = None, approval: Approval | None = None
                ) -> Callable[[], keys.KeyRing]:  # fmt: skip
     """The key ring, unlocking in the background unless this process already holds it."""
     kdir = keys.key_dir(folder)
     if keys.has_keys(kdir):
         return unlocked.unlocking(kdir, passphrase or read_passphrase(settings))
-    if not create:
+    if not create or session is None:
         raise BackupError("backup.no_keys", folder=str(kdir))
+    approved_by = _passphrase_setter(session, settings, passphrase, approval)
     passphrase = passphrase or read_passphrase(settings, confirm=True)
     ring = keys.create(kdir, passphrase)
     unlocked.remember(kdir, passphrase, ring)
+    audit.record(session.username, "backup.passphrase_set", target=ring.current_id,
+                 approved_by=approved_by)  # fmt: skip
     return lambda: ring
+
+
+def _passphrase_setter(session: Session, settings: Settings, passphrase: str | None,
+                       approval: Approval | None) -> str:  # fmt: skip
+    """Who may set the master passphrase that protects every backup: a supervisor, by their
+    own log-in or by their name and password typed where a clerk acts; or nobody at all when
+    it comes from the configured 0600 file or the keyring (whoever configured the box chose it)."""
+    if passphrase is None and secrets_configured(settings):
+        return ""
+    if session.is_supervisor:
+        return session.username  # their own password was checked when they logged in
+    if approval is None:
+        audit.record(session.username, "backup.passphrase_set", ok=False, reason="no_supervisor")
+        raise BackupError("backup.passphrase_needs_supervisor")
+    try:
+        return confirm_supervisor(approval, demo_mode=session.demo).username
+    except AuthError as refused:
+        raise BackupError("backup.approval_refused", detail=str(refused)) from None
 
 
 def _ring(folder: Path, settings: Settings, passphrase: str | None, *, create: bool) -> keys.KeyRing:
@@ -103,9 +140,17 @@ def _ring(folder: Path, settings: Settings, passphrase: str | None, *, create: b
 
 
 @contextlib.contextmanager
-def _audited(session: Session, action: str, target: str = "", **detail: Any) -> Iterator[dict[str, Any]]:
-    """Audit the action when it ends; the caller may add details (the id, sizes) on the way."""
+def _audited(session: Session, action: str, target: str = "", *, announce: bool = False,
+             **detail: Any) -> Iterator[dict[str, Any]]:  # fmt: skip
+    """Audit the action when it ends; the caller may add details (the id, sizes) on the way.
+
+    ``announce``: for the long ones (backup, verify, restore), an ``<action>.start`` entry
+    first, so a run killed before its end still leaves its trace; the end entry names it.
+    """
     extra: dict[str, Any] = {"target": target}
+    if announce:
+        started = audit.record(session.username, f"{action}.start", target=target, **detail)
+        detail = {**detail, "started": started.seq}
     try:
         yield extra
     except BaseException as exc:
@@ -113,6 +158,13 @@ def _audited(session: Session, action: str, target: str = "", **detail: Any) -> 
                      error=type(exc).__name__, **detail, **extra)  # fmt: skip
         raise
     audit.record(session.username, action, target=str(extra.pop("target")), **detail, **extra)
+
+
+def _store_held(db: peewee.Database) -> contextlib.AbstractContextManager[None]:
+    """The SQLite store's backup lock (``leftovers``); nothing to hold on PostgreSQL."""
+    if is_sqlite(db):
+        return leftovers.holding(Path(db.database).resolve())
+    return contextlib.nullcontext()
 
 
 def _progress(progress: ProgressFn | None, phase: str) -> Callable[[int, int], None] | None:
@@ -156,9 +208,12 @@ def _parent_for(entries: list[BackupEntry], db_path: Path, kind: str) -> str:
 
 def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | None = None,
                reason: str = "manual", settings: Settings | None = None,
-               passphrase: str | None = None) -> BackupResult:  # fmt: skip
+               passphrase: str | None = None, approval: Approval | None = None
+               ) -> BackupResult:  # fmt: skip
     """Back the store up now: ``full``, ``incremental``, or ``auto`` (incremental when a base
-    exists and the chain is short, else full)."""
+    exists and the chain is short, else full). The first backup of a folder sets the master
+    passphrase: a typed one needs a supervisor (``_passphrase_setter``), ``approval`` when a
+    clerk acts."""
     require(session, Permission.BACKUP_NOW)
     if kind not in KINDS:
         raise BackupUsageError("backup.bad_kind", kind=kind)
@@ -168,36 +223,49 @@ def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | N
     settings = _settings(settings)
     folder = backup_folder(settings)
     started = time.perf_counter()
-    with _audited(session, "backup.create", kind=kind, reason=reason) as extra:
+    with _audited(session, "backup.create", announce=True, kind=kind, reason=reason) as extra:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         # The key unlocks while an incremental reads the store; nothing is written before it
         # has (a wrong passphrase stops there).
-        unlocking = _unlocking(folder, settings, passphrase, create=True)
+        unlocking = _unlocking(folder, settings, passphrase, create=True, session=session,
+                               approval=approval)  # fmt: skip
 
         def ring_before_writing() -> keys.KeyRing:
             ring = unlocking()
             remove_stale_temps(folder)
             return ring
 
-        with manifest.locked(folder):
-            entries = manifest.load(folder)
-            backup_id = _new_id()
-            on_bytes = _progress(progress, "backup")
-            if is_sqlite(db):
-                db_path = Path(db.database).resolve()
-                parent = _parent_for(entries, db_path, kind)
-                taken = sqlite_backup.take(db_path, folder, ring_before_writing, backup_id,
-                                           parent=parent, reason=reason, on_bytes=on_bytes)  # fmt: skip
-                entry, after = taken.entry, taken.after_commit
-            else:
-                entry = _take_pg(db, folder, ring_before_writing(), backup_id, reason, on_bytes)
-                after = None
-            manifest.save(folder, [*entries, entry])
-            if after is not None:
-                after()
+        # Locks in this order everywhere: the store's backup lock, the folder's, then SQLite's.
+        with _store_held(db), manifest.locked(folder):
+            entry = _take(db, folder, kind, reason, ring_before_writing,
+                          _progress(progress, "backup"))  # fmt: skip
         extra.update(target=entry.id, backup_kind=entry.kind, bytes=entry.file_size)
     return BackupResult(entry, kind == "incremental" and entry.kind == "full",
                         time.perf_counter() - started)  # fmt: skip
+
+
+def _take(db: peewee.Database, folder: Path, kind: str, reason: str,
+          ring: Callable[[], keys.KeyRing], on_bytes: Callable[[int, int], None] | None, *,
+          writer_held: bool = False) -> BackupEntry:  # fmt: skip
+    """Take a backup and list it; the caller holds the store's and the folder's locks.
+    ``writer_held``: the caller holds the store's write lock too (a restore's safety backup),
+    which also leaves the basis alone (the restore drops it)."""
+    entries = manifest.load(folder)
+    backup_id = _new_id()
+    after = None
+    if is_sqlite(db):
+        db_path = Path(db.database).resolve()
+        parent = "" if writer_held else _parent_for(entries, db_path, kind)
+        taken = sqlite_backup.take(db_path, folder, ring, backup_id, parent=parent, reason=reason,
+                                   on_bytes=on_bytes, writer_held=writer_held)  # fmt: skip
+        entry = taken.entry
+        after = None if writer_held else taken.after_commit
+    else:
+        entry = _take_pg(db, folder, ring(), backup_id, reason, on_bytes)
+    manifest.save(folder, [*entries, entry])
+    if after is not None:
+        after()
+    return entry
 
 
 def _take_pg(db: peewee.Database, folder: Path, ring: keys.KeyRing, backup_id: str, reason: str,
@@ -233,12 +301,12 @@ def _take_pg(db: peewee.Database, folder: Path, ring: keys.KeyRing, backup_id: s
 
 
 def backup_before_clearing(session: Session, *, settings: Settings | None = None,
-                           passphrase: str | None = None,
-                           progress: ProgressFn | None = None) -> VerifyResult:  # fmt: skip
+                           passphrase: str | None = None, progress: ProgressFn | None = None,
+                           approval: Approval | None = None) -> VerifyResult:  # fmt: skip
     """The clearing flow's "backup first": a backup of the store, verified at once."""
     settings = _settings(settings)
     result = backup_now(session, "auto", progress=progress, reason="before_clearing",
-                        settings=settings, passphrase=passphrase)  # fmt: skip
+                        settings=settings, passphrase=passphrase, approval=approval)  # fmt: skip
     return verify(session, result.entry.id, thorough=False, settings=settings,
                   passphrase=passphrase)[0]  # fmt: skip
 
@@ -262,32 +330,43 @@ def _pg_server() -> pg_backup.PgTarget | None:
 def verify(session: Session, backup_id: str | None = None, *, thorough: bool = True,
            progress: ProgressFn | None = None, settings: Settings | None = None,
            passphrase: str | None = None) -> list[VerifyResult]:  # fmt: skip
-    """Verify one backup (default: the newest) and record the result in the index."""
+    """Verify one backup, or every listed one (oldest first) when no id is given; each result
+    goes in the index, and one failing does not stop the others."""
     require(session, Permission.BACKUP_NOW)
     settings = _settings(settings)
     folder = backup_folder(settings)
-    with _audited(session, "backup.verify", target=backup_id or "") as extra:
+    with _audited(session, "backup.verify", target=backup_id or "all", announce=True) as extra:
         entries = manifest.load(folder)
         if not entries:
             raise BackupUsageError("backup.none_yet")
-        entry = (manifest.find(entries, backup_id) if backup_id
-                 else max(entries, key=lambda e: e.created_at))  # fmt: skip
-        extra["target"] = entry.id
+        chosen = ([manifest.find(entries, backup_id)] if backup_id
+                  else sorted(entries, key=lambda e: e.created_at))  # fmt: skip
+        if backup_id:
+            extra["target"] = chosen[0].id
         ring = _ring(folder, settings, passphrase, create=False)
-        seen = _bytes_seen(progress, "verify", manifest.chain_size(entries, entry))
+        seen = _bytes_seen(progress, "verify",
+                           sum(manifest.chain_size(entries, e) for e in chosen))  # fmt: skip
+        results = []
+        for entry in chosen:
+            result = verify_entry(folder, entries, entry, ring, thorough=thorough,
+                                  pg_target=_pg_server(), on_bytes=seen)  # fmt: skip
+            _note_verified(folder, entry.id, result)
+            results.append(result)
+        extra.update(ok_result=all(r.ok for r in results), checked=len(results),
+                     failed=[r.backup_id for r in results if not r.ok],
+                     check=results[0].check)  # fmt: skip
+    return results
 
-        result = verify_entry(folder, entries, entry, ring, thorough=thorough,
-                              pg_target=_pg_server(), on_bytes=seen)  # fmt: skip
-        with manifest.locked(folder):
-            current = manifest.load(folder)
-            for e in current:
-                if e.id == entry.id:
-                    e.verified_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-                    e.verified_ok = result.ok
-                    e.verify_detail = result.problem or result.check
-            manifest.save(folder, current)
-        extra.update(ok_result=result.ok, check=result.check)
-    return [result]
+
+def _note_verified(folder: Path, backup_id: str, result: VerifyResult) -> None:
+    with manifest.locked(folder):
+        current = manifest.load(folder)
+        for e in current:
+            if e.id == backup_id:
+                e.verified_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+                e.verified_ok = result.ok
+                e.verify_detail = result.problem or result.check
+        manifest.save(folder, current)
 
 
 @dataclass(frozen=True)
@@ -305,7 +384,8 @@ def restore(session: Session, backup_id: str, *, to: str | None = None,
     require(session, Permission.RESTORE)
     settings = _settings(settings)
     folder = backup_folder(settings)
-    with _audited(session, "backup.restore", target=backup_id, to=_without_secrets(to)) as extra:
+    with _audited(session, "backup.restore", target=backup_id, announce=True,
+                  to=_without_secrets(to)) as extra:  # fmt: skip
         entries = manifest.load(folder)
         entry = manifest.find(entries, backup_id)
         extra["target"] = entry.id
@@ -313,8 +393,7 @@ def restore(session: Session, backup_id: str, *, to: str | None = None,
         seen = _bytes_seen(progress, "restore", manifest.chain_size(entries, entry))
 
         if entry.engine == "sqlite":
-            result = _restore_sqlite(session, entries, entry, folder, ring, to, seen, settings,
-                                     passphrase)  # fmt: skip
+            result = _restore_sqlite(session, entries, entry, folder, ring, to, seen, extra)
         else:
             result = _restore_pg(session, entry, folder, ring, to, seen, settings, passphrase)
         extra["safety_backup"] = result.safety_backup
@@ -323,8 +402,7 @@ def restore(session: Session, backup_id: str, *, to: str | None = None,
 
 def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupEntry,
                     folder: Path, ring: keys.KeyRing, to: str | None,
-                    seen: Callable[[int], None], settings: Settings,
-                    passphrase: str | None) -> RestoreResult:  # fmt: skip
+                    seen: Callable[[int], None], extra: dict[str, Any]) -> RestoreResult:  # fmt: skip
     line = manifest.chain(entries, entry)
     if to is not None:
         if to.startswith(("postgres://", "postgresql://")):
@@ -335,6 +413,7 @@ def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupE
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
         try:
+            _create_private_file(partial)  # the restored invoices: 0600 whatever the umask
             rebuild_sqlite(folder, line, ring, partial, seen)
             problem = check_sqlite(partial, entry.row_counts, thorough=False)
             if problem:
@@ -347,17 +426,32 @@ def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupE
     if not is_sqlite(db):
         raise BackupUsageError("backup.engine_mismatch")
     live = Path(db.database).resolve()
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=live.parent) as scratch:
-        rebuilt = Path(scratch) / "restored.db"
-        rebuild_sqlite(folder, line, ring, rebuilt, seen)  # checked before the live store is touched
-        problem = check_sqlite(rebuilt, entry.row_counts, thorough=False)
-        if problem:
-            raise BackupError("backup.restore_check_failed", detail=problem)
-        safety = backup_now(session, "full", reason="before_restore", settings=settings,
-                            passphrase=passphrase)  # fmt: skip
-        replace_live_sqlite(rebuilt, live)
-    basis.forget(live)  # the store changed wholesale: the next backup is a full one
-    return RestoreResult(entry.id, str(live), safety.entry.id)
+    safety: list[BackupEntry] = []
+
+    def safety_backup() -> None:
+        """Runs holding the store's write lock: every write acknowledged before it is in
+        this backup, every later one waits for the restored store."""
+        safety.append(_take(db, folder, "full", "before_restore", lambda: ring, None,
+                            writer_held=True))  # fmt: skip
+        extra["safety_backup"] = safety[0].id
+
+    try:
+        with _store_held(db), manifest.locked(folder), leftovers.scratch_folder(live) as scratch:
+            rebuilt = scratch / "restored.db"
+            rebuild_sqlite(folder, line, ring, rebuilt, seen)
+            as_rollback_journal(rebuilt)  # checked read-only: no -wal or -shm beside it
+            problem = check_sqlite(rebuilt, entry.row_counts, thorough=False)
+            if problem:  # before the live store is touched
+                raise BackupError("backup.restore_check_failed", detail=problem)
+            restore_into_live(rebuilt, live, safety_backup)
+            basis.forget(live)  # the store changed wholesale: the next backup is a full one
+            audit_anchor.forget()  # the log is the backup's now: its end is anchored afresh
+    finally:
+        if safety:  # audited once the lock is released (the entry lands in the restored store)
+            audit.record(session.username, "backup.create", target=safety[0].id, kind="full",
+                         reason="before_restore", backup_kind="full",
+                         bytes=safety[0].file_size)  # fmt: skip
+    return RestoreResult(entry.id, str(live), safety[0].id)
 
 
 def _restore_pg(session: Session, entry: BackupEntry, folder: Path, ring: keys.KeyRing,
@@ -382,6 +476,7 @@ def _restore_pg(session: Session, entry: BackupEntry, folder: Path, ring: keys.K
     safety = backup_now(session, "full", reason="before_restore", settings=settings,
                         passphrase=passphrase)  # fmt: skip
     pg_backup.restore(checked_payload(folder, entry, ring, seen), server, clean=True)
+    audit_anchor.forget()  # the log is the backup's now: its end is anchored afresh
     return RestoreResult(entry.id, server.label(), safety.entry.id)
 
 
@@ -442,6 +537,15 @@ def change_passphrase(session: Session, old: str, new: str, *,
 
 def key_list(settings: Settings | None = None) -> list[keys.KeyInfo]:
     return keys.list_keys(keys.key_dir(backup_folder(_settings(settings))))
+
+
+def _create_private_file(path: Path) -> None:
+    """An empty file only its owner may read (a stale one from a killed run is emptied too)."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def _without_secrets(to: str | None) -> str:

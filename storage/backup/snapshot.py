@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage.backup.errors import BackupError
+from storage.backup.sqlite_files import read_at
 
 BLOCK_PAGES = 256  # pages handed out at a time (1 MiB at 4 KiB pages)
 _WAL_HEADER = 32
@@ -46,6 +47,7 @@ class SqliteView:
     counts: dict[str, int]
     _wal_frames: dict[int, int] = field(default_factory=dict)  # page -> offset in the WAL
     _wal_path: Path | None = None
+    _live: bool = True  # the store's own file, not a private copy of it
 
     @property
     def size(self) -> int:
@@ -54,30 +56,34 @@ class SqliteView:
     def blocks(self, block_pages: int = BLOCK_PAGES) -> Iterator[tuple[int, bytes]]:
         """(first page number, bytes of up to ``block_pages`` pages), in page order."""
         ps = self.page_size
-        with open(self.path, "rb") as db, contextlib.ExitStack() as stack:
-            wal = (stack.enter_context(open(self._wal_path, "rb"))
-                   if self._wal_frames and self._wal_path else None)  # fmt: skip
-            for first in range(1, self.page_count + 1, block_pages):
-                n = min(block_pages, self.page_count - first + 1)
-                db.seek((first - 1) * ps)
-                data = db.read(n * ps)
-                overlay = [p for p in range(first, first + n) if p in self._wal_frames]
-                if len(data) < n * ps or overlay:
-                    buf = bytearray(data.ljust(n * ps, b"\0"))
-                    for page in overlay:
-                        assert wal is not None
-                        wal.seek(self._wal_frames[page])
-                        start = (page - first) * ps
-                        buf[start:start + ps] = wal.read(ps)
-                    data = bytes(buf)
-                yield first, data
+        # The live files are read through kept descriptors (``sqlite_files``): closing one
+        # would drop the locks that pin this view. A copied view's file is our own.
+        read = read_at if self._live else _read_own
+        for first in range(1, self.page_count + 1, block_pages):
+            n = min(block_pages, self.page_count - first + 1)
+            data = read(self.path, n * ps, (first - 1) * ps)
+            overlay = [p for p in range(first, first + n) if p in self._wal_frames]
+            if len(data) < n * ps or overlay:
+                buf = bytearray(data.ljust(n * ps, b"\0"))
+                for page in overlay:
+                    assert self._wal_path is not None
+                    start = (page - first) * ps
+                    buf[start:start + ps] = read_at(self._wal_path, ps, self._wal_frames[page])
+                data = bytes(buf)
+            yield first, data
+
+
+def _read_own(path: Path, size: int, offset: int) -> bytes:
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return handle.read(size)
 
 
 def _read_wal_index(db_path: Path, page_size: int) -> tuple[int, int, bytes] | None:
     """(mxFrame, nPage, salts) from the shared-memory WAL index, or None if all is backfilled."""
     shm = Path(str(db_path) + "-shm")
     try:
-        raw = shm.read_bytes()[: _CKPT_OFFSET + 4]
+        raw = read_at(shm, _CKPT_OFFSET + 4, 0)
     except OSError:
         return None
     if len(raw) < _CKPT_OFFSET + 4 or raw[:48] != raw[48:96]:
@@ -93,24 +99,25 @@ def _read_wal_index(db_path: Path, page_size: int) -> tuple[int, int, bytes] | N
 def _wal_frames(db_path: Path, page_size: int, max_frame: int, salts: bytes) -> dict[int, int]:
     wal = Path(str(db_path) + "-wal")
     frames: dict[int, int] = {}
-    with open(wal, "rb") as handle:
-        header = handle.read(_WAL_HEADER)
-        if header[16:24] != salts:
-            raise BackupError("backup.snapshot_failed", detail="wal-salt")
-        step = _FRAME_HEADER + page_size
-        for index in range(max_frame):
-            offset = _WAL_HEADER + index * step
-            handle.seek(offset)
-            head = handle.read(_FRAME_HEADER)
-            if len(head) < _FRAME_HEADER or head[8:16] != salts:
-                raise BackupError("backup.snapshot_failed", detail="wal-frame")
-            frames[int.from_bytes(head[:4], "big")] = offset + _FRAME_HEADER
+    header = read_at(wal, _WAL_HEADER, 0)
+    if header[16:24] != salts:
+        raise BackupError("backup.snapshot_failed", detail="wal-salt")
+    step = _FRAME_HEADER + page_size
+    for index in range(max_frame):
+        offset = _WAL_HEADER + index * step
+        head = read_at(wal, _FRAME_HEADER, offset)
+        if len(head) < _FRAME_HEADER or head[8:16] != salts:
+            raise BackupError("backup.snapshot_failed", detail="wal-frame")
+        frames[int.from_bytes(head[:4], "big")] = offset + _FRAME_HEADER
     return frames
 
 
 @contextlib.contextmanager
-def sqlite_view(db_path: Path, scratch_dir: Path) -> Iterator[SqliteView]:
-    """A pinned, consistent view of the SQLite store at ``db_path``."""
+def sqlite_view(db_path: Path, scratch_dir: Path, *, writer_held: bool = False
+                ) -> Iterator[SqliteView]:  # fmt: skip
+    """A pinned, consistent view of the SQLite store at ``db_path``. ``writer_held``: the
+    caller holds the store's write lock already (on another connection), so no commit can
+    land while the view is pinned and none is taken here."""
     try:
         reader = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30,
                                  isolation_level=None)  # fmt: skip
@@ -125,7 +132,8 @@ def sqlite_view(db_path: Path, scratch_dir: Path) -> Iterator[SqliteView]:
         holder = sqlite3.connect(str(db_path), timeout=30, isolation_level=None)
         with contextlib.closing(holder):
             try:
-                holder.execute("BEGIN IMMEDIATE")  # no commit can land while we look
+                if not writer_held:
+                    holder.execute("BEGIN IMMEDIATE")  # no commit can land while we look
                 reader.execute("BEGIN")
                 reader.execute("SELECT count(*) FROM sqlite_master").fetchone()  # pins the view
                 page_size = reader.execute("PRAGMA page_size").fetchone()[0]
@@ -161,6 +169,6 @@ def _copied_view(reader: sqlite3.Connection, scratch_dir: Path) -> Iterator[Sqli
             page_size = copy.execute("PRAGMA page_size").fetchone()[0]
             page_count = copy.execute("PRAGMA page_count").fetchone()[0]
             counts = row_counts(copy)
-        yield SqliteView(copy_path, page_size, page_count, counts)
+        yield SqliteView(copy_path, page_size, page_count, counts, _live=False)
     finally:
         copy_path.unlink(missing_ok=True)

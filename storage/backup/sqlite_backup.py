@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from storage.backup import basis, incremental
 from storage.backup.container import ContainerWriter, WrittenFile
@@ -36,15 +38,18 @@ def _entry(backup_id: str, kind: str, parent: str, view: SqliteView, written: Wr
 
 
 def take(db_path: Path, folder: Path, ring: Callable[[], KeyRing], backup_id: str, *,
-         parent: str, reason: str, on_bytes: OnBytes | None = None) -> Taken:  # fmt: skip
+         parent: str, reason: str, on_bytes: OnBytes | None = None,
+         writer_held: bool = False) -> Taken:  # fmt: skip
     """A full backup when ``parent`` is "", else an incremental against the basis. ``ring``
     gives the key ring, waiting if it is still unlocking: an incremental reads and diffs the
-    store first, so the key derivation runs meanwhile; nothing is written before it returns."""
+    store first, so the key derivation runs meanwhile; nothing is written before it returns.
+    ``writer_held``: the caller holds the store's write lock (a restore's safety backup); a
+    full backup then writes no new basis, since the restore is about to replace the store."""
     kind = "incremental" if parent else "full"
     created = dt.datetime.now().astimezone().isoformat(timespec="microseconds")
     header = {"backup_id": backup_id, "kind": kind, "engine": "sqlite", "parent": parent,
               "created": created}  # fmt: skip
-    with sqlite_view(db_path, db_path.parent) as view:
+    with sqlite_view(db_path, db_path.parent, writer_held=writer_held) as view:
         if parent:
             return _incremental(db_path, folder, ring, view, backup_id, header, reason, on_bytes)
         keyring = ring()
@@ -52,13 +57,14 @@ def take(db_path: Path, folder: Path, ring: Callable[[], KeyRing], backup_id: st
         try:
             image = hashlib.sha256()
             new_basis = basis.new_pages_file(db_path)
-            fd = os.open(new_basis, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as pages:
+            with contextlib.ExitStack() as stack:
+                pages = None if writer_held else stack.enter_context(_private_file(new_basis))
                 done = 0
                 for _, block in view.blocks():
                     writer.write(block)
                     image.update(block)
-                    pages.write(block)
+                    if pages is not None:
+                        pages.write(block)
                     done += len(block)
                     if on_bytes:
                         on_bytes(done, view.size)
@@ -68,7 +74,16 @@ def take(db_path: Path, folder: Path, ring: Callable[[], KeyRing], backup_id: st
             raise
     entry = _entry(backup_id, kind, "", view, written, keyring, db_path, reason, created)
     entry.image_sha256 = image.hexdigest()
+    if writer_held:
+        return Taken(entry, lambda: None)
     return Taken(entry, lambda: basis.adopt(db_path, new_basis, backup_id))
+
+
+def _private_file(path: Path) -> BinaryIO:
+    """A new file for plaintext pages: 0600 whatever the umask or a stale file's mode."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
 
 
 def _incremental(db_path: Path, folder: Path, ring: Callable[[], KeyRing], view: SqliteView,

@@ -48,13 +48,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{target} 就是当前数据库：要覆盖它请不加 --to（会先做安全备份）",
         "{target} is the live store: to restore over it, leave out --to (a safety backup comes first)",
     ),
+    "backup.store_busy": (
+        "另一终端的写入 {seconds} 秒内未结束，未恢复；数据库未改动，请稍后再试",
+        "another terminal's write did not finish within {seconds} s: nothing restored, the store is unchanged; try again later",
+    ),
+    "backup.restore_swap_failed": (
+        "写入恢复内容失败，数据库保持原样：{detail}",
+        "writing the restored content failed; the store is as it was: {detail}",
+    ),
     "backup.restore_check_failed": ("恢复出的数据库未通过检查：{detail}", "the restored database fails its check: {detail}"),
     # the command
     "backup.help": ("备份：立即备份、列表、校验、恢复、清理、轮换密钥", "backups: back up now, list, verify, restore, prune, rotate key"),
     "backup.full_help": ("完整备份", "full backup"),
     "backup.incremental_help": ("增量备份（只备份变化的页）", "incremental backup (changed pages only)"),
     "backup.list_help": ("列出备份", "list backups"),
-    "backup.verify_help": ("校验备份：解密、校验、恢复到临时位置并检查", "verify a backup: decrypt, check, restore to a scratch place and check it"),
+    "backup.verify_help": (
+        "校验备份：解密、校验、恢复到临时位置并检查；不给编号则逐个校验全部备份",
+        "verify a backup: decrypt, check, restore to a scratch place and check it; with no id, every backup in turn",
+    ),
     "backup.quick_help": ("用 quick_check 代替完整的 integrity_check（更快）", "run quick_check instead of the full integrity_check (faster)"),
     "backup.restore_help": ("恢复备份（仅主管）", "restore a backup (supervisors only)"),
     "backup.to_help": ("恢复到此路径（或 PostgreSQL 地址）；不给则覆盖当前数据库（先做安全备份）", "restore to this path (or PostgreSQL URL); without it, over the live store (after a safety backup)"),
@@ -80,6 +91,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.would_prune": ("将保留 {kept} 个备份，将删除：{ids}", "would keep {kept} backups and delete: {ids}"),
     "backup.rotated": ("新主密钥 {id} 已启用；旧密钥保留，旧备份仍可恢复", "new master key {id} in use; old keys kept, old backups stay restorable"),
     "backup.key_destroyed": ("已销毁密钥 {id}", "key {id} destroyed"),
+    "backup.passphrase_needs_supervisor": (
+        "还没有备份口令：第一次设置须由主管进行（主管登录，或输入主管的用户名和密码）；未写入任何内容",
+        "no backup passphrase yet: a supervisor must set it (logged in, or with their user name and password); nothing was written",
+    ),
+    "backup.approval_refused": (
+        "主管核对未通过（{detail}）；未设置备份口令，未写入任何内容",
+        "the supervisor's check failed ({detail}); no passphrase was set, nothing was written",
+    ),
     "backup.passphrase_changed": ("已用新口令重新封装 {n} 个密钥", "{n} keys rewrapped under the new passphrase"),
     "backup.progress": ("{phase} {percent:3.0f}%  {done} / {total}  {rate}/秒  剩余 {eta}", "{phase} {percent:3.0f}%  {done} / {total}  {rate}/s  ETA {eta}"),
 }

@@ -23,11 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "internal error, written to the log: {detail}",
     ),
     "auth.bad_login": ("用户名或密码错误", "wrong user name or password"),
-    "auth.locked": (
-        "账户已锁定，请 {minutes} 分钟后再试，或请主管解锁",
-        "account locked: try again in {minutes} min, or ask a supervisor to unlock it",
-    ),
-    "auth.tries_left": ("密码错误，还可尝试 {n} 次", "wrong password, {n} tries left"),
+    "auth.not_supervisor": ("这不是主管账户", "that is not a supervisor's account"),
     "auth.demo_only": ("演示账户只能在演示模式使用", "demo accounts work only in demo mode"),
     "auth.inactive": ("账户已停用", "account disabled"),
     "auth.no_users": (

@@ -53,5 +53,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "store.bad_url": ("不支持的数据库地址 {url!r}", "unsupported database URL {url!r}"),
     "store.unreachable": ("无法连接数据库：{detail}", "cannot reach the store: {detail}"),
+    "store.missing": (
+        "数据库不存在：{path}（新建请运行 fapiao db upgrade，或用 fapiao user add 创建第一位主管）",
+        "no store at {path} (create it with fapiao db upgrade, or fapiao user add for the first supervisor)",
+    ),
     "store.not_open": ("数据库未打开", "the store is not open"),
 }

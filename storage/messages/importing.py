@@ -177,5 +177,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只能导出本分支（{branch}）的发票；查看其他分支需要“所有分支”权限",
         "you can export only your branch ({branch}); other branches need all-branch access",
     ),
+    "export.no_folder": ("文件夹不存在：{path}", "no such folder: {path}"),
     "export.cannot_write": ("无法写入 {path}：{detail}", "cannot write {path}: {detail}"),
 }

@@ -13,7 +13,7 @@ from typing import Any
 import peewee
 
 from storage.accounts import AuthError, Session, authenticate
-from storage.database import StoreUnreachable, open_database
+from storage.database import StoreMissing, StoreUnreachable, open_database, sqlite_path
 from storage.messages import both, t
 from storage.schema import upgrade
 from storage.secret_files import SecretFileError, read_secret_file
@@ -33,8 +33,9 @@ class CliContext:
     def as_json(self) -> bool:
         return bool(getattr(self.args, "json", False))
 
-    def store(self) -> peewee.Database:
-        """The store, opened once, with pending migrations applied."""
+    def store(self, *, create: bool = False) -> peewee.Database:
+        """The store, opened once, with pending migrations applied. Only the first
+        ``user add`` passes ``create``: every other command needs an existing store."""
         if self._db is None:
             if self.demo:
                 from storage.demo import prepare_demo_store
@@ -45,12 +46,19 @@ class CliContext:
                 self._db = database_proxy.obj
             else:
                 try:
-                    self._db = open_database(self.settings.database_url)
+                    self._db = open_database(self.settings.database_url, create=create)
                     upgrade(self._db)
+                except StoreMissing as exc:
+                    raise CliError(str(exc), Exit.UNREACHABLE) from exc
                 except (StoreUnreachable, peewee.OperationalError) as exc:
                     raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
         assert self._db is not None
         return self._db
+
+    def store_missing(self) -> bool:
+        """True when the configured SQLite store's file does not exist (yet)."""
+        path = None if self.demo else sqlite_path(self.settings.database_url)
+        return path is not None and not path.exists()
 
     def username(self) -> str:
         name = self.args.user or os.environ.get("FAPIAO_USER") or _login_name()

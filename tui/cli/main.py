@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from storage.messages import both, set_language, t
+from storage.audit import AuditTampered
+from storage.database import close_database
+from storage.messages import MessageError, both, language, set_language, t
+from storage.permissions import PermissionDenied
 from storage.settings import Settings, SettingsError, load_settings
 from tui.cli.commands import register_all
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
-from tui.logs import setup_logging
+from tui.logs import setup_logging, teardown_logging
 
 log = logging.getLogger("fapiao.cli")
 
@@ -76,6 +80,16 @@ def _lang_option(raw: Sequence[str]) -> str | None:
     return None
 
 
+def _failed(ctx: CliContext, text: str, code: int, key: str) -> int:
+    """Say why on stderr; with ``--json`` also one JSON document on stdout."""
+    sys.stderr.write(text + "\n")
+    if ctx.as_json:
+        json.dump({"ok": False, "error": key or None, "message": text, "exit_code": code},
+                  sys.stdout, ensure_ascii=False)  # fmt: skip
+        sys.stdout.write("\n")
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     # The help texts are rendered when the parser is built, so the language comes first:
@@ -93,7 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(raw)
     if args.lang:
         set_language(args.lang)
-    setup_logging()
+    if args.demo:
+        from storage.demo import demo_space
+
+        # The demo runs in a throwaway folder of its own, blind to the real configuration.
+        with demo_space(language()) as demo_settings:
+            return _run(demo_settings, args)
+    return _run(settings, args)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    handler = setup_logging()
     ctx = CliContext(settings=settings, args=args, demo=args.demo)
     try:
         if args.command is None:
@@ -101,8 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(ctx)
         return int(code)
     except CliError as exc:
-        sys.stderr.write(str(exc) + "\n")
-        return int(exc.code)
+        return _failed(ctx, str(exc), int(exc.code), "")
+    except AuditTampered as exc:  # tampering is said as such, never as an internal error
+        return _failed(ctx, str(exc), int(Exit.FAILED), "audit.tampered")
+    except PermissionDenied as exc:  # refused below the front-end, and audited there
+        return _failed(ctx, str(exc), int(Exit.FAILED), "auth.needs_role")
+    except MessageError as exc:  # a domain error that knows its exit code (e.g. clearing)
+        return _failed(ctx, str(exc), int(getattr(exc, "exit_code", Exit.FAILED)), exc.message.key)
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return Exit.OK
@@ -113,7 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unhandled error in %s", args.command)
         sys.stderr.write(both("error.internal", detail=type(exc).__name__) + "\n")
         return Exit.FAILED
-
+    finally:
+        if args.demo:
+            close_database()  # the demo's store goes with its folder
+            teardown_logging(handler)
 
 if __name__ == "__main__":
     raise SystemExit(main())

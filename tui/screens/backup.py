@@ -27,12 +27,12 @@ from textual.worker import Worker
 from storage.messages import catalogue, t, user_text
 from tui.display import fit
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
-from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog
+from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog, SetPassphraseDialog
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from storage.accounts import Session
+    from storage.accounts import Approval, Session
     from storage.backup.manifest import BackupEntry
     from storage.backup.secrets import PassphraseSource
     from storage.backup.service import Progress
@@ -103,13 +103,14 @@ class Job:
     backup_id: str = ""
     target: str | None = None  # restore: a path, or None for over the live store
     passphrase: str | None = None
+    approval: Approval | None = None  # a supervisor's name and password (a clerk's first backup)
 
     @property
     def phase(self) -> str:
         return {"full": "backup", "incremental": "backup"}.get(self.action, self.action)
 
 
-def _passphrase_must_be_asked(settings: Settings) -> bool:
+def passphrase_must_be_asked(settings: Settings) -> bool:
     """True when neither a 0600 file nor the keyring gives it (else the service asks a tty)."""
     from storage.backup import secrets
 
@@ -156,7 +157,7 @@ def run_job(job: Job, session: Session, settings: Settings,
 
     if job.action in ("full", "incremental"):
         result = service.backup_now(session, job.action, progress=progress, settings=settings,
-                                    passphrase=job.passphrase)  # fmt: skip
+                                    passphrase=job.passphrase, approval=job.approval)  # fmt: skip
         entry = result.entry
         done = t("backup.done", kind=t(f"backup.kind.{entry.kind}"), id=entry.id,
                  size=byte_size(entry.file_size), seconds=result.seconds)  # fmt: skip
@@ -281,7 +282,7 @@ class BackupScreen(DeskScreen):
         folder = service.backup_folder(settings)
         source = secrets.describe(settings)
         new_key = not keys.has_keys(keys.key_dir(folder))
-        ask = _passphrase_must_be_asked(settings)
+        ask = passphrase_must_be_asked(settings)
         try:
             entries = service.list_backups(settings)
         except BackupError as exc:
@@ -407,12 +408,25 @@ class BackupScreen(DeskScreen):
             self._run(job)
             return
         new_key = loaded.new_key and job.phase == "backup"
+        session = self.desk.session
+        if new_key and session is not None and not session.is_supervisor:
+            # a clerk's first backup would set the passphrase: a supervisor approves it
+            self.app.push_screen(SetPassphraseDialog(), lambda typed: self._approved(job, typed))
+            return
 
         def typed(passphrase: str | None) -> None:
             if passphrase:
                 self._run(Job(job.action, job.backup_id, job.target, passphrase))
 
         self.app.push_screen(PassphraseDialog(new_key=new_key), typed)
+
+    def _approved(self, job: Job, typed: tuple[str, str, str] | None) -> None:
+        from storage.accounts import Approval
+
+        if typed is not None:
+            name, password, passphrase = typed
+            self._run(Job(job.action, job.backup_id, job.target, passphrase,
+                          Approval(name, password)))  # fmt: skip
 
     def _run(self, job: Job) -> None:
         session = self.desk.session

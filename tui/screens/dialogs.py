@@ -165,6 +165,49 @@ class PassphraseDialog(Dialog[str | None]):
         self.dismiss(first.value)
 
 
+class SetPassphraseDialog(Dialog[tuple[str, str, str] | None]):
+    """A clerk's first backup sets the master passphrase: a supervisor types their own name
+    and password, then the new passphrase twice. Only collected here: the backup service
+    checks the supervisor (and audits it); nothing is kept."""
+
+    _FIELDS = ("supervisor", "supervisor-password", "passphrase", "passphrase-again")
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="passphrase-note")
+        yield from self.row("supervisor-label", Input(id="supervisor", compact=True, max_length=50))
+        for field in self._FIELDS[1:]:
+            yield from self.row(f"{field}-label",
+                                Input(id=field, password=True, compact=True, max_length=200))  # fmt: skip
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.query_one("#dialog-title", Static).update(t("tui.dialog.set_passphrase_title"))
+        self.query_one("#passphrase-note", Static).update(t("tui.dialog.set_passphrase_note"))
+        labels = ("tui.dialog.supervisor", "tui.dialog.supervisor_password",
+                  "tui.dialog.passphrase", "tui.dialog.passphrase_again")  # fmt: skip
+        for field, key in zip(self._FIELDS, labels, strict=True):
+            self.query_one(f"#{field}-label", Label).update(t(key))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        boxes = [self.query_one(f"#{field}", Input) for field in self._FIELDS]
+        empty = next((box for box in boxes if not box.value.strip()), None)
+        if empty is not None:
+            if event.input is not boxes[-1] and event.input.value:
+                boxes[boxes.index(event.input) + 1].focus()  # Enter moves on, as in the others
+                return
+            self.say(t("tui.dialog.empty"))
+            empty.focus()
+            return
+        name, password, first, again = boxes
+        if again.value != first.value:
+            self.say(t("tui.dialog.mismatch"))
+            again.value = ""
+            again.focus()
+            return
+        self.dismiss((name.value.strip(), password.value, first.value))
+
+
 class RestoreDialog(Dialog[str | None]):
     """Where to restore: a new file's path, or "" for over the live store."""
 

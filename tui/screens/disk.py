@@ -1,11 +1,10 @@
 """F6 税控盘: what the disk says about itself (HELLO), each invoice type's state and limits,
 offline invoices pending, login with the PIN, the disk's own log, and sync.
 
-The PIN is a secret: it goes from the password box straight to one LOGIN
-(``devices.pin.login_with_pin``) and is forgotten; never stored, never logged. An empty box
-uses the keyring's PIN where one is kept. A wrong PIN shows the tries left and is never sent
-again by the app (a keyring PIN that failed is removed from the keyring; one typed again is
-refused unsent); a PIN that is not 6–8 digits is refused unsent.
+The PIN is a secret: it goes from the password box straight to one LOGIN and is forgotten;
+never stored, never logged. An empty box uses the keyring's PIN where one is kept. A wrong
+PIN shows the tries left and is never sent again by the app (a keyring PIN that failed is
+removed from the keyring).
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ if TYPE_CHECKING:
     from devices.client import LogEntry
     from tui.disk_live import DiskLive
 
-KEYRING_SERVICE = "fapiao"  # the same entry ``fapiao sync`` reads
-KEYRING_PIN = "disk-pin"
 LOG_LIMIT = 100
 _TYPE_COLUMNS = ("type", "state", "deadline", "window", "last_report", "stock", "limit", "offline")
 _LOG_COLUMNS = ("time", "op", "ok", "detail")
@@ -43,26 +40,6 @@ def _yuan(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-
-
-def keyring_pin() -> str | None:
-    try:
-        import keyring
-        import keyring.errors
-
-        return keyring.get_password(KEYRING_SERVICE, KEYRING_PIN)
-    except (ImportError, RuntimeError, keyring.errors.KeyringError):
-        return None  # no keyring backend on a headless box: the clerk types it
-
-
-def forget_keyring_pin() -> None:
-    try:
-        import keyring
-        import keyring.errors
-
-        keyring.delete_password(KEYRING_SERVICE, KEYRING_PIN)
-    except (ImportError, RuntimeError, keyring.errors.KeyringError):
-        pass
 
 
 class DiskScreen(DeskScreen):
@@ -220,49 +197,16 @@ class DiskScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="disk-login", exit_on_error=False, name="disk-login")
     def _log_in(self, typed: str) -> None:
-        from devices.errors import DiskError, DiskProblem, PinLocked, WrongPin
-        from devices.pin import PinNotSent, login_with_pin
-        from storage.messages import user_text
+        from tui.disk_login import log_in_with_pin
 
         live = self.live
         assert live is not None
-        from_keyring = not typed
-        pin = typed or keyring_pin()
-        if not pin:
-            live.on_loop(self._login_done, t("disk_live.no_pin"), False)
-            return
-        client = live.client
-        if client is None:
-            live.on_loop(self._login_done, t("tui.disk.disconnected"), False)
-            return
-        sent = True
-        try:
-            # One LOGIN at most; whatever happens, it is not sent again.
-            login_with_pin(client, pin, rejected=live.rejected_pins,
-                           device_id=live.info.device_id if live.info else None)  # fmt: skip
-        except PinNotSent as exc:  # not 6–8 digits, or rejected before: no try spent
-            sent = False
-            live.on_loop(self._login_done, user_text(exc), False)
-            return
-        except WrongPin as exc:
-            if from_keyring:
-                forget_keyring_pin()
-            left = exc.tries_left if exc.tries_left is not None else "?"
-            live.on_loop(self._login_done, t("disk_live.wrong_pin", n=left), False)
-            return
-        except PinLocked:
-            live.on_loop(self._login_done, t("disk_live.pin_locked"), False)
-            return
-        except DiskError as exc:
-            live.on_loop(self._login_done, exc.message or exc.code, False)
-            return
-        except DiskProblem as exc:
-            live.on_loop(self._login_done, str(exc), False)
-            return
-        finally:
-            del pin
-            self.login_attempts += int(sent)
-        live.on_loop(self._login_done, t("disk_live.login_ok"), True)
+
+        def counted() -> None:
+            self.login_attempts += 1
+
+        message, ok = log_in_with_pin(live, typed, on_send=counted)
+        live.on_loop(self._login_done, message, ok)
 
     def _login_done(self, message: str, ok: bool) -> None:
         self.login_message = message

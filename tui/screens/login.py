@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker
 
-from storage.messages import t
+from storage.messages import t, user_text
 from tui.messages import LoginFinished, LoginReady
 from tui.screens.base import DeskScreen, Hints
 
@@ -120,12 +120,16 @@ class LoginScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="login", exit_on_error=False, name="login")
     def _authenticate(self, name: str, password: str) -> None:
         from storage.accounts import AuthError, authenticate
+        from storage.audit import AuditTampered
 
         with self.desk.store_connection():
             try:
                 session = authenticate(name, password, demo_mode=self.desk.demo)
             except AuthError as refused:
                 self.post_message(LoginFinished(None, str(refused)))
+                return
+            except AuditTampered as tampered:  # said as tampering, not as an internal error
+                self.post_message(LoginFinished(None, user_text(tampered)))
                 return
         self.post_message(LoginFinished(session))
 

@@ -4,7 +4,8 @@ The state is always spelled out (○/● and words), never carried by colour alo
 (``tui.disk_poller``) sets ``app.disk_state`` only when the value changes, so an idle
 terminal receives nothing. Words are looked up at render time (the language switch).
 Narrower than ``WIDE`` columns (80×24), the strip shows the most urgent type and a count of
-the others, and leaves "已连接" to the ●.
+the others, and leaves "已连接" to the ●. From ``clear_remind_days`` before a deadline the
+deadline reads ``!截止04-15(剩3天)`` in reverse video: the reminder every terminal shows.
 """
 
 from __future__ import annotations
@@ -57,23 +58,45 @@ class DiskState:
         return min(self.types, key=lambda line: line.urgency) if self.types else None
 
 
+def due_soon(line: TypeLine, remind_days: int | None) -> bool:
+    """A clear is due for this type within the reminder window (or the disk is locked)."""
+    if line.state == "locked":
+        return True
+    return (remind_days is not None and line.state in ("report_due", "reported")
+            and line.days_left is not None and line.days_left <= remind_days)  # fmt: skip
+
+
+def clear_reminder(state: DiskState, remind_days: int) -> TypeLine | None:
+    """The most urgent type to remind of at log-in, or None when no clear is due soon."""
+    due = [line for line in state.types if due_soon(line, remind_days)]
+    return min(due, key=lambda line: line.urgency) if due else None
+
+
 def state_word(state: str) -> str:
     return t(f"disk_live.state.{state}") if state in _URGENCY else state
 
 
-def type_text(line: TypeLine) -> str:
-    """``004 已抄税未清卡 截止12-15(剩23天)``: the deadline only where something is due."""
+def type_text(line: TypeLine, remind_days: int | None = None) -> str:
+    """``004 已抄税未清卡 截止12-15(剩23天)``: the deadline only where something is due,
+    marked ``!`` from ``remind_days`` before it."""
     text = f"{line.type} {state_word(line.state)}"
     if line.state in ("report_due", "reported") and line.deadline is not None:
         deadline = f"{line.deadline.month:02d}-{line.deadline.day:02d}"
         if line.days_left is not None and line.days_left >= 0:
-            text += " " + t("disk_live.strip.due", deadline=deadline, days=line.days_left)
+            key = "tui.notices.strip_remind" if due_soon(line, remind_days) else "disk_live.strip.due"
+            text += " " + t(key, deadline=deadline, days=line.days_left)
         else:
             text += " " + t("disk_live.strip.overdue", deadline=deadline)
     return text
 
 
-def strip_text(state: DiskState, width: int) -> Text:
+def _line_style(line: TypeLine, remind_days: int | None) -> str:
+    if line.state == "issuing":
+        return ""
+    return "bold reverse" if due_soon(line, remind_days) and line.state != "locked" else "bold"
+
+
+def strip_text(state: DiskState, width: int, remind_days: int | None = None) -> Text:
     text = Text(t("tui.disk.name") + " ")
     if not state.configured:
         text.append("○ " + t("tui.disk.not_configured"))
@@ -94,7 +117,7 @@ def strip_text(state: DiskState, width: int) -> Text:
         shown = sorted(state.types, key=lambda line: line.urgency) if wide else [urgent]
         for line in shown:
             text.append(" | " if wide else " ")
-            text.append(type_text(line), style="bold" if line.state != "issuing" else "")
+            text.append(type_text(line, remind_days), style=_line_style(line, remind_days))
         if not wide and len(state.types) > 1:
             text.append(" " + t("disk_live.strip.others", n=len(state.types) - 1))
         # at 80 columns the stock shows only when it runs low (F6 always shows it)
@@ -113,4 +136,5 @@ class DiskStrip(Widget):
     state: reactive[DiskState] = reactive(DiskState, layout=True)
 
     def render(self) -> Text:
-        return strip_text(self.state, self.app.size.width)
+        remind_days = getattr(self.app, "clear_remind_days", None)  # None: no reminder window
+        return strip_text(self.state, self.app.size.width, remind_days)

@@ -35,6 +35,10 @@ class AppHeader(Horizontal):
         self.watch(app, "session", self._refresh_who)
         self.watch(app, "language", self._refresh_who)
         self.watch(app, "disk_state", self._disk_changed)
+        self.watch(app, "clear_remind_days", self._remind_days_changed, init=False)
+
+    def _remind_days_changed(self) -> None:
+        self.query_one(DiskStrip).refresh(layout=True)
 
     def _disk_changed(self, state: DiskState) -> None:
         strip = self.query_one(DiskStrip)

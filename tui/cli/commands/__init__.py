@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "db",
     "disk",
     "backup",
+    "clear",
 )
 
 

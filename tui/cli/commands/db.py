@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_upgrade(ctx: CliContext) -> int:
     try:
-        db = open_database(ctx.settings.database_url)
+        db = open_database(ctx.settings.database_url, create=True)
         applied = upgrade(db)
     except (StoreUnreachable, peewee.OperationalError) as exc:
         raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc

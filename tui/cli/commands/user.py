@@ -76,8 +76,10 @@ def _new_password(args: argparse.Namespace) -> str:
 
 def cmd_add(ctx: CliContext) -> int:
     args = ctx.args
-    ctx.store()
     role = Role(args.role)
+    if role is not Role.SUPERVISOR and ctx.store_missing():
+        raise CliError(both("cli.first_user_must_be_supervisor"), Exit.USAGE)
+    ctx.store(create=True)  # the first supervisor may be the store's first write
     if has_users():
         acting = ctx.session()
         _require(acting, Permission.MANAGE_USERS)
