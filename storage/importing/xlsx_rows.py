@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 _SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
 _ROW = f"{{{SHEET_MAIN_NS}}}row"
-MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 1 GiB of sheet XML is ~10M rows: past any real export
+# Rows are streamed, so the XML's size costs time, not memory: this only has to let the most
+# rows a file may hold (importer.MAX_ROWS, 3M) through, at ~400–800 bytes of XML a row.
+MAX_UNCOMPRESSED = 4 * 1024 * 1024 * 1024
 MAX_RATIO = 200  # real sheet XML compresses 10–30×; a bomb, thousands of times
 
 
