@@ -35,6 +35,14 @@ class DiskNotAnswering(DiskProblem):
         self.resends = resends
 
 
+class DiskRestarted(DiskProblem):
+    """The disk forgot the login mid-command (a power cycle) and logging in again was not
+    possible: no PIN at hand, or the disk refused the commands again after the new login."""
+
+    def __init__(self) -> None:
+        super().__init__(t("disk.restarted"))
+
+
 class RequestTooLong(DiskProblem):
     """A request that would not fit one frame (65,536 bytes): split it and send the parts."""
 

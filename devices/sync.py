@@ -4,6 +4,10 @@ Resumes after the last record read from this disk (``storage.sync_state``). Each
 saved together with the new position in one write transaction, so an interrupted sync loses
 nothing and a repeated one adds nothing. A record that comes again with a higher number (a
 void after issue) updates the stored invoice's status.
+
+A disk that restarts mid-sync forgets the login (``E_AUTH``): the sync logs in again once with
+the PIN the caller has (``relogin``, through ``devices.pin.login_with_pin``) and goes on, or
+stops with ``DiskRestarted``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from devices.client import INVOICE_PAGE_MAX, DiskClient, DiskInvoice
+from devices.client import INVOICE_PAGE_MAX, DiskClient, DiskInvoice, InvoicePage
+from devices.errors import DiskRestarted, NotLoggedIn
 from storage.database import write
 from storage.invoice_store import SaveResult, save_invoices
 from storage.invoice_types import DISK_TYPES, TYPES, is_digital_number
@@ -63,15 +68,37 @@ def sync_invoices(
     branch: str,
     progress: Callable[[SyncProgress], None] | None = None,
     page_size: int = INVOICE_PAGE_MAX,
+    relogin: Callable[[], object] | None = None,
 ) -> SyncResult:
-    """Pull every record newer than the last synced one. The disk must be logged in."""
+    """Pull every record newer than the last synced one. The disk must be logged in;
+    ``relogin`` logs in again (once) if the disk forgets it meanwhile."""
     device_id = client.hello().device_id
+    pending_relogin = [relogin] if relogin is not None else []
+    pages_read = 0
+
+    def read(after: int) -> InvoicePage:
+        nonlocal pages_read
+        try:
+            page = client.invoices(after, page_size)
+        except NotLoggedIn as exc:
+            if not pending_relogin:
+                if pages_read == 0:
+                    raise  # never logged in: "请先登录税控盘" says it right
+                raise DiskRestarted() from exc
+            pending_relogin.pop()()  # a refused PIN raises here, never retried
+            try:
+                page = client.invoices(after, page_size)
+            except NotLoggedIn as again:
+                raise DiskRestarted() from again
+        pages_read += 1
+        return page
+
     after = last_synced_seq(device_id)
-    first = client.invoices(after, page_size)
+    first = read(after)
     restart = bool(after) and first.last_seq < after
     if restart:
         after = 0  # the disk was reset or renumbered: read it all again (saving is idempotent)
-        first = client.invoices(after, page_size)
+        first = read(after)
     total = SaveResult()
     fetched = 0
     newest = first.last_seq
@@ -96,7 +123,7 @@ def sync_invoices(
             after = page_last
             break
         after = page_last
-        page = client.invoices(after, page_size)
+        page = read(after)
     return SyncResult(device_id=device_id, fetched=fetched, added=total.added,
                       updated=total.updated, unchanged=total.unchanged,
                       conflicts=len(total.conflicts), last_seq=max(after, 0))  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -28,8 +29,59 @@ TYPES: dict[str, InvoiceType] = {
         InvoiceType("15", "二手车销售统一发票", "used-car sales invoice", True),
         InvoiceType("31", "电子发票（增值税专用发票）", "digital invoice (special)", True, True),
         InvoiceType("32", "电子发票（普通发票）", "digital invoice (ordinary)", False, True),
+        InvoiceType("51", "电子发票（铁路电子客票）", "digital railway e-ticket", False, True),
+        InvoiceType("61", "电子发票（航空运输电子客票行程单）", "digital air e-ticket itinerary",
+                    False, True),
     )
 }
+
+# What the bureau calls a 数电 invoice has changed over the years (全电 → 数电 → 电子发票);
+# its exports use each prefix with the kind in brackets, and 数电纸质 for the paper ones.
+_DIGITAL_PREFIXES = ("电子发票", "数电发票", "数电票", "全电发票", "全电票", "全面数字化的电子发票")
+_DIGITAL_KINDS = {
+    "增值税专用发票": "31", "专用发票": "31", "普通发票": "32", "增值税普通发票": "32",
+    "铁路电子客票": "51", "航空运输电子客票行程单": "61",
+    "机动车销售统一发票": "03", "二手车销售统一发票": "15",
+}  # fmt: skip
+_PAPER_PREFIXES = ("数电纸质发票", "纸质发票")
+_PAPER_KINDS = {
+    "增值税专用发票": "01", "普通发票": "04", "增值税普通发票": "04",
+    "机动车销售统一发票": "03", "二手车销售统一发票": "15",
+}  # fmt: skip
+
+#: Every type name the 电子税务局 and 查验 exports use (and the clerks' short names) → the
+#: verification type code. Looked up folded (``fold_type_name``): （）and () are one.
+TYPE_NAMES: dict[str, str] = {
+    **{t.name_zh: t.code for t in TYPES.values()},
+    **{f"{prefix}（{kind}）": code for prefix in _DIGITAL_PREFIXES
+       for kind, code in _DIGITAL_KINDS.items()},
+    **{f"{prefix}（{kind}）": code for prefix in _PAPER_PREFIXES
+       for kind, code in _PAPER_KINDS.items()},
+    "数电专票": "31", "数电普票": "32", "全电专票": "31", "全电普票": "32",
+    "增值税专用发票（电子）": "08", "增值税普通发票（电子）": "10",
+    "增值税普通发票（折叠票）": "04", "增值税普通发票（卷式）": "11",
+    "增值税电子普通发票（卷票）": "11",
+    "通行费电子发票": "14", "通行费发票": "14", "收费公路通行费增值税电子普通发票": "14",
+    "增值税电子普通发票（通行费）": "14", "电子发票（通行费）": "14",
+    "机动车销售统一发票（电子）": "03", "二手车销售统一发票（电子）": "15",
+    "专票": "01", "普票": "04",
+}  # fmt: skip
+
+
+def fold_type_name(text: str) -> str:
+    """A type name as looked up: full-width brackets and letters folded (NFKC), no blanks."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+_FOLDED_NAMES: dict[str, str] = {
+    **{fold_type_name(name): code for name, code in TYPE_NAMES.items()},
+    **{code: code for code in TYPES},
+}
+
+
+def type_from_name(text: str) -> str | None:
+    """The verification type code for a type name or code as the exports write it, or None."""
+    return _FOLDED_NAMES.get(fold_type_name(text))
 
 #: The disk's three-digit type codes (PROTOCOL.md) → verification type codes.
 DISK_TYPES: dict[str, str] = {

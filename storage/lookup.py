@@ -7,26 +7,31 @@ amount. Matches come newest first; with none, the diagnosis says why, most likel
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+import peewee
+
 from storage.accounts import Session
+from storage.database import database_proxy
 from storage.diagnosis import Context, Finding, diagnose
 from storage.invoice_scope import Scope
 from storage.invoice_search import find
 from storage.invoice_types import type_name
-from storage.messages import language, t
+from storage.messages import MessageError, language, t
 from storage.models import Invoice, InvoiceLine
 from storage.money import format_money
-from storage.query_kind import QueryKind, classify
+from storage.query_kind import ParsedQuery, QueryKind, classify
 
 __all__ = [
     "Cause",
     "CauseKind",
     "InvoiceDetail",
     "InvoiceSummary",
+    "LookupFailed",
     "LookupOptions",
     "LookupResult",
     "QueryKind",
@@ -35,6 +40,14 @@ __all__ = [
     "lookup",
     "summary",
 ]
+
+
+log = logging.getLogger("fapiao.lookup")
+
+
+class LookupFailed(MessageError):
+    """The store answers but could not run this search: the search's fault, not the store's
+    (the store being down is ``peewee.OperationalError`` as it came)."""
 
 
 class CauseKind(StrEnum):
@@ -153,14 +166,36 @@ def _cause(finding: Finding) -> Cause:
     return Cause(kind, title, detail, t(action_key), candidates)
 
 
+def _store_answers() -> bool:
+    try:
+        database_proxy.obj.execute_sql("SELECT 1").fetchall()
+    except (peewee.OperationalError, peewee.InterfaceError):
+        return False
+    return True
+
+
 def lookup(text: str, session: Session, options: LookupOptions | None = None) -> LookupResult:
-    """Matches for ``text`` visible to ``session``, or the diagnosis when there are none."""
+    """Matches for ``text`` visible to ``session``, or the diagnosis when there are none.
+
+    Raises ``LookupFailed`` when the store answers but refused the search itself, and
+    ``peewee.OperationalError`` only when the store does not answer."""
     options = options or LookupOptions()
     query = classify(text)
     if query.kind is QueryKind.EMPTY:
         return LookupResult(query.text, query.kind)
     if query.problem:
-        return LookupResult(query.text, query.kind, problem=t(query.problem))
+        return LookupResult(query.text, query.kind, problem=query.problem_message().text())
+    try:
+        return _search(query, session, options)
+    except peewee.OperationalError as exc:
+        if not _store_answers():
+            raise
+        log.error("lookup of a %s query (%d characters) failed: %s", query.kind.value,
+                  len(query.text), exc)  # fmt: skip
+        raise LookupFailed("lookup.failed", detail=exc) from exc
+
+
+def _search(query: ParsedQuery, session: Session, options: LookupOptions) -> LookupResult:
     scope = Scope.visible(session, show_void_red=options.show_void_red)
     limit = max(1, options.limit)
     rows = find(query, scope, limit + 1)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from storage.messages import Message
 from storage.money import MoneyError, parse_money
 from storage.party_names import normalize_name
 from storage.qr import QrError, QrInvoice, looks_like_qr, parse_qr
@@ -24,6 +25,11 @@ class QueryKind(StrEnum):
     TAX_ID = "tax_id"
     AMOUNT = "amount"
 
+
+#: The longest text searched. A QR string is under 100 characters and a company name under 60;
+#: a longer text is a paste gone wrong, and searching it would only load the store (a name's
+#: every two-character gram becomes one condition).
+QUERY_MAX_CHARS = 200
 
 # Digit strings by length: 10/12 (and one off) are codes, 15/17 legacy tax ids, the rest numbers.
 _CODE_LENGTHS = frozenset({10, 11, 12, 13})
@@ -44,6 +50,10 @@ class ParsedQuery:
     qr: QrInvoice | None = None
     qr_swapped: bool = False  # the QR parsed only with its code and number fields swapped
     problem: str = ""  # message key when the text cannot be searched as it is
+    problem_fields: tuple[tuple[str, object], ...] = ()
+
+    def problem_message(self) -> Message:
+        return Message(self.problem, dict(self.problem_fields))
 
     @property
     def searchable(self) -> bool:
@@ -71,6 +81,9 @@ def classify(text: str) -> ParsedQuery:
     query = text.strip()
     if not query:
         return ParsedQuery(query, QueryKind.EMPTY)
+    if len(query) > QUERY_MAX_CHARS:
+        return ParsedQuery(query, QueryKind.NAME, problem="lookup.problem.too_long",
+                           problem_fields=(("n", len(query)), ("limit", QUERY_MAX_CHARS)))  # fmt: skip
     if looks_like_qr(query):
         return _parse_qr(query)
     compact = _SEPARATORS.sub("", query)

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from devices.client import DiskClient
 from devices.simulator import Disk, FaultPlan, SimServer, StateFile, build
+from devices.simulator.disk import Refusal
 from devices.simulator.state import SimState
 
 PIN = "88888888"
@@ -39,3 +40,22 @@ def client(url: str, **options: object) -> Iterator[DiskClient]:
         yield c
     finally:
         c.close()
+
+
+def restart_after_first_page(disk: Disk, *, forever: bool = False) -> None:
+    """The disk power-cycles right after answering the first INVOICES; with ``forever`` it
+    refuses every later INVOICES as not logged in, whatever logs in meanwhile."""
+    answer = disk._cmd_invoices
+    calls = 0
+
+    def invoices(body: dict[str, object]) -> dict[str, object]:
+        nonlocal calls
+        calls += 1
+        if forever and calls > 1:
+            raise Refusal("E_AUTH")
+        reply = answer(body)
+        if calls == 1:
+            disk.power_cycle()
+        return reply
+
+    disk._cmd_invoices = invoices  # type: ignore[method-assign]

@@ -140,6 +140,22 @@ def test_a_clerk_is_refused_and_nothing_reaches_the_disk(setup: dict[str, str]) 
     assert disk.executions["CLEAR"] == 0
 
 
+def test_a_wrong_pin_file_spends_one_try_not_one_a_run(setup: dict[str, str], tmp_path: Path) -> None:
+    setup["FAPIAO_PIN_FILE"] = str(_secret(tmp_path / "wrong-pin", "11112222"))
+    with disk_for(setup, long_seconds=0.5) as disk:
+        first = fapiao(setup, *clear_args())
+        assert first.returncode == 1 and "还可尝试 4 次" in first.stderr
+        for _ in range(2):
+            again = fapiao(setup, *clear_args())
+            assert again.returncode == 1
+            assert "wrong-pin" in again.stderr and "拒绝过" in again.stderr
+        _secret(tmp_path / "wrong-pin", "abc")
+        malformed = fapiao(setup, *clear_args())
+        assert malformed.returncode == 2 and "6–8 位数字" in malformed.stderr
+    assert disk.executions["LOGIN"] == 1 and disk.state.pin_tries_left == 4
+    assert disk.executions["CLEAR"] == 0
+
+
 def test_bad_usage_is_exit_2_with_one_json_document(setup: dict[str, str]) -> None:
     bad = fapiao(setup, "clear", "--period", "2026-13", "--kind", "ordinary", "--yes", "--json")
     assert bad.returncode == 2

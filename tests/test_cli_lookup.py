@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import peewee
 import pytest
 from invoice_support import make_record
 from rich.cells import cell_len
@@ -105,3 +106,32 @@ def test_unreachable_store_exits_3(
     monkeypatch.setenv("FAPIAO_USER", "amy")
     assert main(["lookup", "81966722"]) == 3
     assert "无法" in capsys.readouterr().err
+
+
+# A pasted page of Chinese: every two characters a different gram (the store used to be asked
+# one condition per gram, and SQLite refused 1,000 of them).
+LONG_CHINESE = "".join(chr(0x4E00 + i) for i in range(1000))
+
+
+def test_a_very_long_query_is_bad_usage_naming_the_limit_not_a_store_problem(
+    clerk_cli: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lookup", LONG_CHINESE]) == 2
+    err = capsys.readouterr().err
+    assert "太长" in err and "最多 200 个字" in err and "1000" in err
+    assert "无法打开数据库" not in err
+
+
+def test_a_search_the_store_refuses_is_a_failure_not_an_unreachable_store(
+    clerk_cli: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.lookup
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise peewee.OperationalError("Expression tree is too large (maximum depth 1000)")
+
+    monkeypatch.setattr(storage.lookup, "find", refused)
+    assert main(["lookup", "华信"]) == 1
+    err = capsys.readouterr().err
+    assert "查询失败" in err and "Expression tree" in err
+    assert "无法打开数据库" not in err

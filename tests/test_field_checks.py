@@ -1,4 +1,4 @@
-"""The input checklist's field rules, with real-world values (../shared/samples)."""
+"""The input checklist's field rules, with real-world values (tests/fixtures/samples)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from storage.field_checks import (
 )
 
 TODAY = dt.date(2026, 11, 23)
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 
 
 def _verdicts(**fields: object) -> dict[str, object]:
@@ -96,7 +96,9 @@ def test_required_for_verification_by_type() -> None:
 
 
 def test_real_tax_ids_pass_and_a_bad_check_character_only_warns() -> None:
-    for line in (SAMPLES / "uscc.txt").read_text(encoding="utf-8").split():
+    tax_ids = (SAMPLES / "uscc.txt").read_text(encoding="utf-8").split()
+    assert tax_ids
+    for line in tax_ids:
         assert _verdicts(buyer_tax_id=line)["buyer_tax_id"].verdict is Verdict.OK
     assert _verdicts(buyer_tax_id="91110105MA005AEF37")["buyer_tax_id"].verdict is Verdict.WARNING
     assert _verdicts(buyer_tax_id="110105123456789")["buyer_tax_id"].verdict is Verdict.WARNING

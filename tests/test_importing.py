@@ -105,6 +105,48 @@ def test_row_checks_give_the_reason(
     assert reason in _reasons(report)[2]
 
 
+# The 发票票种 the 电子税务局's exports write, with the type each must become.
+BUREAU_TYPE_NAMES = [
+    ("数电发票（普通发票）", "32"), ("数电发票（增值税专用发票）", "31"),
+    ("电子发票（普通发票）", "32"), ("电子发票（增值税专用发票）", "31"),
+    ("全电发票（普通发票）", "32"), ("数电票（增值税专用发票）", "31"),
+    ("电子发票（铁路电子客票）", "51"), ("数电发票（航空运输电子客票行程单）", "61"),
+    ("增值税电子普通发票", "10"), ("增值税电子专用发票", "08"), ("增值税普通发票（卷票）", "11"),
+    ("增值税专用发票", "01"), ("增值税普通发票", "04"), ("机动车销售统一发票", "03"),
+    ("二手车销售统一发票", "15"), ("增值税电子普通发票（通行费）", "14"), ("通行费电子发票", "14"),
+    ("数电纸质发票（增值税专用发票）", "01"), ("数电纸质发票（普通发票）", "04"),
+    ("货物运输业增值税专用发票", "02"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "code"), BUREAU_TYPE_NAMES)
+def test_every_type_name_of_the_bureaus_exports_is_known(name: str, code: str) -> None:
+    from storage.importing.fields import parse_type
+
+    half_width = name.replace("（", "(").replace("）", ")")
+    assert parse_type(name) == parse_type(half_width) == parse_type(f" {half_width} ") == code
+
+
+def test_a_shuidian_export_row_with_its_type_name_goes_in(
+    store: peewee.Database, tmp_path: Path
+) -> None:
+    rows = [GOOD_ROWS[1].replace("数电票（普通发票）", "数电发票（普通发票）"),
+            GOOD_ROWS[1].replace("24312000000136634917", "24312000000136634918")
+            .replace("数电票（普通发票）", "数电发票(增值税专用发票)")]  # fmt: skip
+    report = _import(_csv(tmp_path, rows))
+    assert (report.added, _reasons(report)) == (2, {})
+    assert {i.number: i.type for i in Invoice.select()} == {
+        "24312000000136634917": "32", "24312000000136634918": "31"}  # fmt: skip
+
+
+def test_a_digital_type_with_a_classic_number_is_refused(
+    store: peewee.Database, tmp_path: Path
+) -> None:
+    report = _import(_csv(tmp_path, [GOOD_ROWS[0].replace("增值税电子普通发票",
+                                                          "电子发票（铁路电子客票）")]))  # fmt: skip
+    assert report.added == 0 and "与发票号码位数不符" in _reasons(report)[2]
+
+
 def test_dates_in_every_usual_shape(store: peewee.Database, tmp_path: Path) -> None:
     shapes = ["2026-11-02", "2026/11/2", "20261102", "2026-11-02 10:11:12", "2026年11月2日"]
     rows = [GOOD_ROWS[0].replace("81966722", f"8196672{i}").replace("2026-11-02", shape)

@@ -44,6 +44,22 @@ def test_one_character_asks_for_more(store: peewee.Database) -> None:
     assert result.matches == () and result.causes == ()
 
 
+def test_a_text_beyond_the_limit_is_refused_and_one_at_the_limit_is_searched(
+    store: peewee.Database,
+) -> None:
+    from storage.query_kind import QUERY_MAX_CHARS
+
+    save_invoices([make_record("81966722", buyer_name="北京华信商贸有限公司")], branch="总部")
+    pasted = "".join(chr(0x4E00 + i) for i in range(QUERY_MAX_CHARS + 1))
+    refused = lookup(pasted, CLERK)
+    assert refused.problem and f"最多 {QUERY_MAX_CHARS} 个字" in refused.problem
+    assert refused.matches == () and refused.causes == ()
+    # The longest accepted name (every gram different) runs on either database.
+    longest = lookup(pasted[:QUERY_MAX_CHARS], CLERK)
+    assert longest.problem == "" and longest.matches == () and longest.causes
+    assert lookup("华信商贸" + " " * 300, CLERK).matches  # blanks around do not count
+
+
 def test_exact_number_is_found_with_its_status(store: peewee.Database) -> None:
     save_invoices([make_record("81966722", status="void")], branch="总部")
     result = lookup(" 81966722 ", CLERK)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from storage.qr import QrError, looks_like_qr, parse_qr
 
-SAMPLES = Path("/work/shared/samples/qr.txt")
+SAMPLES = Path(__file__).parent / "fixtures" / "samples" / "qr.txt"
 
 
 def test_every_real_sample_parses() -> None:

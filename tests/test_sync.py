@@ -12,7 +12,7 @@ from pathlib import Path
 
 import peewee
 import pytest
-from disk_support import PIN, client, serve
+from disk_support import PIN, client, restart_after_first_page, serve
 
 from devices.simulator.scenarios import void_invoice
 from devices.sync import sync_invoices
@@ -172,3 +172,102 @@ def test_the_sync_position_never_moves_back_except_after_a_disk_reset(store: pee
     assert last_synced_seq("661620039941") == 120
     write(lambda: record_synced_seq("661620039941", 5, restart=True))
     assert last_synced_seq("661620039941") == 5
+
+
+# -- a wrong PIN file in a nightly job, a disk that restarts mid-sync -------------------------
+
+
+def test_a_pin_the_disk_rejected_is_not_sent_again_until_the_file_changes(
+    clerk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    bad = _secret(tmp_path, "nightly-pin", "11112222")
+    monkeypatch.setenv("FAPIAO_PIN_FILE", bad)
+    with serve("issuing") as (disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        assert main(["sync"]) == 1
+        assert "还可尝试 4 次" in capsys.readouterr().err
+        for _night in range(5):  # cron goes on; the disk must not lock
+            assert main(["sync"]) == 1
+            err = capsys.readouterr().err
+            assert bad in err and "拒绝过" in err and "不再发送" in err
+        assert disk.executions["LOGIN"] == 1 and disk.state.pin_tries_left == 4
+        Path(bad).write_text(PIN + "\n", encoding="utf-8")  # the admin corrects the file
+        assert main(["sync"]) == 0
+        assert disk.executions["LOGIN"] == 2 and disk.state.pin_tries_left == 5
+        Path(bad).write_text("11112222\n", encoding="utf-8")  # a good login forgot the refusal
+        assert main(["sync"]) == 1
+        assert "还可尝试 4 次" in capsys.readouterr().err
+    assert count_invoices() == len(disk.state.invoices)
+
+
+def test_the_rejected_pin_is_kept_as_a_salted_hash_in_a_private_file(
+    clerk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAPIAO_PIN_FILE", _secret(tmp_path, "badpin", "11112222"))
+    with serve("issuing") as (_disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        assert main(["sync"]) == 1
+    memory = tmp_path / "data" / "disk-pin-rejected.json"
+    assert memory.stat().st_mode & 0o777 == 0o600
+    text = memory.read_text(encoding="utf-8")
+    assert "661620039941" in text and "11112222" not in text
+    import hashlib
+
+    assert hashlib.sha256(b"11112222").hexdigest() not in text  # salted, not a bare hash
+
+
+@pytest.mark.parametrize("pin", ["abc", "12345", "123456789", "８８８８８８８８", ""])
+def test_a_pin_that_is_not_6_to_8_digits_is_refused_unsent(
+    clerk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], pin: str,
+) -> None:  # fmt: skip
+    path = _secret(tmp_path, "pin-file", pin)
+    monkeypatch.setenv("FAPIAO_PIN_FILE", path)
+    with serve("issuing") as (disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        assert main(["sync"]) == 2
+        assert disk.executions["LOGIN"] == 0 and disk.state.pin_tries_left == 5
+    err = capsys.readouterr().err
+    assert path in err and "6–8 位数字" in err
+
+
+def test_a_disk_that_restarts_mid_sync_is_logged_in_again_once_and_the_sync_goes_on(
+    clerk: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve("issuing", invoices=1200) as (disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        restart_after_first_page(disk)
+        assert main(["sync", "--json"]) == 0
+        assert disk.executions["LOGIN"] == 2
+    assert json.loads(capsys.readouterr().out)["added"] == len(disk.state.invoices)
+    assert count_invoices() == len(disk.state.invoices)
+
+
+def test_a_disk_that_keeps_forgetting_the_login_is_said_to_have_restarted(
+    clerk: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve("issuing", invoices=1200) as (disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        restart_after_first_page(disk, forever=True)
+        assert main(["sync"]) == 3
+        assert disk.executions["LOGIN"] == 2  # one login again, never more
+    err = capsys.readouterr().err
+    assert "税控盘中途重启" in err and "E_AUTH" not in err
+    # The first page is saved; the next sync resumes after it.
+    assert 0 < count_invoices() < len(disk.state.invoices)
+
+
+def test_without_a_pin_to_log_in_again_the_sync_says_the_disk_restarted(
+    store: peewee.Database,
+) -> None:
+    from devices.errors import DiskRestarted, NotLoggedIn
+
+    with serve("issuing", invoices=1200) as (disk, server), client(server.url) as c:
+        with pytest.raises(NotLoggedIn):  # never logged in: the disk's own words are right
+            sync_invoices(c, branch="总部")
+        c.login(PIN)
+        restart_after_first_page(disk)
+        with pytest.raises(DiskRestarted):
+            sync_invoices(c, branch="总部")
+    assert 0 < count_invoices() < len(disk.state.invoices)

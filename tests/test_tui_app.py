@@ -382,3 +382,40 @@ async def test_a_failing_lookup_is_told_and_logged_not_stuck(
         await wait_for(pilot, lambda: "正在查询" not in plain(status))
     assert any("worker lookup" in r.getMessage() or "failed" in r.getMessage()
                for r in caplog.records if r.name == "fapiao.tui")  # fmt: skip
+
+
+async def test_a_pasted_page_is_refused_in_words_not_as_a_store_failure(tmp_path: Path) -> None:
+    pasted = "".join(chr(0x4E00 + i) for i in range(1000))
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        box = app.screen.query_one("#query", Input)
+        box.value = pasted
+        text = box.value.strip()  # what the box kept of the paste
+        await wait_for(pilot, lambda: app.screen.result is not None  # type: ignore[attr-defined]
+                       and app.screen.result.query == text)  # type: ignore[attr-defined]  # fmt: skip
+        diagnosis = app.screen.query_one(Diagnosis)
+        shown = "\n".join(plain(option.prompt) for option in diagnosis.options)
+        assert diagnosis.display and "太长" in shown and "最多 200 个字" in shown
+        assert "无法按此查询" in plain(app.screen.query_one("#lookup-status", Static))
+        assert not any("错误" in n.message or "数据库" in n.message for n in app._notifications)
+
+
+async def test_a_search_the_store_refuses_is_said_on_the_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import peewee
+
+    import storage.lookup
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise peewee.OperationalError("Expression tree is too large (maximum depth 1000)")
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        monkeypatch.setattr(storage.lookup, "find", refused)
+        await look_up(pilot, "华信")
+        shown = "\n".join(plain(o.prompt) for o in app.screen.query_one(Diagnosis).options)
+        assert "查询失败" in shown
+        assert not any("OperationalError" in n.message for n in app._notifications)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from disk_support import PIN, serve
+from disk_support import PIN, restart_after_first_page, serve
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 from tui_support import TODAY, demo_app, log_in, look_up, plain, wait_for
@@ -226,3 +226,67 @@ async def test_sync_chosen_under_the_not_synced_cause_then_finds_the_invoice(
             # the lookup runs again by itself and now finds it
             await wait_for(pilot, lambda: bool(screen.result and screen.result.matches), timeout=5)  # type: ignore[attr-defined]
             assert screen.result.matches[0].number == number  # type: ignore[attr-defined]
+
+
+async def test_f6_refuses_unsent_a_malformed_pin_and_one_the_disk_rejected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with disk_service(monkeypatch) as (disk, _server, _service):
+        app = demo_app(tmp_path, device_url=_server.url)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await disk_screen(pilot)
+            await wait_for(pilot, lambda: app.disk_state.connected)  # type: ignore[attr-defined]
+            message = screen.query_one("#disk-message")
+            await pilot.press(*"abc", "enter")
+            await wait_for(pilot, lambda: "6–8 位数字" in plain(message))
+            await pilot.press(*"12345678", "enter")
+            await wait_for(pilot, lambda: "还可尝试 4 次" in plain(message))
+            await pilot.press(*"12345678", "enter")  # the same wrong PIN again
+            await wait_for(pilot, lambda: "拒绝过" in plain(message))
+            assert disk.executions["LOGIN"] == 1 and disk.state.pin_tries_left == 4
+            await pilot.press(*PIN, "enter")
+            await wait_for(pilot, lambda: "已登录税控盘" in plain(message))
+            assert disk.executions["LOGIN"] == 2 and disk.state.pin_tries_left == 5
+
+
+async def _sync_across_a_restart(pilot: Pilot[Any], disk: Disk) -> list[str]:
+    app = pilot.app
+    await disk_screen(pilot, pin=PIN)
+    await wait_for(pilot, lambda: bool(app.disk_live.status and app.disk_live.status.logged_in))
+    restart_after_first_page(disk)
+    await pilot.press("f9")
+    await wait_for(pilot, lambda: not app.disk_live.sync_running, timeout=15)
+    await pilot.pause(0.1)
+    return [n.message for n in app._notifications]
+
+
+async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.disk_login
+
+    monkeypatch.setattr(tui.disk_login, "keyring_pin", lambda: None)
+    with disk_service(monkeypatch) as (disk, server, _service):
+        app = demo_app(tmp_path, device_url=server.url)
+        async with app.run_test(size=SIZE) as pilot:
+            said = await _sync_across_a_restart(pilot, disk)
+    assert any("税控盘中途重启" in text for text in said), said
+    assert not any("E_AUTH" in text for text in said)
+    assert disk.executions["LOGIN"] == 1
+
+
+async def test_a_disk_restart_mid_sync_is_logged_in_again_with_the_keyring_pin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.disk_login
+
+    monkeypatch.setattr(tui.disk_login, "keyring_pin", lambda: PIN)
+    with disk_service(monkeypatch) as (disk, server, _service):
+        app = demo_app(tmp_path, device_url=server.url)
+        async with app.run_test(size=SIZE) as pilot:
+            said = await _sync_across_a_restart(pilot, disk)
+            await wait_for(pilot, lambda: app.disk_live.store_seq == disk.state.last_seq)
+    assert disk.executions["LOGIN"] == 2
+    assert not any("重启" in text or "失败" in text for text in said), said
+    numbers = [rec["number"] for rec in disk.state.invoices]
+    assert Invoice.select().where(Invoice.number.in_(numbers)).count() == len(numbers)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from devices.client import DiskInfo, DiskStatus
 from devices.errors import BadReply, DiskProblem
+from devices.pin import RejectedPins
 from devices.service import default_socket_path
 from devices.service_client import ServiceClient, ServiceConnection, StatusEvent, connect
 from devices.service_client import parse_status as parse_status_body
@@ -85,6 +86,8 @@ class DiskLive:
         self.store_seq: int | None = None  # the store's last synced seq for this disk
         self.published = 0  # how often app.disk_state was actually changed (tests)
         self.sync_running = False
+        # PINs the disk rejected: the demo's stay with the demo, the real ones in the data dir.
+        self.rejected_pins = RejectedPins.in_memory() if app.demo else RejectedPins.default()
         self.listeners: list[Callable[[], None]] = []  # called on the loop when anything changes
         self._wake = threading.Event()
         self._event: StatusEvent | None = None

@@ -3,7 +3,8 @@
 The PIN is a secret: it goes from the box straight to one LOGIN and is forgotten; never stored,
 never logged. An empty box uses the keyring's PIN where one is kept. A wrong PIN shows the
 tries left and is never sent again by the app (a keyring PIN that failed is removed from the
-keyring). Blocking: call it from a thread worker.
+keyring; the same PIN typed again is refused unsent, ``devices.pin``); a PIN that is not 6–8
+digits is refused unsent. Blocking: call it from a thread worker.
 """
 
 from __future__ import annotations
@@ -41,9 +42,12 @@ def forget_keyring_pin() -> None:
 
 
 def log_in_with_pin(live: DiskLive, typed: str, on_send: Callable[[], None] | None = None) -> tuple[str, bool]:
-    """One LOGIN with ``typed`` (or the keyring's PIN): the words to show, and whether it
-    worked. ``on_send`` is called just before the LOGIN goes out."""
+    """One LOGIN with ``typed`` (or the keyring's PIN), through ``devices.pin.login_with_pin``:
+    the words to show, and whether it worked. ``on_send`` is called when the LOGIN goes out
+    (not for a PIN refused unsent: not 6–8 digits, or rejected by this disk before)."""
     from devices.errors import DiskError, DiskProblem, PinLocked, WrongPin
+    from devices.pin import PinNotSent, login_with_pin
+    from storage.messages import user_text
 
     from_keyring = not typed
     pin = typed or keyring_pin()
@@ -52,10 +56,11 @@ def log_in_with_pin(live: DiskLive, typed: str, on_send: Callable[[], None] | No
     client = live.client
     if client is None:
         return t("tui.disk.disconnected"), False
-    if on_send is not None:
-        on_send()
     try:
-        client.login(pin)  # one LOGIN; whatever happens, it is not sent again
+        login_with_pin(client, pin, rejected=live.rejected_pins, on_send=on_send,
+                       device_id=live.info.device_id if live.info is not None else None)  # fmt: skip
+    except PinNotSent as exc:
+        return user_text(exc), False
     except WrongPin as exc:
         if from_keyring:
             forget_keyring_pin()

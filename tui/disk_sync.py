@@ -3,7 +3,9 @@ worker over the app's service connection, the count as it goes, the result, an a
 
 Needs ``Permission.SYNC`` (checked below the screen, in the worker) and a logged-in disk.
 Every page is saved with its position in one transaction, so a dropped SSH session loses
-nothing and the next sync resumes.
+nothing and the next sync resumes. A disk that restarts mid-sync is logged in again once with
+the keyring's PIN where one is kept (a typed PIN is never kept); without one the sync says the
+disk restarted.
 """
 
 from __future__ import annotations
@@ -43,10 +45,13 @@ def start_sync(app: FapiaoApp, on_progress: ProgressShown | None = None,
 
 def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
           on_done: Callable[[bool], None] | None) -> None:  # fmt: skip
-    from devices.errors import DiskError, DiskProblem, WrongPin
+    from devices.errors import DiskError, DiskProblem, DiskRestarted, WrongPin
+    from devices.pin import login_with_pin
     from devices.sync import sync_invoices
     from storage import audit
+    from storage.messages import user_text
     from storage.permissions import Permission, PermissionDenied, require
+    from tui.disk_login import forget_keyring_pin, keyring_pin
 
     live = app.disk_live
     session = app.session
@@ -61,9 +66,22 @@ def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
             if on_progress is not None:
                 live.on_loop(on_progress, step.fetched)
 
+        def relogin() -> None:
+            pin = keyring_pin()
+            if not pin:
+                raise DiskRestarted()
+            try:
+                login_with_pin(client, pin, rejected=live.rejected_pins)
+            except WrongPin:
+                forget_keyring_pin()  # as F6 does: a keyring PIN that failed is not kept
+                raise
+
         with app.store_connection():
             require(session, Permission.SYNC)
-            result = sync_invoices(client, branch=session.branch, progress=progress)
+            # Logging in again is for a login the disk lost, never a first login behind F6.
+            logged_in = live.status is not None and live.status.logged_in
+            result = sync_invoices(client, branch=session.branch, progress=progress,
+                                   relogin=relogin if logged_in else None)  # fmt: skip
             audit.record(session.username, "sync", target=result.device_id,
                          fetched=result.fetched, added=result.added, updated=result.updated,
                          unchanged=result.unchanged, conflicts=result.conflicts,
@@ -76,7 +94,7 @@ def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
     except (DiskError, WrongPin) as exc:
         live.on_loop(app.notify, t("disk_live.sync.failed", detail=exc.message or exc.code))
     except DiskProblem as exc:
-        live.on_loop(app.notify, t("disk_live.sync.failed", detail=str(exc)))
+        live.on_loop(app.notify, t("disk_live.sync.failed", detail=user_text(exc)))
     finally:
         live.sync_running = False
         live.poke()

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from storage.importing.report import RowError
-from storage.invoice_types import TYPES
+from storage.invoice_types import type_from_name
 from storage.models import Direction, InvoiceStatus
 
 CENT = Decimal("0.01")
@@ -44,24 +44,6 @@ _DIRECTION = {
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "")
-
-
-# Type names of the 电子税务局 export and of TYPES, folded (（）→ ()).
-_TYPE_NAMES: dict[str, str] = {
-    **{_fold(t.name_zh): t.code for t in TYPES.values()},
-    **{code: code for code in TYPES},
-    **{_fold(name): code for name, code in (
-        ("数电票（增值税专用发票）", "31"), ("数电票（普通发票）", "32"),
-        ("电子发票（增值税专用发票）", "31"), ("电子发票（普通发票）", "32"),
-        ("数电专票", "31"), ("数电普票", "32"), ("全电专票", "31"), ("全电普票", "32"),
-        ("增值税专用发票（电子）", "08"), ("增值税电子专用发票", "08"),
-        ("增值税普通发票（电子）", "10"), ("增值税电子普通发票", "10"),
-        ("增值税普通发票（折叠票）", "04"), ("增值税普通发票（卷式）", "11"),
-        ("通行费电子发票", "14"), ("收费公路通行费增值税电子普通发票", "14"),
-        ("纸质发票（增值税专用发票）", "01"), ("纸质发票（普通发票）", "04"),
-        ("专票", "01"), ("普票", "04"),
-    )},
-}  # fmt: skip
 
 
 def cell_text(value: object) -> str:
@@ -211,7 +193,7 @@ def parse_type(value: object) -> str | None:
     text = cell_text(value)
     if not text:
         return None
-    code = _TYPE_NAMES.get(_fold(text))
+    code = type_from_name(text)
     if code is None:
         raise RowError("import.row.type", value=text[:40])
     return code

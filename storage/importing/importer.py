@@ -1,38 +1,47 @@
 """``import_file``: one file into the store, all or nothing.
 
-The file is read and checked completely first; then its good records and the ``ImportedFile``
-row go in within one write transaction, so a refused file or a crash leaves the store as it
-was. A file whose content (sha256) was imported cleanly before changes nothing and says so; a file
-with rejected rows is not remembered, so importing it again re-reports those rows (its good
-ones come back "unchanged").
+The file is read in batches, each saved as it comes, and all of them, with the ``ImportedFile``
+row, within one write transaction, so a refused file or a crash leaves the store as it was and
+memory stays flat however long the file. A file whose content (sha256) was imported cleanly
+before changes nothing and says so; a file with rejected rows is not remembered, so importing
+it again re-reports those rows (its good ones come back "unchanged").
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from storage import audit
 from storage.accounts import Session
 from storage.database import write
-from storage.importing.csv_rows import csv_rows
-from storage.importing.decoding import decode_text
+from storage.importing.csv_rows import csv_line_rows, csv_rows
+from storage.importing.decoding import decode_text, open_text, text_encoding
 from storage.importing.einvoice_xml import MAX_XML_BYTES, parse_einvoice
-from storage.importing.qr_text import is_qr_text, parse_qr_lines
+from storage.importing.qr_text import is_qr_text, parse_qr_lines, qr_batches
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
-from storage.importing.table import ParsedFile, parse_table
+from storage.importing.table import ParsedFile, parse_table, table_batches
 from storage.importing.xlsx_rows import xlsx_rows
 from storage.invoice_store import SaveResult, save_invoices
 from storage.models import Direction, ImportedFile
 from storage.permissions import Permission, require
 
 MB = 1024 * 1024
+# Files are streamed: memory does not grow with them (bench/README.md); the rows a file may
+# hold (MAX_ROWS), the time to read them and the write lock held meanwhile bound them.
 MAX_TEXT_BYTES = 200 * MB
 MAX_XLSX_BYTES = 100 * MB
+HEAD_BYTES = 1024 * 1024  # read at a time; the first read also tells the format
+MAX_ROWS = 3_000_000  # what storage.importing.seen_invoices keeps in ~70 MB
+MAX_LISTED_REJECTIONS = 10_000  # rejected rows kept with their reasons; the rest are counted
+T = TypeVar("T")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and .doc)
 _ZIP = b"PK\x03\x04"
 _XLSX_EXT = (".xlsx", ".xlsm")
@@ -65,22 +74,9 @@ def _too_big(size: int, limit: int) -> FileRefused:
     return FileRefused("import.file.too_big", size=-(-size // MB), limit=limit // MB)
 
 
-def read_file(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise _too_big(size, MAX_TEXT_BYTES)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TEXT_BYTES + 1)
-    except OSError:
-        raise FileRefused("import.file.missing") from None
-    if not data:
-        raise FileRefused("import.file.empty")
-    return data
-
-
 def sniff(name: str, data: bytes) -> Kind:
-    """The format by content; an extension that claims otherwise is refused."""
+    """The format by content (the first bytes are enough); an extension that claims otherwise
+    is refused."""
     ext = os.path.splitext(name)[1].lower()
     if data.startswith(_OLE2):
         raise FileRefused("import.file.xls")
@@ -101,7 +97,8 @@ def sniff(name: str, data: bytes) -> Kind:
 
 
 def parse_bytes(name: str, data: bytes, *, direction: str) -> ParsedFile:
-    """Every record and rejected row of a file; ``FileRefused`` when it is unusable."""
+    """Every record and rejected row of a file held in memory (small files, tools);
+    ``FileRefused`` when it is unusable. ``import_file`` streams instead."""
     kind = sniff(name, data)
     if kind is Kind.XLSX:
         if len(data) > MAX_XLSX_BYTES:
@@ -117,23 +114,119 @@ def parse_bytes(name: str, data: bytes, *, direction: str) -> ParsedFile:
     return parse_table(csv_rows(text), direction=direction)
 
 
+@dataclass(frozen=True)
+class _Scanned:
+    """What one pass over the file learns before anything is parsed."""
+
+    kind: Kind
+    head: bytes
+    sha256: str
+    valid_utf8: bool
+
+
+def _scan(path: Path) -> _Scanned:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+            if not head:
+                raise FileRefused("import.file.empty")
+            kind = sniff(path.name, head)
+            limit = {Kind.XLSX: MAX_XLSX_BYTES, Kind.XML: MAX_XML_BYTES}.get(kind, MAX_TEXT_BYTES)
+            if size > limit:
+                raise _too_big(size, limit)
+            digest = hashlib.sha256(head)
+            utf8 = codecs.getincrementaldecoder("utf-8")()
+            valid = kind is not Kind.XLSX
+            chunk = head
+            while chunk:
+                if valid:
+                    try:
+                        utf8.decode(chunk)
+                    except UnicodeDecodeError:
+                        valid = False
+                chunk = handle.read(HEAD_BYTES)
+                digest.update(chunk)
+    except OSError:
+        raise FileRefused("import.file.missing") from None
+    if valid:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            valid = False
+    return _Scanned(kind, head, digest.hexdigest(), valid)
+
+
+def _batches(path: Path, scanned: _Scanned, direction: str) -> Iterator[ParsedFile]:
+    """The file's records and rejected rows, a batch at a time, read as they are asked for."""
+    if scanned.kind is Kind.XLSX:
+        with contextlib.closing(xlsx_rows(path)) as rows:
+            yield from table_batches(_capped(rows), direction=direction)
+        return
+    if scanned.kind is Kind.XML:
+        yield parse_einvoice(path.read_bytes(), direction=direction)
+        return
+    encoding = text_encoding(scanned.head, valid_utf8=scanned.valid_utf8)
+    first = scanned.head.decode(encoding, errors="ignore")
+    with open_text(path, encoding) as handle:
+        try:
+            if is_qr_text(first):
+                yield from qr_batches(_capped(handle), direction=direction)
+                return
+            with contextlib.closing(csv_line_rows(handle, first_line=first)) as rows:
+                yield from table_batches(_capped(rows), direction=direction)
+        except UnicodeDecodeError:
+            raise FileRefused("import.file.encoding") from None
+
+
+def _capped(rows: Iterable[T]) -> Iterator[T]:
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise FileRefused("import.file.too_many_rows", limit=MAX_ROWS)
+        yield row
+
+
+@dataclass
+class _Saved:
+    result: SaveResult = field(default_factory=SaveResult)
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected: int = 0
+    records: int = 0
+
+    def reject(self, problems: Iterable[RowProblem]) -> None:
+        for problem in problems:
+            self.rejected += 1
+            if len(self.problems) < MAX_LISTED_REJECTIONS:
+                self.problems.append(problem)
+
+
 def import_file(path: Path, who: Who) -> FileReport:
-    """Import one file; ``FileRefused`` (nothing stored) when the file is unusable."""
+    """Import one file; ``FileRefused`` (nothing stored) when the file is unusable.
+
+    The file is read in batches, each saved as it comes, all in one write transaction: memory
+    stays flat however long the file, and a file refused at its last row (or a crash) leaves
+    the store as it was."""
     report = FileReport(name=path.name)
-    data = read_file(path)
-    digest = hashlib.sha256(data).hexdigest()
+    scanned = _scan(path)
+    digest = scanned.sha256
     if _already(digest, report):
         return report
-    parsed = parse_bytes(path.name, data, direction=who.direction)
-    del data
-    if not parsed.records and not parsed.problems:
-        raise FileRefused("import.file.no_rows")
 
-    def save() -> SaveResult | None:
+    def save() -> _Saved | None:
         if ImportedFile.select().where(ImportedFile.sha256 == digest).exists():
             return None  # another counter imported it meanwhile
-        result = save_invoices(parsed.records, branch=who.branch, own_branch_only=True)
-        if not parsed.problems and not result.conflicts:
+        saved = _Saved()
+        for batch in _batches(path, scanned, who.direction):
+            saved.records += len(batch.records)
+            saved.reject(batch.problems)
+            result = save_invoices(batch.records, branch=who.branch, own_branch_only=True)
+            saved.reject(_conflict_rows(result, batch))
+            result.conflicts = []
+            saved.result.merge(result)
+        if not saved.records and not saved.rejected:
+            raise FileRefused("import.file.no_rows")
+        result = saved.result
+        if not saved.rejected:
             # Only a clean file is remembered: one with rejected rows is re-imported whole
             # after the fix (its good rows then come back "unchanged").
             ImportedFile.insert(sha256=digest, name=path.name[:500], added=result.added,
@@ -141,26 +234,30 @@ def import_file(path: Path, who: Who) -> FileReport:
                                 username=who.username).execute()  # fmt: skip
         audit.record(who.username, "import", target=path.name, sha256=digest,
                      added=result.added, updated=result.updated, unchanged=result.unchanged,
-                     rejected=len(parsed.problems) + len(result.conflicts))  # fmt: skip
-        return result
+                     rejected=saved.rejected)  # fmt: skip
+        return saved
 
-    result = write(save)
-    if result is None:
+    saved = write(save)
+    if saved is None:
         _already(digest, report)
         return report
+    result = saved.result
     report.added, report.updated, report.unchanged = result.added, result.updated, result.unchanged
-    problems = list(parsed.problems)
+    report.rejected = sorted(saved.problems, key=lambda p: p.row)
+    report.rejected_unlisted = saved.rejected - len(saved.problems)
+    return report
+
+
+def _conflict_rows(result: SaveResult, batch: ParsedFile) -> Iterator[RowProblem]:
     for conflict in result.conflicts:
-        rows = parsed.rows_of.get(conflict.record.identity, [0])
+        rows = batch.rows_of.get(conflict.record.identity, [0])
         if conflict.other_branch:
             problem = Problem("import.row.other_branch", {})
         else:
             problem = Problem("import.row.conflict", {
                 "column": f"@import.column.{conflict.field}",
                 "stored": conflict.stored, "given": conflict.given})  # fmt: skip
-        problems.extend(RowProblem(row, problem) for row in rows)
-    report.rejected = sorted(problems, key=lambda p: p.row)
-    return report
+        yield from (RowProblem(row, problem) for row in rows)
 
 
 def _already(digest: str, report: FileReport) -> bool:

@@ -10,11 +10,13 @@ Blank lines are skipped; any other line that is not a QR string is a rejected ro
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from storage.importing.fields import parse_date
 from storage.importing.report import Problem, RowError, RowProblem
-from storage.importing.table import ParsedFile
+from storage.importing.seen_invoices import SeenInvoices
+from storage.importing.table import BATCH_ROWS, ParsedFile, merged
 from storage.models import Source
 from storage.qr import QrError, looks_like_qr, parse_qr
 from storage.records import InvoiceRecord
@@ -30,12 +32,22 @@ def is_qr_text(text: str) -> bool:
 
 
 def parse_qr_lines(text: str, *, direction: str) -> ParsedFile:
+    return merged(qr_batches(text.splitlines(), direction=direction))
+
+
+def qr_batches(lines: Iterable[str], *, direction: str,
+               batch: int = BATCH_ROWS) -> Iterator[ParsedFile]:  # fmt: skip
+    """The QR lines' records and rejected rows, about ``batch`` at a time."""
     out = ParsedFile()
-    for row_no, line in enumerate(text.splitlines(), start=1):
+    seen = SeenInvoices()
+    for row_no, line in enumerate(lines, start=1):
+        if len(out.records) + len(out.problems) >= batch:
+            yield out
+            out = ParsedFile()
         if not line.strip():
             continue
         try:
-            qr = parse_qr(line)
+            qr = parse_qr(line.strip())
             parse_date(qr.date)  # not in the future
         except QrError as exc:
             out.problems.append(RowProblem(row_no, Problem("import.row.qr", {"detail": exc.message})))
@@ -48,14 +60,15 @@ def parse_qr_lines(text: str, *, direction: str) -> ParsedFile:
             total=qr.amount, type=qr.type, check_code=qr.check_code, direction=direction,
             source=Source.SCAN.value, remark=QR_REMARK,
         )  # fmt: skip
-        rows = out.rows_of.get(record.identity)
-        if rows is None:
+        earlier = seen.first(record.identity, row_no, hash(record))
+        if earlier is None:
             out.records.append(record)
             out.rows_of[record.identity] = [row_no]
-        elif record in out.records:
-            rows.append(row_no)  # the same code scanned twice
+        elif earlier[1]:
+            if record.identity in out.rows_of:  # the same code scanned twice
+                out.rows_of[record.identity].append(row_no)
         else:
             out.problems.append(
-                RowProblem(row_no, Problem("import.row.duplicate_differs", {"row": rows[0]}))
+                RowProblem(row_no, Problem("import.row.duplicate_differs", {"row": earlier[0]}))
             )
-    return out
+    yield out

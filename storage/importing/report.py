@@ -57,9 +57,14 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RowProblem] = field(default_factory=list)
+    rejected_unlisted: int = 0  # rejected rows beyond those listed (a file of mostly bad rows)
     already_imported: bool = False
     imported_at: dt.datetime | None = None  # when an already imported file first went in
     refused: Problem | None = None
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected) + self.rejected_unlisted
 
     @property
     def ok(self) -> bool:
@@ -75,6 +80,7 @@ class FileReport:
             "imported_at": self.imported_at.isoformat() if self.imported_at else None,
             "refused": None if self.refused is None else {
                 "code": self.refused.key, "reason": self.refused.text()},
+            "rejected_count": self.rejected_count,
             "rejected": [
                 {"row": r.row, "code": r.problem.key, "reason": r.problem.text()}
                 for r in self.rejected

@@ -11,7 +11,7 @@ would carry wrong amounts), and every row of it is reported.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
@@ -22,12 +22,14 @@ from typing import NamedTuple
 from storage.importing import fields as f
 from storage.importing.columns import map_header, missing_required
 from storage.importing.report import FileRefused, Problem, RowError, RowProblem
-from storage.invoice_types import infer_type_from_code
+from storage.importing.seen_invoices import SeenInvoices
+from storage.invoice_types import TYPES, infer_type_from_code
 from storage.messages import Listing
 from storage.models import InvoiceStatus
 from storage.records import InvoiceRecord, LineRecord
 
 HEADER_SCAN_ROWS = 10
+BATCH_ROWS = 2000  # records handed on at a time (storage.invoice_store.BATCH)
 _ZERO = Decimal("0.00")
 _NORMAL = InvoiceStatus.NORMAL.value
 _RED = InvoiceStatus.RED.value
@@ -125,7 +127,7 @@ class _RowReader:
         type_code = f.parse_type(v.type)
         if type_code is None:
             type_code = _infer_type(code, number)
-        elif type_code in ("31", "32") and len(number) != 20:
+        elif TYPES[type_code].digital and len(number) != 20:
             raise RowError("import.row.type_number", value=_text(v.type))
         status = f.parse_status(v.status)
         if total < 0 and status == _NORMAL:
@@ -206,21 +208,42 @@ def _chain(first: list[Row], rest: Iterable[Row]) -> Iterable[Row]:
 
 
 def parse_table(rows: Iterable[Row], *, direction: str) -> ParsedFile:
+    """Every record and rejected row at once (small files; imports use ``table_batches``)."""
+    return merged(table_batches(rows, direction=direction))
+
+
+def merged(batches: Iterable[ParsedFile]) -> ParsedFile:
+    out = ParsedFile()
+    for batch in batches:
+        out.records.extend(batch.records)
+        out.rows_of.update(batch.rows_of)
+        out.problems.extend(batch.problems)
+    out.problems.sort(key=lambda p: p.row)
+    return out
+
+
+def table_batches(rows: Iterable[Row], *, direction: str,
+                  batch: int = BATCH_ROWS) -> Iterator[ParsedFile]:  # fmt: skip
+    """The file's records and rejected rows, about ``batch`` rows at a time, read as they
+    come: memory stays flat however long the file."""
     mapping, body = find_header(rows)
     reader = _RowReader(mapping, direction)
     if reader.per_line:
-        return _per_line(reader, body)
-    return _per_invoice(reader, body)
+        return _per_line(reader, body, batch)
+    return _per_invoice(reader, body, batch)
 
 
 def _blank(cells: Sequence[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _per_invoice(reader: _RowReader, body: Iterable[Row]) -> ParsedFile:
+def _per_invoice(reader: _RowReader, body: Iterable[Row], batch: int) -> Iterator[ParsedFile]:
     out = ParsedFile()
-    seen: dict[tuple[str, str], InvoiceRecord] = {}
+    seen = SeenInvoices()
     for row_no, cells in body:
+        if len(out.records) + len(out.problems) >= batch:
+            yield out
+            out = ParsedFile()
         v = reader.values(cells)
         try:
             identity = reader.identity(v)
@@ -229,25 +252,50 @@ def _per_invoice(reader: _RowReader, body: Iterable[Row]) -> ParsedFile:
             if not _blank(cells):
                 out.problems.append(RowProblem(row_no, exc.problem))
             continue
-        earlier = seen.get(identity)
+        earlier = seen.first(identity, row_no, hash(record))
         if earlier is None:
-            seen[identity] = record
             out.records.append(record)
             out.rows_of[identity] = [row_no]
-        elif earlier == record:
-            out.rows_of[identity].append(row_no)  # the same invoice listed twice: harmless
+        elif earlier[1]:
+            if identity in out.rows_of:  # the same invoice listed twice: harmless
+                out.rows_of[identity].append(row_no)
         else:
-            first = out.rows_of[identity][0]
             out.problems.append(
-                RowProblem(row_no, Problem("import.row.duplicate_differs", {"row": first}))
+                RowProblem(row_no, Problem("import.row.duplicate_differs", {"row": earlier[0]}))
             )
-    return out
+    yield out
 
 
-def _per_line(reader: _RowReader, body: Iterable[Row]) -> ParsedFile:
+def _per_line(reader: _RowReader, body: Iterable[Row], batch: int) -> Iterator[ParsedFile]:
+    """Rows of one invoice are consecutive (as every export writes them): an invoice is
+    complete when the next identity starts. Its rows coming back later are refused, since the
+    invoice is saved by then."""
     out = ParsedFile()
-    groups: dict[tuple[str, str], list[tuple[int, _RowData]]] = {}
-    bad: dict[tuple[str, str], int] = {}  # identity → the first bad row of that invoice
+    seen = SeenInvoices()
+    group: list[tuple[int, _RowData]] = []
+    current: tuple[str, str] | None = None
+    bad = 0  # the first bad row of the current invoice
+
+    def finish() -> None:
+        if current is None:
+            return
+        rows = [row_no for row_no, _ in group]
+        if not rows:
+            return  # only bad rows, each reported already
+        earlier = seen.first(current, rows[0], 0)
+        if earlier is not None:
+            out.problems.extend(
+                RowProblem(row_no, Problem("import.row.lines_apart", {"row": earlier[0]}))
+                for row_no in rows
+            )
+        elif bad:
+            out.problems.extend(
+                RowProblem(row_no, Problem("import.row.group_bad", {"row": bad})) for row_no in rows
+            )
+        else:
+            out.records.append(_merge(group, reader.own_lines))
+            out.rows_of[current] = rows
+
     for row_no, cells in body:
         if _blank(cells):
             continue
@@ -259,27 +307,27 @@ def _per_line(reader: _RowReader, body: Iterable[Row]) -> ParsedFile:
         except RowError as exc:
             out.problems.append(RowProblem(row_no, exc.problem))
             if identity is not None:
-                bad.setdefault(identity, row_no)
+                if identity != current:
+                    finish()
+                    current, group, bad = identity, [], row_no
+                bad = bad or row_no
             continue
-        group = groups.setdefault(identity, [])
+        if identity != current:
+            finish()
+            if len(out.records) + len(out.problems) >= batch:
+                yield out
+                out = ParsedFile()
+            current, group, bad = identity, [], 0
         if group and not _same_invoice(group[0][1], data, reader.own_lines):
             out.problems.append(
                 RowProblem(row_no, Problem("import.row.duplicate_differs", {"row": group[0][0]}))
             )
-            bad.setdefault(identity, row_no)
+            bad = bad or row_no
             continue
         group.append((row_no, data))
-    for identity, group in groups.items():
-        if identity in bad:
-            out.problems.extend(
-                RowProblem(row_no, Problem("import.row.group_bad", {"row": bad[identity]}))
-                for row_no, _ in group
-            )
-            continue
-        out.records.append(_merge(group, reader.own_lines))
-        out.rows_of[identity] = [row_no for row_no, _ in group]
+    finish()
     out.problems.sort(key=lambda p: p.row)
-    return out
+    yield out
 
 
 _HEADER_FIELDS = ("date", "type", "status", "check_code", "buyer_name", "buyer_tax_id",

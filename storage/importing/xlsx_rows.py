@@ -1,8 +1,8 @@
 """XLSX → numbered rows, read with openpyxl in read-only mode after a zip-bomb check.
 
 A damaged or truncated workbook can fail anywhere inside openpyxl (zip, XML, styles), with
-many exception types: every such failure becomes ``FileRefused``, and since all rows are read
-before anything is stored, the store stays unchanged.
+many exception types: every such failure becomes ``FileRefused``; rows are read as they are
+saved, in one transaction, so a failure at the last row still leaves the store unchanged.
 """
 
 from __future__ import annotations
@@ -10,23 +10,32 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
 
-import openpyxl
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from storage.importing.columns import map_header
 from storage.importing.report import FileRefused
 from storage.importing.table import HEADER_SCAN_ROWS, Row
+from storage.importing.xlsx_strings import SpilledStrings, SpillingReader
 
 log = logging.getLogger(__name__)
 
-MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 1 GiB of sheet XML is ~10M rows: past any real export
+_SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
+_ROW = f"{{{SHEET_MAIN_NS}}}row"
+# Rows are streamed, so the XML's size costs time, not memory: this only has to let the most
+# rows a file may hold (importer.MAX_ROWS, 3M) through, at ~400–800 bytes of XML a row.
+MAX_UNCOMPRESSED = 4 * 1024 * 1024 * 1024
 MAX_RATIO = 200  # real sheet XML compresses 10–30×; a bomb, thousands of times
 
 
-def check_zip(data: bytes) -> None:
+def check_zip(source: Path | bytes) -> None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise FileRefused("import.file.bad_xlsx", detail=str(exc)[:80]) from None
@@ -40,38 +49,90 @@ def check_zip(data: bytes) -> None:
         raise FileRefused("import.file.bad_xlsx", detail="no xl/workbook.xml")
 
 
-def xlsx_rows(data: bytes) -> list[Row]:
-    """Every row of the first sheet with a recognisable header (read fully, then returned)."""
-    check_zip(data)
+def xlsx_rows(source: Path | bytes) -> Generator[Row, None, None]:
+    """The rows of the first sheet with a recognisable header, read as they are asked for
+    (openpyxl read-only: one row in memory at a time). A failure anywhere in the workbook,
+    however late, is ``FileRefused``."""
+    check_zip(source)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except FileRefused:
-        raise
+        reader = SpillingReader(io.BytesIO(source) if isinstance(source, bytes) else source,
+                                read_only=True, data_only=True)  # fmt: skip
     except Exception as exc:  # openpyxl raises many types on damaged files
         log.info("unreadable XLSX: %r", exc)
         raise FileRefused("import.file.bad_xlsx", detail=type(exc).__name__) from None
     try:
+        reader.read()
+    except Exception as exc:
+        log.info("unreadable XLSX: %r", exc)
+        _close(reader)
+        raise FileRefused("import.file.bad_xlsx", detail=type(exc).__name__) from None
+    book = reader.wb
+    try:
         for sheet in book.worksheets:
-            rows = _read_sheet(sheet)
-            if rows is not None:
-                return rows
+            values = _sheet_values(book, sheet)
+            first = _header_rows(values)
+            if first is not None:
+                yield from first
+                yield from enumerate(values, start=len(first) + 1)
+                return
+    except FileRefused:
+        raise
     except Exception as exc:
         log.info("damaged XLSX sheet: %r", exc)
         raise FileRefused("import.file.bad_xlsx", detail=type(exc).__name__) from None
     finally:
-        book.close()
+        _close(reader)
     raise FileRefused("import.file.no_sheet")
 
 
-def _read_sheet(sheet: object) -> list[Row] | None:
-    values: Iterator[tuple[object, ...]] = sheet.iter_rows(values_only=True)  # type: ignore[attr-defined]
+def _close(reader: SpillingReader) -> None:
+    reader.archive.close()
+    if isinstance(reader.shared_strings, SpilledStrings):
+        reader.shared_strings.close()
+
+
+def _sheet_values(book: Any, sheet: Any) -> Iterator[tuple[object, ...]]:
+    """``sheet.iter_rows(values_only=True)`` in flat memory. openpyxl's own loop clears each
+    parsed row but leaves it attached to the sheet's tree (and keeps every row's attributes):
+    ~150 bytes a row, 400 MB at 2.5M rows. This one drops each row once read; cells are still
+    read by openpyxl's cell parser (shared strings, dates, numbers)."""
+    expected = 1
+    with book._archive.open(sheet._worksheet_path) as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats,
+                                 timedelta_formats=book._timedelta_formats)  # fmt: skip
+        data = None
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _SHEET_DATA:
+                    data = element
+                continue
+            if element.tag != _ROW:
+                continue
+            number = element.get("r")
+            row_no = int(float(number)) if number else expected
+            parser.row_counter, parser.col_counter = row_no, 0
+            cells = [parser.parse_cell(cell) for cell in element]
+            if data is not None:
+                data.clear()  # this row, and the cleared ones before it
+            while expected < row_no:  # rows the file leaves out are blank rows
+                yield ()
+                expected += 1
+            values: list[object] = [None] * max((c["column"] for c in cells), default=0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield tuple(values)
+            expected = row_no + 1
+
+
+def _header_rows(values: Iterator[tuple[object, ...]]) -> list[Row] | None:
+    """The sheet's rows up to its header, or None when none of the first rows is one."""
     rows: list[Row] = []
-    found = False
     for row_no, cells in enumerate(values, start=1):
         rows.append((row_no, cells))
-        if not found:
-            mapping = map_header(list(cells))
-            found = len(mapping) >= 3 and ("number" in mapping or "digital_number" in mapping)
-            if not found and row_no >= HEADER_SCAN_ROWS:
-                return None
-    return rows if found else None
+        mapping = map_header(list(cells))
+        if len(mapping) >= 3 and ("number" in mapping or "digital_number" in mapping):
+            return rows
+        if row_no >= HEADER_SCAN_ROWS:
+            return None
+    return None

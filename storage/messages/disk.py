@@ -27,6 +27,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "税控盘口令错误，还可尝试 {n} 次（不会自动重试）",
         "wrong disk PIN, {n} tries left (never retried automatically)",
     ),
+    "disk.pin_malformed": (
+        "税控盘口令应为 6–8 位数字（输入的是 {length} 个字符）：未发送，未消耗尝试次数",
+        "the disk PIN must be 6–8 digits (this has {length} characters): not sent, no try spent",
+    ),
+    "disk.pin_malformed_file": (
+        "口令文件 {path} 中的税控盘口令应为 6–8 位数字（现为 {length} 个字符）：未发送，未消耗尝试次数",
+        "the disk PIN in {path} must be 6–8 digits (it has {length} characters): not sent, "
+        "no try spent",
+    ),
+    "disk.pin_rejected_before_file": (
+        "口令文件 {path} 中的口令已被税控盘 {device} 拒绝过，为免锁盘不再发送：请改正该文件中的口令后再试",
+        "the PIN in {path} was rejected by disk {device} before and is not sent again (the disk "
+        "locks after five): correct the PIN in that file, then try again",
+    ),
+    "disk.pin_rejected_before": (
+        "这个口令已被税控盘 {device} 拒绝过，为免锁盘不再发送：请输入正确的口令",
+        "disk {device} rejected this PIN before; it is not sent again (the disk locks after "
+        "five): type the right PIN",
+    ),
+    "disk.restarted": (
+        "税控盘中途重启，登录已失效，同步未完成（已读到的记录已保存）：请重新登录后再同步",
+        "the disk restarted mid-sync and forgot the login; the sync is unfinished (what was "
+        "read is saved): log in again, then sync",
+    ),
     "disk.refused": ("税控盘拒绝：{message}（{code}）", "the disk refused: {message} ({code})"),
     "disk.synced": (
         "已从税控盘 {device} 同步：新增 {added} 张，更新 {updated} 张，未变 {unchanged} 张，"

@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "XML 不是数电发票（根元素是 {root}，应为 EInvoice）",
         "the XML is not a digital invoice (root {root}, expected EInvoice)",
     ),
+    "import.file.too_many_rows": (
+        "文件超过 {limit} 行：请分成几个文件导入",
+        "the file has more than {limit} rows: split it into several files",
+    ),
     "import.file.no_rows": ("文件中没有发票数据", "the file holds no invoice rows"),
     # One bad row (reported with its row number; the rest of the file goes in).
     "import.row.number": (
@@ -108,6 +112,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.row.group_bad": (
         "同一张发票的第 {row} 行有误，整张发票未导入",
         "row {row} of the same invoice is wrong: the whole invoice was not imported",
+    ),
+    "import.row.lines_apart": (
+        "这张发票的明细行不相邻（第 {row} 行起的明细已导入）：请按发票排序后重新导入这些行",
+        "this invoice's lines are not together (the lines from row {row} on are imported): "
+        "sort by invoice and import these rows again",
     ),
     "import.row.other_branch": (
         "库中已有此发票，属于其他分支机构，未导入",

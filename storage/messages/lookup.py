@@ -5,6 +5,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请至少输入两个字，或完整的号码、代码、税号",
         "type at least two characters, or a whole number, code or tax id",
     ),
+    "lookup.problem.too_long": (
+        "查询内容太长（{n} 个字）：最多 {limit} 个字，请输入号码、代码、税号、金额或名称",
+        "the text is too long ({n} characters): at most {limit}; "
+        "give a number, code, tax id, amount or name",
+    ),
+    "lookup.failed": (
+        "查询失败（数据库未能执行这次查询，已记录日志）：{detail}",
+        "the lookup failed (the store could not run this search; written to the log): {detail}",
+    ),
     "lookup.problem.bad_qr": (
         "二维码内容无法识别：请重新扫描，或手工输入发票号码",
         "the QR string cannot be read: scan it again or type the invoice number",

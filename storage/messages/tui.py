@@ -72,6 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.lookup.void_red_shown": ("作废/红冲：显示", "void/red: shown"),
     "tui.lookup.void_red_hidden": ("作废/红冲：隐藏", "void/red: hidden"),
     "tui.lookup.not_found": ("没有找到：{query}", "not found: {query}"),
+    "tui.lookup.unsearchable": ("无法按此查询（原因见下）", "Cannot search for this (see below)"),
     "tui.lookup.no_causes": (
         "没有匹配的发票。请核对输入，或按 F3 做信息核对。",
         "No invoice matches. Check what you typed, or press F3 for the checklist.",

@@ -119,11 +119,15 @@ class LookupScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False, name="lookup")
     def _run_lookup(self, text: str, session: Session, options: LookupOptions) -> None:
-        from storage.lookup import lookup
+        from storage.lookup import LookupFailed, LookupResult, lookup
+        from storage.query_kind import classify
 
         worker = get_current_worker()
-        with self.desk.store_connection():
-            result = lookup(text, session, options)
+        try:
+            with self.desk.store_connection():
+                result = lookup(text, session, options)
+        except LookupFailed as exc:  # the store answers; this one search was refused
+            result = LookupResult(text, classify(text).kind, problem=exc.message.text())
         if not worker.is_cancelled:
             self.post_message(LookupDone(result))
 
@@ -141,6 +145,10 @@ class LookupScreen(DeskScreen):
             table.show(result.matches if result else ())
             table.display = True
             diagnosis.display = False
+        elif result.problem:
+            diagnosis.show_problem(result.problem)
+            table.display = False
+            diagnosis.display = True
         else:
             diagnosis.show(result.causes)
             diagnosis.highlighted = next(
@@ -170,6 +178,8 @@ class LookupScreen(DeskScreen):
             left = t("tui.lookup.shown_latest", n=len(result.matches))
         elif result.matches:
             left = t("tui.lookup.count", n=len(result.matches))
+        elif result.problem:
+            left = t("tui.lookup.unsearchable")
         else:
             # a scanned QR is long: the filter state after it must stay on the line
             query = result.query if len(result.query) <= 24 else result.query[:23] + "…"

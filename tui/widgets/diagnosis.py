@@ -61,6 +61,11 @@ class Diagnosis(OptionList):
             options.extend(Option(_candidate(c), id=str(c.id)) for c in cause.candidates)
         self.add_options(options)
 
+    def show_problem(self, problem: str) -> None:
+        """Why the text cannot be searched (too short, too long, a search the store refused)."""
+        self.clear_options()
+        self.add_options([Option(Group(Text(problem)), disabled=True)])
+
     @property
     def has_candidates(self) -> bool:
         return any(not option.disabled for option in self.options)

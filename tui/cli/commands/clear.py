@@ -41,6 +41,13 @@ from devices.clearing.steps import (
 )
 from devices.client import DiskClient
 from devices.errors import DiskError, DiskProblem
+from devices.pin import (
+    MalformedPin,
+    PinRejectedBefore,
+    RejectedPins,
+    check_pin_shape,
+    login_with_pin,
+)
 from storage.backup.service import Progress as BackupProgress
 from storage.clearing.history import RunView, clear_history, export_history
 from storage.messages import Listing, Message, both, t
@@ -88,14 +95,23 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
 
     if not ctx.settings.device_url:
         raise CliError(both("disk.no_device"), Exit.USAGE)
-    pin = _pin() if login else ""
+    pin, source = _pin() if login else ("", "")
+    if login:
+        try:
+            check_pin_shape(pin.strip(), source)  # before the disk is even opened
+        except MalformedPin as exc:
+            raise CliError(str(exc), Exit.USAGE) from exc
     client: DiskClient = _disk_client(ctx)
     clearing: ClearingContext | None = None
     try:
         wait_until_idle(client, on_wait=lambda cmd: _say(t("cli.clear.disk_busy", cmd=Message(f"clear.cmd.{cmd}"))))
         if login:
             try:
-                client.login(pin)  # once: a wrong PIN is reported, never retried
+                # Once: a wrong PIN is reported, never retried, and not sent again next time.
+                login_with_pin(client, pin, source=source,
+                               rejected=RejectedPins.in_memory() if ctx.demo else None)  # fmt: skip
+            except PinRejectedBefore as exc:
+                raise CliError(str(exc), Exit.FAILED) from exc
             except DiskError as exc:
                 raise CliError(t("disk.refused", message=exc.message, code=exc.code), Exit.FAILED) from exc
         clearing = ClearingContext(client=client, settings=effective_settings(ctx.settings))

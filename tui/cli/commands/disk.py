@@ -19,9 +19,17 @@ from devices.errors import (
     BadReply,
     DiskError,
     DiskNotAnswering,
+    DiskRestarted,
     DiskUnreachable,
     PinLocked,
     WrongPin,
+)
+from devices.pin import (
+    MalformedPin,
+    PinRejectedBefore,
+    RejectedPins,
+    check_pin_shape,
+    login_with_pin,
 )
 from devices.service import DeviceService, ServiceAlreadyRunning, default_socket_path
 from devices.service_client import ServiceClient, who_holds
@@ -73,12 +81,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 # -- sync --------------------------------------------------------------------------------
 
 
-def _pin() -> str:
-    """The disk PIN: FAPIAO_PIN_FILE (mode 0600), else the keyring, else the terminal."""
+def _pin() -> tuple[str, str]:
+    """The disk PIN and where it came from (the file's path, "" when not from a file):
+    FAPIAO_PIN_FILE (mode 0600), else the keyring, else the terminal."""
     path = os.environ.get("FAPIAO_PIN_FILE")
     if path:
         try:
-            return read_secret_file(path)
+            return read_secret_file(path), path
         except SecretFileError as exc:
             raise CliError(str(exc), Exit.USAGE) from exc
     try:
@@ -90,12 +99,12 @@ def _pin() -> str:
         except (keyring.errors.KeyringError, RuntimeError):
             stored = None  # no keyring backend on a headless box: ask instead
         if stored:
-            return stored
+            return stored, ""
     except ImportError:  # pragma: no cover - keyring is a dependency
         pass
     if not sys.stdin.isatty():
         raise CliError(both("disk.no_terminal_pin"), Exit.USAGE)
-    return getpass.getpass(t("disk.pin_prompt"))
+    return getpass.getpass(t("disk.pin_prompt")), ""
 
 
 def cmd_sync(ctx: CliContext) -> int:
@@ -107,18 +116,30 @@ def cmd_sync(ctx: CliContext) -> int:
     url = ctx.settings.device_url
     if not url:
         raise CliError(both("disk.no_device"), Exit.USAGE)
-    pin = _pin()
+    pin, source = _pin()
+    try:
+        check_pin_shape(pin.strip(), source)  # before the disk is even opened
+    except MalformedPin as exc:
+        raise CliError(str(exc), Exit.USAGE) from exc
+    rejected = RejectedPins.in_memory() if ctx.demo else RejectedPins.default()
     try:
         with _disk_client(ctx) as client:
-            client.login(pin)  # once: a wrong PIN is reported, never retried
-            result = sync_invoices(client, branch=session.branch)
+            device_id = client.hello().device_id
+
+            def log_in() -> None:  # once per run; a rejected PIN is remembered, never resent
+                login_with_pin(client, pin, source=source, rejected=rejected, device_id=device_id)
+
+            log_in()
+            result = sync_invoices(client, branch=session.branch, relogin=log_in)
             # The records are saved; a refused logout changes nothing for the user.
             with contextlib.suppress(DiskError):
                 client.logout()
         audit.record(session.username, "sync", target=result.device_id, fetched=result.fetched,
                      added=result.added, updated=result.updated, unchanged=result.unchanged,
                      conflicts=result.conflicts, last_seq=result.last_seq)  # fmt: skip
-    except (DiskUnreachable, DiskNotAnswering) as exc:
+    except PinRejectedBefore as exc:
+        raise CliError(str(exc), Exit.FAILED) from exc
+    except (DiskUnreachable, DiskNotAnswering, DiskRestarted) as exc:
         raise CliError(str(exc), Exit.UNREACHABLE) from exc
     except WrongPin as exc:
         raise CliError(t("disk.wrong_pin", n=exc.tries_left if exc.tries_left is not None else "?"),

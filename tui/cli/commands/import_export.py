@@ -86,11 +86,11 @@ def _print_report(report: FileReport) -> None:
         print(t("import.already", name=report.name, when=when))
         return
     print(t("import.summary", name=report.name, added=report.added, updated=report.updated,
-            unchanged=report.unchanged, rejected=len(report.rejected)))  # fmt: skip
+            unchanged=report.unchanged, rejected=report.rejected_count))  # fmt: skip
     for row in report.rejected[:SHOWN_ROWS]:
         print("  " + t("import.row_line", row=row.row, reason=row.problem.text()))
-    if len(report.rejected) > SHOWN_ROWS:
-        print("  " + t("import.more_rows", n=len(report.rejected) - SHOWN_ROWS))
+    if report.rejected_count > SHOWN_ROWS:
+        print("  " + t("import.more_rows", n=report.rejected_count - SHOWN_ROWS))
 
 
 def _filters(args: argparse.Namespace) -> ExportFilter:

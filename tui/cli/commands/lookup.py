@@ -1,8 +1,8 @@
 """``fapiao lookup QUERY``: the lookup screen's engine on the command line.
 
 Matches are listed newest first with their status in words; with none, the diagnosis is
-printed as numbered causes, most likely first. Exit 0 found, 1 not found, 2 unusable query,
-3 store unreachable.
+printed as numbered causes, most likely first. Exit 0 found, 1 not found (or a search the
+store refused), 2 unusable query (empty, too short, too long), 3 store unreachable.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ import peewee
 from rich.cells import cell_len
 
 from storage.accounts import Session
-from storage.lookup import Cause, InvoiceSummary, LookupOptions, LookupResult, lookup
+from storage.lookup import (
+    Cause,
+    InvoiceSummary,
+    LookupFailed,
+    LookupOptions,
+    LookupResult,
+    lookup,
+)
 from storage.messages import both, t
 from storage.money import format_money
 from storage.query_kind import QueryKind, classify
@@ -128,11 +135,13 @@ def cmd_lookup(ctx: CliContext) -> int:
     options = LookupOptions(show_void_red=not ctx.args.hide_void_red, limit=ctx.args.limit)
     try:
         result = lookup(text, session, options)
-    except peewee.OperationalError as exc:
+    except LookupFailed as exc:
+        raise CliError(str(exc), Exit.FAILED) from exc
+    except (peewee.OperationalError, peewee.InterfaceError) as exc:
         raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
     if result.kind is QueryKind.EMPTY:
         raise CliError(both("lookup.cli.empty"), Exit.USAGE)
     if result.problem:
-        raise CliError(both(classify(text).problem), Exit.USAGE)
+        raise CliError(classify(text).problem_message().both(), Exit.USAGE)
     ctx.emit(human(result, session), as_json(result))
     return Exit.OK if result.matches else Exit.FAILED
