@@ -88,7 +88,7 @@ def _disk_check(info: DiskInfo, status: DiskStatus) -> Check:
 def _clock_check(status: DiskStatus, now: dt.datetime) -> Check:
     apart = abs(status.clock - now)
     found = Message("clear.found.clock", {"disk": f"{status.clock:%m-%d %H:%M}",
-                    "host": f"{now:%m-%d %H:%M}", "minutes": int(apart.total_seconds() // 60)})  # fmt: skip
+                    "host": f"{now.astimezone(status.clock.tzinfo):%m-%d %H:%M}", "minutes": int(apart.total_seconds() // 60)})  # fmt: skip
     if apart <= CLOCK_TOLERANCE:
         return Check("clock", Verdict.PASS, found)
     return Check("clock", Verdict.FAIL, found, Message("clear.fix.clock"))
