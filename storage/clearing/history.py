@@ -43,6 +43,16 @@ class RunView:
     def failed_types(self) -> tuple[str, ...]:
         return tuple(str(r["type"]) for r in self.results if not r.get("ok"))
 
+    def result_words(self, separator: str = "   ") -> str:
+        """Each type's result in full: the new deadline, or the disk's words and its code."""
+        parts = []
+        for r in self.results:
+            if r.get("ok"):
+                parts.append(f"{r.get('type')} ✓ {r.get('deadline') or ''}".rstrip())
+            else:
+                parts.append(f"{r.get('type')} ✗ {r.get('message') or ''} ({r.get('error') or '?'})")
+        return separator.join(parts)
+
     @property
     def kind_name(self) -> Message:
         return Message(f"clear.kind.{self.kind}")
@@ -91,16 +101,6 @@ def clear_history(session: Session, *, period: str | None = None, state: str | N
     return [_view(r, txns) for r in found]
 
 
-def _results_text(view: RunView) -> str:
-    parts = []
-    for r in view.results:
-        if r.get("ok"):
-            parts.append(f"{r['type']} ✓ {r.get('deadline') or ''}".strip())
-        else:
-            parts.append(f"{r['type']} ✗ {r.get('error') or ''}")
-    return "；".join(parts)
-
-
 def export_history(path: Path, session: Session, views: list[RunView]) -> int:
     """The filtered history to XLSX or CSV (by extension), audited."""
     require(session, Permission.EXPORT)
@@ -108,7 +108,7 @@ def export_history(path: Path, session: Session, views: list[RunView]) -> int:
                ("id", "period", "kind", "state", "started_by", "confirmed_by", "started_at",
                 "finished_at", "results", "backup", "reason", "txn")]  # fmt: skip
     rows = ([v.id, v.period, v.kind_name.text(), v.state_name.text(), v.started_by, v.confirmed_by,
-             v.started_at, v.finished_at, _results_text(v), v.backup_id, v.reason, v.txn]
+             v.started_at, v.finished_at, v.result_words("；"), v.backup_id, v.reason, v.txn]
             for v in views)  # fmt: skip
     count = write_table(path, headers, rows, sheet_name=t("clear.log.sheet"))
     audit.record(session.username, "export", target=path.name, what="clear_history", rows=count)

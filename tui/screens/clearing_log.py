@@ -44,17 +44,6 @@ def per_type(view: RunView) -> str:
     return " ".join([f"✓{cleared}"] * bool(cleared) + [f"✗{code}" for code in failed])
 
 
-def result_words(view: RunView) -> str:
-    """Each type's result in full: the new deadline, or the disk's words and its code."""
-    parts = []
-    for result in view.results:
-        if result.get("ok"):
-            parts.append(f"{result.get('type')} ✓ {result.get('deadline') or ''}".rstrip())
-        else:
-            parts.append(f"{result.get('type')} ✗ {result.get('message') or ''} ({result.get('error') or '?'})")
-    return "   ".join(parts)
-
-
 class HistoryLoaded(Message):
     def __init__(self, generation: int, views: list[RunView], error: str = "") -> None:
         super().__init__()
@@ -261,7 +250,7 @@ class ClearLogScreen(DeskScreen):
         finished = f"{view.finished_at:%Y-%m-%d %H:%M}" if view.finished_at else "—"
         lines = [t("tui.clear_log.detail", txn=view.txn or "—", finished=finished),
                  t("tui.clear_log.where", backup=view.backup_id or "—", terminal=view.terminal or "—")]  # fmt: skip
-        lines.append(result_words(view) or view.message or "—")
+        lines.append(view.result_words() or view.message or "—")
         if view.reason:
             lines.append(t("tui.clear_log.reason", reason=view.reason))
         differences = sum(len(s.get("differences", [])) for s in view.scan.get("types", []))
