@@ -19,7 +19,7 @@ def main(argv: list[str]) -> int:
         print(f"== {name}", flush=True)
         if name == "startup":  # start-up is measured against the 1M-invoice store
             from bench.store_1m import ensure_store, store_url
-            from storage.database import close_database
+            from storage.store.database import close_database
 
             ensure_store(verbose=False)
             close_database()

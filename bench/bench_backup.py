@@ -21,15 +21,15 @@ from typing import Any
 
 import peewee
 
-from storage.accounts import Session
+from storage.accounts.users import Session
 from storage.backup import keys, manifest, service
 from storage.backup.verify import verify_entry
-from storage.database import close_database, open_database
-from storage.demo_data import generate_invoices
-from storage.invoice_store import save_invoices
-from storage.models import Invoice, Role
-from storage.schema import upgrade
-from storage.settings import Settings
+from storage.config.settings import Settings
+from storage.demo.data import generate_invoices
+from storage.store.database import close_database, open_database
+from storage.store.invoice_store import save_invoices
+from storage.store.models import Invoice, Role
+from storage.store.schema import upgrade
 
 DATA_DIR = Path(__file__).with_name("data")
 STORE = DATA_DIR / "backup_store.db"

@@ -9,7 +9,7 @@ import datetime as dt
 import statistics
 import time
 
-from storage.field_checks import InvoiceDraft, check_invoice
+from storage.rules.field_checks import InvoiceDraft, check_invoice
 
 DRAFT = InvoiceDraft(
     code="044001500111", number="81966722", date="2026-11-02",

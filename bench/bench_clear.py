@@ -34,11 +34,11 @@ from devices.client import ClearKind, DiskClient
 from devices.simulator import Disk, SimServer
 from devices.simulator.scenarios import clear_due
 from devices.simulator.state import CHINA
-from storage.accounts import Session, add_user
-from storage.database import close_database, open_database
-from storage.models import Role
-from storage.schema import upgrade
-from storage.settings import Settings
+from storage.accounts.users import Session, add_user
+from storage.config.settings import Settings
+from storage.store.database import close_database, open_database
+from storage.store.models import Role
+from storage.store.schema import upgrade
 
 ROUNDS = 5
 DISK_SECONDS = 2.0
@@ -66,7 +66,9 @@ def _spread(values: list[float]) -> dict[str, float]:
 
 
 def run(rounds: int = ROUNDS) -> dict[str, Any]:
-    disk = Disk(clear_due(dt.datetime.now(CHINA)), long_seconds=DISK_SECONDS, progress_interval=0.25)
+    disk = Disk(
+        clear_due(dt.datetime.now(CHINA)), long_seconds=DISK_SECONDS, progress_interval=0.25
+    )
     server = SimServer(disk)
     url = server.start_pty()
     bare: list[float] = []
@@ -105,7 +107,9 @@ def run(rounds: int = ROUNDS) -> dict[str, Any]:
                 period = _fresh(disk, 3 * n + 1)
                 with DiskClient.connect(url) as client:
                     client.login(PIN)
-                    ctx = ClearingContext(client=client, settings=settings, backup_passphrase=PASSPHRASE)
+                    ctx = ClearingContext(
+                        client=client, settings=settings, backup_passphrase=PASSPHRASE
+                    )
                     found = scan(boss, ctx, period)
                     plan = ClearPlan(period, ClearKind.ORDINARY, (), "", True, found,
                                      targets=found.recommendation.types)  # fmt: skip

@@ -21,15 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from storage.database import close_database, open_database
-from storage.demo_data import generate_invoices
+from storage.demo.data import generate_invoices
 from storage.importing import Who, import_file, parse_bytes
 from storage.importing.fields import STATUS_NAMES
-from storage.invoice_types import TYPES
-from storage.models import InvoiceStatus
-from storage.money import format_money, to_fen
-from storage.records import InvoiceRecord
-from storage.schema import upgrade
+from storage.rules.invoice_types import TYPES
+from storage.rules.money import format_money, to_fen
+from storage.store.database import close_database, open_database
+from storage.store.models import InvoiceStatus
+from storage.store.records import InvoiceRecord
+from storage.store.schema import upgrade
 
 HEADER = ["发票代码", "发票号码", "数电票号码", "销方识别号", "销方名称", "购方识别号", "购买方名称",
           "开票日期", "金额", "税额", "价税合计", "税率", "发票票种", "发票状态", "备注"]  # fmt: skip

@@ -77,9 +77,9 @@ def write_xlsx(path: Path, n: int) -> None:
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
-    from storage.database import close_database, open_database
+    from storage.store.database import close_database, open_database
     from storage.importing import Who, import_file
-    from storage.schema import upgrade
+    from storage.store.schema import upgrade
 
     upgrade(open_database("sqlite:///" + sys.argv[2]))
     start = time.perf_counter()

@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.store_1m import BRANCH, ensure_store
-from storage.accounts import Session
-from storage.demo_data import INDUSTRY, PLACES, TRADE
-from storage.lookup import LookupOptions, LookupResult, lookup
-from storage.models import Invoice, Role
+from storage.accounts.users import Session
+from storage.demo.data import INDUSTRY, PLACES, TRADE
+from storage.lookup.engine import LookupOptions, LookupResult, lookup
+from storage.store.models import Invoice, Role
 
 SAMPLES = 300
 CLERK = Session("bench", Role.CLERK, BRANCH)
@@ -47,7 +47,9 @@ def _measure(queries: list[str], check: Callable[[LookupResult], bool]) -> dict[
         result = lookup(q, CLERK, OPTIONS)
         timings.append(time.perf_counter() - started)
         if not check(result):
-            raise AssertionError(f"unexpected result for {q!r}: {result.kind} {len(result.matches)}")
+            raise AssertionError(
+                f"unexpected result for {q!r}: {result.kind} {len(result.matches)}"
+            )
     return _percentiles(timings)
 
 
@@ -77,7 +79,9 @@ def run() -> dict[str, dict[str, float]]:
     typos = typos[:SAMPLES]
     two = [rng.choice(TRADE + PLACES) for _ in range(SAMPLES)]
     four = [
-        rng.choice([rng.choice(TRADE) + rng.choice(INDUSTRY)[:2], rng.choice(PLACES) + rng.choice(TRADE)])
+        rng.choice(
+            [rng.choice(TRADE) + rng.choice(INDUSTRY)[:2], rng.choice(PLACES) + rng.choice(TRADE)]
+        )
         for _ in range(SAMPLES)
     ]
     found: Callable[[LookupResult], bool] = lambda r: bool(r.matches)  # noqa: E731

@@ -45,7 +45,9 @@ def _report(app, **extra):
     app.exit(0)
 """
 
-BARE_APP = _REPORT + """
+BARE_APP = (
+    _REPORT
+    + """
 from textual.app import App
 from textual.widgets import Input
 
@@ -59,10 +61,13 @@ class Bare(App):
 
 Bare().run(headless=True)
 """
+)
 
-DESK_APP = _REPORT + """
+DESK_APP = (
+    _REPORT
+    + """
 import sys
-from storage.settings import Settings
+from storage.config.settings import Settings
 from tui.app import FapiaoApp
 
 class Timed(FapiaoApp):
@@ -74,6 +79,7 @@ class Timed(FapiaoApp):
 
 Timed(Settings(database_url=sys.argv[1]).with_defaults()).run(headless=True)
 """
+)
 
 
 def _child(code: str, *args: str, data_dir: str) -> dict[str, Any]:
@@ -97,8 +103,8 @@ def _child(code: str, *args: str, data_dir: str) -> dict[str, Any]:
 
 def _demo_store(directory: Path) -> str:
     """A freshly seeded demo store (6000 invoices) when no store URL is given."""
-    from storage.database import close_database
-    from storage.demo import prepare_demo_store
+    from storage.demo.space import prepare_demo_store
+    from storage.store.database import close_database
 
     url = prepare_demo_store(directory / "demo.db")
     close_database()

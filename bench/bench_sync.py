@@ -14,8 +14,8 @@ from devices.client import DiskClient
 from devices.frames import dump_json
 from devices.simulator import Disk, SimServer, build
 from devices.sync import sync_invoices
-from storage.database import close_database, open_database
-from storage.schema import upgrade
+from storage.store.database import close_database, open_database
+from storage.store.schema import upgrade
 
 COUNT = 10_000
 

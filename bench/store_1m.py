@@ -13,11 +13,11 @@ from pathlib import Path
 
 import peewee
 
-from storage.database import close_database, open_database
-from storage.demo_data import generate_invoices
-from storage.invoice_store import save_invoices
-from storage.models import Invoice
-from storage.schema import upgrade
+from storage.demo.data import generate_invoices
+from storage.store.database import close_database, open_database
+from storage.store.invoice_store import save_invoices
+from storage.store.models import Invoice
+from storage.store.schema import upgrade
 
 DATA_DIR = Path(__file__).with_name("data")
 STORE_PATH = DATA_DIR / "store_1m.db"
@@ -49,7 +49,10 @@ def ensure_store(path: Path = STORE_PATH, *, verbose: bool = True) -> peewee.Dat
             chunk = [next(records) for _ in range(min(100_000, COUNT - chunk_start))]
             done += save_invoices(chunk, branch=BRANCH, batch=5000).added
             if verbose:
-                print(f"  {done:>9,} invoices  {time.perf_counter() - started:6.1f} s", file=sys.stderr)
+                print(
+                    f"  {done:>9,} invoices  {time.perf_counter() - started:6.1f} s",
+                    file=sys.stderr,
+                )
         # The red-letter invoices the generator adds after the last chunk.
         save_invoices(list(records), branch=BRANCH, batch=5000)
         db.execute_sql("ANALYZE")

@@ -453,20 +453,28 @@ class DiskClient:
     def summary(self, period: str) -> PeriodSummary:
         body = self._call("SUMMARY", {"period": period})
         types = tuple(
-            TypeSummary(type=_str(t, "type"), state=_state(t), count=_int(t, "count"),
-                        void=_int(t, "void"), red=_int(t, "red"),
-                        amount=_money(_get(t, "amount"), "amount"),
-                        tax=_money(_get(t, "tax"), "tax"))
+            TypeSummary(
+                type=_str(t, "type"),
+                state=_state(t),
+                count=_int(t, "count"),
+                void=_int(t, "void"),
+                red=_int(t, "red"),
+                amount=_money(_get(t, "amount"), "amount"),
+                tax=_money(_get(t, "tax"), "tax"),
+            )
             for t in _objects(body, "types")
         )
         return PeriodSummary(period=_str(body, "period"), offline=_strings(body, "offline"),
                              types=types)  # fmt: skip
 
-    def upload(self, numbers: Sequence[str], progress: ProgressHandler | None = None) -> UploadResult:
+    def upload(
+        self, numbers: Sequence[str], progress: ProgressHandler | None = None
+    ) -> UploadResult:
         body = self._call("UPLOAD", {"numbers": list(numbers)}, self._progress(progress))
         failed = tuple(
-            UploadFailure(number=_str(f, "number"), error=_str(f, "error"),
-                          message=_str(f, "message", ""))
+            UploadFailure(
+                number=_str(f, "number"), error=_str(f, "error"), message=_str(f, "message", "")
+            )
             for f in _objects(body, "failed")
         )
         return UploadResult(uploaded=_strings(body, "uploaded"), failed=failed)
@@ -496,8 +504,14 @@ class DiskClient:
     def log(self, after: int = 0, limit: int = 100) -> tuple[LogEntry, ...]:
         body = self._call("LOG", {"after": after, "limit": limit})
         return tuple(
-            LogEntry(seq=_int(e, "seq"), time=_timestamp(e, "time"), op=_str(e, "op"),
-                     txn=_str(e, "txn", ""), ok=_bool(e, "ok"), detail=_str(e, "detail", ""))
+            LogEntry(
+                seq=_int(e, "seq"),
+                time=_timestamp(e, "time"),
+                op=_str(e, "op"),
+                txn=_str(e, "txn", ""),
+                ok=_bool(e, "ok"),
+                detail=_str(e, "detail", ""),
+            )
             for e in _objects(body, "entries")
         )
 

@@ -20,7 +20,11 @@ class DiskUnreachable(DiskProblem):
     """The port cannot be opened or the connection is gone."""
 
     def __init__(self, url: str, detail: str, *, in_use: bool = False) -> None:
-        text = t("disk.port_in_use", url=url) if in_use else t("disk.unreachable", url=url, detail=detail)
+        text = (
+            t("disk.port_in_use", url=url)
+            if in_use
+            else t("disk.unreachable", url=url, detail=detail)
+        )
         super().__init__(text)
         self.url = url
         self.detail = detail

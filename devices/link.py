@@ -143,7 +143,9 @@ class Link:
                 raise RequestTooLong(cmd) from exc
             return self._exchange(seq, frame, progress)
 
-    def _exchange(self, seq: int, frame: bytes, progress: EventHandler | None) -> Reply | ErrorReply:
+    def _exchange(
+        self, seq: int, frame: bytes, progress: EventHandler | None
+    ) -> Reply | ErrorReply:
         started = time.monotonic()
         silent_resends = 0
         unreachable: DiskUnreachable | None = None

@@ -21,8 +21,8 @@ from pathlib import Path
 from devices.client import DiskClient, LoginResult
 from devices.errors import DiskProblem, PinLocked, WrongPin
 from storage.backup.atomic_files import write_atomic
+from storage.config.settings import data_dir
 from storage.messages import MessageError
-from storage.settings import data_dir
 
 PIN_SHAPE = re.compile(r"[0-9]{6,8}", re.ASCII)
 REJECTED_FILE = "disk-pin-rejected.json"
@@ -153,4 +153,3 @@ def login_with_pin(
         raise
     memory.forget(disk)
     return result
-

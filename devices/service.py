@@ -43,8 +43,8 @@ from devices.errors import DiskNotAnswering, DiskProblem
 from devices.frames import ErrorReply, Event, JsonObject
 from devices.json_lines import read_lines
 from devices.link import Link
+from storage.config.settings import data_dir
 from storage.messages import t
-from storage.settings import data_dir
 
 log = logging.getLogger(__name__)
 

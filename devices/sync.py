@@ -1,6 +1,6 @@
 """Pulling the disk's invoice records into the store (``fapiao sync``, the TUI's sync).
 
-Resumes after the last record read from this disk (``storage.sync_state``). Each page is
+Resumes after the last record read from this disk (``storage.store.sync_state``). Each page is
 saved together with the new position in one write transaction, so an interrupted sync loses
 nothing and a repeated one adds nothing. A record that comes again with a higher number (a
 void after issue) updates the stored invoice's status.
@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from devices.client import INVOICE_PAGE_MAX, DiskClient, DiskInvoice, InvoicePage
 from devices.errors import DiskRestarted, NotLoggedIn
-from storage.database import write
-from storage.invoice_store import SaveResult, save_invoices
-from storage.invoice_types import DISK_TYPES, TYPES, is_digital_number
-from storage.models import Direction, Source
-from storage.records import InvoiceRecord
-from storage.sync_state import last_synced_seq, record_synced_seq
+from storage.rules.invoice_types import DISK_TYPES, TYPES, is_digital_number
+from storage.store.database import write
+from storage.store.invoice_store import SaveResult, save_invoices
+from storage.store.models import Direction, Source
+from storage.store.records import InvoiceRecord
+from storage.store.sync_state import last_synced_seq, record_synced_seq
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,17 @@ The PostgreSQL cluster is a throwaway one started on 127.0.0.1 for the session
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import peewee
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from pgcluster import pg_url_from_env_or_start
-
-from storage.database import close_database, open_database
 from storage.messages import set_language
-from storage.schema import upgrade
+from storage.store.database import close_database, open_database
+from storage.store.schema import upgrade
+from tests.support.paths import FIXTURES
+from tests.support.pgcluster import pg_url_from_env_or_start
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +40,7 @@ def _debug_log_has_no_personal_data(tmp_path_factory: pytest.TempPathFactory) ->
     hold no fixture name or tax id (SPEC: debug logs carry ids, never personal data)."""
     import logging
 
-    from storage.demo_data import PLACES
+    from storage.demo.data import PLACES
     from tui.logs import configure_handler
 
     path = tmp_path_factory.mktemp("log") / "fapiao-test.log"
@@ -61,7 +58,7 @@ def _debug_log_has_no_personal_data(tmp_path_factory: pytest.TempPathFactory) ->
     root.setLevel(old_level)
     handler.close()
     text = path.read_text(encoding="utf-8")
-    samples = Path(__file__).parent / "fixtures" / "samples" / "uscc.txt"
+    samples = FIXTURES / "samples" / "uscc.txt"
     tax_ids = samples.read_text(encoding="utf-8").split()
     leaks = [w for w in [*tax_ids, *PLACES, "有限公司", "196.38"] if w in text]
     assert "canary" in text, "the test log was not written"

@@ -23,8 +23,8 @@ from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from storage.config.settings import Settings
 from storage.messages import both, language, set_language, t, user_text
-from storage.settings import Settings
 from tui.commands import DeskCommands, DeskPalette
 from tui.messages import StoreFailed, StoreOpened
 from tui.screens.base import DeskScreen
@@ -33,8 +33,8 @@ from tui.screens.login import LoginScreen
 from tui.widgets.disk_strip import DiskState
 
 if TYPE_CHECKING:
-    from storage.accounts import Session
-    from storage.lookup import LookupOptions
+    from storage.accounts.users import Session
+    from storage.lookup.engine import LookupOptions
 
 log = logging.getLogger("fapiao.tui")
 
@@ -182,16 +182,16 @@ class FapiaoApp(App[int]):
     def _open_store(self) -> None:
         import peewee
 
-        from storage.database import StoreUnreachable, database_proxy, open_database
-        from storage.models import User
+        from storage.store.database import StoreUnreachable, database_proxy, open_database
+        from storage.store.models import User
 
         try:
             if self.demo:
-                from storage.demo import prepare_demo_store
+                from storage.demo.space import prepare_demo_store
 
                 prepare_demo_store(self.demo_path, today=self.today)
             else:
-                from storage.schema import upgrade
+                from storage.store.schema import upgrade
 
                 upgrade(open_database(self.settings.database_url, create=False))
             has_users = User.select().exists()
@@ -215,9 +215,11 @@ class FapiaoApp(App[int]):
         ``self.settings`` is left as it is."""
         from dataclasses import replace
 
-        from storage.stored_settings import CHANGEABLE
+        from storage.config.stored import CHANGEABLE
 
-        self.settings = replace(self.settings, **{key: getattr(settings, key) for key in CHANGEABLE})
+        self.settings = replace(
+            self.settings, **{key: getattr(settings, key) for key in CHANGEABLE}
+        )
         self.clear_remind_days = settings.clear_remind_days
 
     def on_store_failed(self, event: StoreFailed) -> None:
@@ -227,13 +229,13 @@ class FapiaoApp(App[int]):
     @contextmanager
     def store_connection(self) -> Iterator[None]:
         """A connection for the calling worker thread, closed when it is done."""
-        from storage.database import database_proxy
+        from storage.store.database import database_proxy
 
         with database_proxy.obj.connection_context():
             yield
 
     def lookup_options(self) -> LookupOptions:
-        from storage.lookup import LookupOptions
+        from storage.lookup.engine import LookupOptions
 
         disk_seq, store_seq = self.disk_live.lookup_seqs()  # "not synced yet" when disk is ahead
         return LookupOptions(show_void_red=self.show_void_red, today=self.today,
@@ -340,7 +342,7 @@ def few_colours(environ: dict[str, str] | None = None) -> bool:
 
 
 def run_app(settings: Settings, *, demo: bool = False) -> int:
-    from storage.database import close_database
+    from storage.store.database import close_database
 
     app = FapiaoApp(settings, demo=demo, ansi=few_colours())
     try:

@@ -21,7 +21,7 @@ WAIT_FOR_DISK = 3.0  # at log-in the disk's first STATUS may still be on its way
 
 def remind_days_now(app: FapiaoApp) -> int:
     """The reminder window in force, read from the store (a thread worker calls this)."""
-    from storage.stored_settings import effective_settings
+    from storage.config.stored import effective_settings
 
     try:
         with app.store_connection():

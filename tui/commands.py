@@ -46,10 +46,13 @@ class DeskCommands(Provider):
         yield f"{t('tui.screen.help')} (F1)", "help"
         if app.session is not None:
             for mode, key in SCREENS:
-                yield f"{t('tui.cmd.open', screen=t('tui.screen.' + mode))} ({key})", f"open('{mode}')"
+                yield (
+                    f"{t('tui.cmd.open', screen=t('tui.screen.' + mode))} ({key})",
+                    f"open('{mode}')",
+                )
             yield t("tui.cmd.open", screen=t("tui.screen.clearing_log")), "open('clearing_log')"
             yield f"{t('tui.cmd.void_red')} (F7)", "toggle_void_red"
-            from storage.permissions import Permission, allowed  # not needed before login
+            from storage.accounts.permissions import Permission, allowed  # not needed before login
 
             for mode, permission in ADMIN_SCREENS:  # no key of their own: palette only
                 if allowed(app.session, Permission(permission)):
@@ -66,7 +69,9 @@ class DeskCommands(Provider):
         for text, action in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(self.app.run_action, action), text=text)
+                yield Hit(
+                    score, matcher.highlight(text), partial(self.app.run_action, action), text=text
+                )
 
 
 class DeskPalette(CommandPalette):

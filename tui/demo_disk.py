@@ -87,10 +87,10 @@ class DemoDisk:
         if self.seeded or app.store_state != "ready":
             return False
         from devices.sync import to_record
-        from storage.database import write
-        from storage.demo import DEMO_BRANCH
-        from storage.invoice_store import save_invoices
-        from storage.sync_state import record_synced_seq
+        from storage.demo.space import DEMO_BRANCH
+        from storage.store.database import write
+        from storage.store.invoice_store import save_invoices
+        from storage.store.sync_state import record_synced_seq
 
         state = self.server.disk.state
         upto = state.last_seq - UNSYNCED

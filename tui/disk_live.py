@@ -218,7 +218,7 @@ class DiskLive:
     def _read_store_seq(self) -> None:
         if self.info is None or self.app.store_state != "ready":
             return
-        from storage.sync_state import last_synced_seq
+        from storage.store.sync_state import last_synced_seq
 
         try:
             with self.app.store_connection():

@@ -41,7 +41,9 @@ def forget_keyring_pin() -> None:
         pass
 
 
-def log_in_with_pin(live: DiskLive, typed: str, on_send: Callable[[], None] | None = None) -> tuple[str, bool]:
+def log_in_with_pin(
+    live: DiskLive, typed: str, on_send: Callable[[], None] | None = None
+) -> tuple[str, bool]:
     """One LOGIN with ``typed`` (or the keyring's PIN), through ``devices.pin.login_with_pin``:
     the words to show, and whether it worked. ``on_send`` is called when the LOGIN goes out
     (not for a PIN refused unsent: not 6–8 digits, or rejected by this disk before)."""

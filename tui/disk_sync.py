@@ -48,9 +48,9 @@ def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
     from devices.errors import DiskError, DiskProblem, DiskRestarted, WrongPin
     from devices.pin import login_with_pin
     from devices.sync import sync_invoices
-    from storage import audit
+    from storage.accounts.permissions import Permission, PermissionDenied, require
+    from storage.audit import chain as audit
     from storage.messages import user_text
-    from storage.permissions import Permission, PermissionDenied, require
     from tui.disk_login import forget_keyring_pin, keyring_pin
 
     live = app.disk_live

@@ -8,8 +8,8 @@ from decimal import Decimal
 from rich.cells import cell_len
 from rich.text import Text
 
-from storage.invoice_types import type_name
 from storage.messages import catalogue, language, t
+from storage.rules.invoice_types import type_name
 
 # Status words carry the state; the style only underlines it (16 colours, no colour alone).
 _STATUS_STYLE = {

@@ -54,12 +54,18 @@ class InvoiceView:
 
 
 def invoice_view(invoice: Any) -> InvoiceView:
-    """Copy a ``storage.models.Invoice`` (lines included) into plain values."""
+    """Copy a ``storage.store.models.Invoice`` (lines included) into plain values."""
     lines = tuple(
         LineView(
-            line_no=line.line_no, item=line.item, spec=line.spec, unit=line.unit,
-            quantity=line.quantity, unit_price=line.unit_price, amount=line.amount,
-            rate=line.rate, tax=line.tax,
+            line_no=line.line_no,
+            item=line.item,
+            spec=line.spec,
+            unit=line.unit,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount=line.amount,
+            rate=line.rate,
+            tax=line.tax,
         )
         for line in sorted(invoice.lines, key=lambda line: line.line_no)
     )

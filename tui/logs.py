@@ -7,8 +7,8 @@ import logging.handlers
 import os
 from typing import Any
 
-from storage.log_redaction import RedactingFilter
-from storage.settings import data_dir
+from storage.config.settings import data_dir
+from storage.rules.log_redaction import RedactingFilter
 
 
 def setup_logging() -> logging.Handler | None:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the engine (and argon2) load on first use, not at start-up
-    from storage.accounts import Session
-    from storage.lookup import LookupResult
+    from storage.accounts.users import Session
+    from storage.lookup.engine import LookupResult
     from tui.invoice_view import InvoiceView
 
 

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
+    from storage.config.settings import Settings
     from storage.notices import PostedNotice
-    from storage.settings import Settings
     from tui.app import FapiaoApp
 
 log = logging.getLogger("fapiao.tui.notices")
@@ -76,8 +76,8 @@ class NoticeFeed:
     # -- the notices ---------------------------------------------------------------------
 
     def _watch(self) -> None:
+        from storage.config.stored import SETTINGS_CHANGED, effective_settings
         from storage.notices import latest_notice_id, notices_after
-        from storage.stored_settings import SETTINGS_CHANGED, effective_settings
 
         worker = get_current_worker()
 

@@ -18,9 +18,9 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from storage.database import close_database
+from storage.config.settings import Settings
 from storage.messages import set_language
-from storage.settings import Settings
+from storage.store.database import close_database
 from tui.app import FapiaoApp
 from tui.screens.detail import DetailScreen
 from tui.screens.lookup import LookupScreen
@@ -43,8 +43,6 @@ DETAILED = "26112000000000000001"
 MISSING = "26119999999999999999"
 
 Step = Callable[[Pilot[Any]], Awaitable[None]]
-
-
 
 
 async def _login(pilot: Pilot[Any]) -> None:

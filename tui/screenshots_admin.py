@@ -56,8 +56,8 @@ def sample_backups(folder: Path) -> None:
 
 def sample_accounts() -> None:
     """li and wang (clerks), zhao (locked out), shen (auditor); on the open store."""
-    from storage.accounts import AuthError, add_user, authenticate
-    from storage.models import Role
+    from storage.accounts.users import AuthError, add_user, authenticate
+    from storage.store.models import Role
 
     add_user("li", "li-pass-1", role=Role.CLERK, branch="总部", by="super")
     add_user("wang", "wang-pass-1", role=Role.SUPERVISOR, branch="总部", all_branches=True,
@@ -71,8 +71,8 @@ def sample_accounts() -> None:
 
 def sample_audit(username: str = "zhang") -> None:
     """A clerk's day in the audit log, with fixed times and terminal, chained like any entry."""
-    from storage.audit import GENESIS, AuditEntry, AuditHead, entry_hash
-    from storage.database import write
+    from storage.audit.chain import GENESIS, AuditEntry, AuditHead, entry_hash
+    from storage.store.database import write
 
     day = [
         ("09:01:12", "login", "", False, '{"reason": "bad_password"}'),

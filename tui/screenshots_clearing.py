@@ -57,7 +57,9 @@ async def _ready(pilot: Pilot[Any]) -> Any:
     await pilot.press("p")
     await until(pilot, lambda: isinstance(app.screen, PinDialog))
     await pilot.press(*PIN, "enter")
-    await until(pilot, lambda: screen.running is None and screen.pre.check("disk").verdict.value == "pass")
+    await until(
+        pilot, lambda: screen.running is None and screen.pre.check("disk").verdict.value == "pass"
+    )
     await pilot.press("c")
     await until(pilot, lambda: screen.running is None and screen.pre.ok)
     app.clear_notifications()
@@ -150,12 +152,18 @@ async def results_shot(pilot: Pilot[Any]) -> None:
 def sample_runs() -> None:
     """Two clears of 2026-02 with fixed times: one partly done, then the retry of 007."""
     from storage.clearing.journal import ClearRun, dump
-    from storage.database import write
+    from storage.store.database import write
 
     at = dt.datetime(2026, 3, 15, 10, 5)
     ok = [{"type": c, "ok": True, "deadline": "2026-04-18", "error": None, "message": None}
           for c in ("004", "026", "028")]  # fmt: skip
-    failed = {"type": "007", "ok": False, "deadline": None, "error": "E_NOT_FILED", "message": "本期未申报"}
+    failed = {
+        "type": "007",
+        "ok": False,
+        "deadline": None,
+        "error": "E_NOT_FILED",
+        "message": "本期未申报",
+    }
 
     def add() -> None:
         common = {"device_id": "661620039941", "period": "2026-02", "reason": "", "started_by": "zhang",

@@ -12,8 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from devices.client import ClearKind, DiskClient
+from storage.config.settings import Settings
 from storage.messages import Listing, Message, MessageError
-from storage.settings import Settings
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 TYPE_CODE = re.compile(r"^\d{3}$")

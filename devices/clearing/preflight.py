@@ -17,13 +17,13 @@ from devices.clearing.model import (
 )
 from devices.client import ClearKind, DiskInfo, DiskState, DiskStatus, TypeStatus
 from devices.errors import DiskProblem
-from storage.accounts import Session
+from storage.accounts.permissions import Permission, require
+from storage.accounts.users import Session
 from storage.backup.errors import BackupError
 from storage.backup.service import list_backups
 from storage.clearing.journal import lock_holder
+from storage.config.values import peak_hour_at
 from storage.messages import Listing, Message
-from storage.permissions import Permission, require
-from storage.setting_values import peak_hour_at
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 BACKUP_FRESH = dt.timedelta(hours=24)
@@ -80,7 +80,9 @@ def _disk_check(info: DiskInfo, status: DiskStatus) -> Check:
             "user": holder.username, "terminal": holder.terminal, "since": f"{holder.since:%m-%d %H:%M}",
             "cmd": Message(f"clear.cmd.{holder.cmd}")}), Message("clear.fix.wait_other"))  # fmt: skip
     if status.logged_in:
-        return Check("disk", Verdict.PASS, Message("clear.found.disk_ok", {"device": info.device_id}))
+        return Check(
+            "disk", Verdict.PASS, Message("clear.found.disk_ok", {"device": info.device_id})
+        )
     return Check("disk", Verdict.FAIL, Message("clear.found.disk_not_logged_in",
                  {"device": info.device_id}), Message("clear.fix.login"), Action.LOGIN)  # fmt: skip
 
@@ -118,7 +120,10 @@ def _window_check(status: DiskStatus, period: str, kind: ClearKind | None) -> Ch
         return Check("window", verdict, Message("clear.found.window_after", {"end": end}),
                      Message("clear.fix.window_special"))  # fmt: skip
     open_lines = [t for t in due if t.window and t.state is not DiskState.LOCKED]
-    start, end = min(t.window[0] for t in open_lines if t.window), max(t.window[1] for t in open_lines if t.window)
+    start, end = (
+        min(t.window[0] for t in open_lines if t.window),
+        max(t.window[1] for t in open_lines if t.window),
+    )
     if today < start:
         return Check("window", Verdict.FAIL, Message("clear.found.window_before",
                      {"start": start, "today": today}), Message("clear.fix.window_wait"))  # fmt: skip

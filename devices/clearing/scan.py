@@ -8,13 +8,13 @@ from devices.clearing.preflight import recommend
 from devices.client import DiskStatus, PeriodSummary
 from devices.errors import DiskProblem
 from devices.sync import sync_invoices
-from storage import audit
-from storage.accounts import Session
+from storage.accounts.permissions import Permission, require
+from storage.accounts.users import Session
+from storage.audit import chain as audit
 from storage.clearing.store_totals import TypeTotals, period_totals
-from storage.invoice_types import DISK_TYPES, type_name
 from storage.messages import Message
-from storage.permissions import Permission, require
-from storage.sync_state import last_synced_seq
+from storage.rules.invoice_types import DISK_TYPES, type_name
+from storage.store.sync_state import last_synced_seq
 
 
 def _type_label(code: str) -> str:
@@ -40,7 +40,9 @@ def _differences(code: str, disk: Totals, store: TypeTotals | None) -> tuple[Mes
     return tuple(found)
 
 
-def _sync_if_behind(session: Session, ctx: ClearingContext, device_id: str, status: DiskStatus) -> int:
+def _sync_if_behind(
+    session: Session, ctx: ClearingContext, device_id: str, status: DiskStatus
+) -> int:
     """Pull the disk's newer records first, so the cross-check compares like with like."""
     if last_synced_seq(device_id) == status.last_invoice_seq:  # behind, or a disk reset
         return 0

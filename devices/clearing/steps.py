@@ -33,17 +33,17 @@ from devices.clearing.model import (
 from devices.clearing.preflight import fresh_backup
 from devices.client import ClearKind, DiskClient, Progress, TxnResult, TypeOutcome, UploadResult
 from devices.errors import DiskError, DiskProblem
-from storage import audit
-from storage.accounts import Approval, Session
+from storage.accounts.permissions import Permission, require
+from storage.accounts.users import Approval, Session
+from storage.audit import chain as audit
 from storage.backup.service import ProgressFn as BackupProgressFn
 from storage.backup.service import backup_before_clearing
 from storage.clearing import journal
 from storage.clearing.journal import ClearRun, ClearStep, RunState, StepState
-from storage.database import write
 from storage.messages import Listing, Message
 from storage.notices import ClearingOutcome, deliver_in_background, post_clearing_notice
 from storage.notices import TypeOutcome as NoticeType
-from storage.permissions import Permission, require
+from storage.store.database import write
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,9 @@ def _begin(session: Session, device_id: str, period: str, cmd: str, txn: str,
         raise ClearLocked("clear.error.locked_by", user=holder.username, terminal=holder.terminal,
                           since=f"{holder.since:%m-%d %H:%M}", cmd=Message(f"clear.cmd.{holder.cmd}"))  # fmt: skip
     for left in journal.unsettled_steps(device_id):
-        raise ClearingError("clear.error.unsettled", cmd=Message(f"clear.cmd.{left.cmd}"), txn=left.txn)
+        raise ClearingError(
+            "clear.error.unsettled", cmd=Message(f"clear.cmd.{left.cmd}"), txn=left.txn
+        )
     return journal.open_step(device_id, period, cmd, txn, params, session.username, run_id)
 
 
@@ -142,11 +144,15 @@ def upload_offline(session: Session, ctx: ClearingContext, numbers: list[str] | 
 
             numbers = list(client.summary(due_period(status)).offline)
     except DiskError as exc:
-        raise ClearRefused("clear.error.upload_refused", code=exc.code, message=exc.message) from exc
+        raise ClearRefused(
+            "clear.error.upload_refused", code=exc.code, message=exc.message
+        ) from exc
     except DiskProblem as exc:
         raise DiskGone("clear.error.disk_problem", detail=str(exc)) from exc
     period = status.period
-    step = write(lambda: _begin(session, info.device_id, period, "UPLOAD", "", {"numbers": numbers}))
+    step = write(
+        lambda: _begin(session, info.device_id, period, "UPLOAD", "", {"numbers": numbers})
+    )
     result: UploadResult = _send(ctx, step, session.username, "clear.error.upload_refused",
                                  lambda: client.upload(numbers, _heartbeat(info.device_id, progress, "UPLOAD")))  # fmt: skip
 
@@ -188,7 +194,9 @@ def report(session: Session, ctx: ClearingContext, period: str,
     return results
 
 
-def _finish_report(step: ClearStep, results: list[TypeResult], username: str, note: str = "") -> None:
+def _finish_report(
+    step: ClearStep, results: list[TypeResult], username: str, note: str = ""
+) -> None:
     journal.close_step(step.id, StepState.DONE, results=[r.to_json() for r in results], note=note)
     audit.record(username, "clear.report", target=step.period, ok=all(r.ok for r in results),
                  txn=step.txn, reported=[r.type for r in results if r.ok],
@@ -247,7 +255,9 @@ def execute(session: Session, confirmer: Session, ctx: ClearingContext, plan: Cl
     def begin() -> ClearStep:
         already = journal.closed_types(info.device_id, plan.period)
         if targets and set(targets) <= already:
-            last = journal.runs(device_id=info.device_id, period=plan.period, state=RunState.DONE, limit=1)
+            last = journal.runs(
+                device_id=info.device_id, period=plan.period, state=RunState.DONE, limit=1
+            )
             who = last[0] if last else None
             raise ClearingError("clear.error.already", period=plan.period, types=Listing(sorted(targets)),
                                 user=who.confirmed_by if who else "?",
@@ -275,14 +285,18 @@ def execute(session: Session, confirmer: Session, ctx: ClearingContext, plan: Cl
     return outcome_of(int(step.run_id or 0))
 
 
-def _finish_clear(step: ClearStep, results: list[TypeResult], username: str, note: str = "") -> None:
+def _finish_clear(
+    step: ClearStep, results: list[TypeResult], username: str, note: str = ""
+) -> None:
     """Inside a write: the step and its run closed, the cleared periods marked, audited."""
     assert step.run_id is not None
     state = _run_state(results)
     rows = [r.to_json() for r in results]
     journal.close_step(step.id, StepState.DONE, results=rows, note=note)
     journal.close_run(step.run_id, state, results=rows)
-    journal.close_periods(step.device_id, step.period, [r.type for r in results if r.ok], step.run_id)
+    journal.close_periods(
+        step.device_id, step.period, [r.type for r in results if r.ok], step.run_id
+    )
     audit.record(username, "clear.finish", target=step.period, ok=state == RunState.DONE,
                  run=step.run_id, txn=step.txn, state=state,
                  cleared=[r.type for r in results if r.ok],
@@ -337,18 +351,24 @@ def outcome_of(run_id: int) -> ClearOutcome:
                         tuple(TypeResult.from_json(r) for r in journal.load(run.results) or []))  # fmt: skip
 
 
-def retry_plan(session: Session, run_id: int, *, reason: str = "", filed_confirmed: bool = False) -> ClearPlan:
+def retry_plan(
+    session: Session, run_id: int, *, reason: str = "", filed_confirmed: bool = False
+) -> ClearPlan:
     """A clear of only the types that failed in ``run_id``: specific (each still reported), or
     special when the failed types are locked or the supervisor gives a reason."""
     require(session, Permission.PREPARE_CLEAR)
     run = ClearRun.get_or_none(ClearRun.id == run_id)
     if run is None:
         raise ClearingError("clear.error.no_run", id=run_id)
-    failed = tuple(r.type for r in map(TypeResult.from_json, journal.load(run.results) or []) if not r.ok)
+    failed = tuple(
+        r.type for r in map(TypeResult.from_json, journal.load(run.results) or []) if not r.ok
+    )
     if not failed:
         raise ClearingError("clear.error.nothing_failed")
     kind = ClearKind.SPECIAL if reason.strip() else ClearKind.SPECIFIC
-    return ClearPlan(run.period, kind, failed, reason, filed_confirmed, retry_of=run_id, targets=failed)
+    return ClearPlan(
+        run.period, kind, failed, reason, filed_confirmed, retry_of=run_id, targets=failed
+    )
 
 
 # -- settling what a crash or a cut link left ------------------------------------------------
@@ -434,7 +454,9 @@ def wait_until_idle(client: DiskClient, *, wait: float = RECONCILE_WAIT,
         time.sleep(TXN_POLL)
 
 
-def reconcile(session: Session, ctx: ClearingContext, *, wait: float = RECONCILE_WAIT) -> list[Reconciled]:
+def reconcile(
+    session: Session, ctx: ClearingContext, *, wait: float = RECONCILE_WAIT
+) -> list[Reconciled]:
     """Settle every step this disk has unsettled (on any terminal's start and before any new
     clear). A step whose holder is alive elsewhere is left to it."""
     try:

@@ -34,7 +34,7 @@ from devices.frames import (
 from devices.simulator.faults import FaultPlan
 from devices.simulator.scenarios import add_invoices, void_invoice
 from devices.simulator.state import SimState, StateFile, TypeRecord
-from storage.money import format_money
+from storage.rules.money import format_money
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Ready-made disk states: ``issuing``, ``report_due``, ``reported``, ``locked``, ``pin_locked``,
 and ``due`` (a clear due today by the host's clock, ``clear_due``).
 
-Invoices come from ``storage.demo_data`` (realistic names, valid tax ids), put in the disk's
+Invoices come from ``storage.demo.data`` (realistic names, valid tax ids), put in the disk's
 own type codes; a few are voided after issue and so reappear with a higher record number.
 """
 
@@ -12,13 +12,13 @@ import random
 from typing import Any
 
 from devices.simulator.state import CHINA, SimState, TypeRecord
-from storage.demo_data import generate_invoices
-from storage.money import format_money
-from storage.records import InvoiceRecord
+from storage.demo.data import generate_invoices
+from storage.rules.money import format_money
+from storage.store.records import InvoiceRecord
 
 SCENARIOS = ("issuing", "report_due", "reported", "locked", "pin_locked", "due")
 DISK_TYPE_CODES = ("004", "007", "026", "028")
-# Verification type (storage.invoice_types) → the disk's code.
+# Verification type (storage.rules.invoice_types) → the disk's code.
 _TO_DISK = {"01": "004", "04": "007", "10": "026", "14": "026", "08": "028", "31": "028",
             "32": "026", "11": "025", "03": "005", "15": "006"}  # fmt: skip
 
@@ -79,15 +79,21 @@ def build(scenario: str, *, invoices: int = 300, seed: int = 7) -> SimState:
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; one of {', '.join(SCENARIOS)}")
     if scenario == "due":  # a clear due today, on the host's own clock
-        return clear_due(dt.datetime.now(CHINA).replace(microsecond=0), invoices=invoices, seed=seed)
+        return clear_due(
+            dt.datetime.now(CHINA).replace(microsecond=0), invoices=invoices, seed=seed
+        )
     clock = _CLOCKS[scenario]
     state = SimState()
     state.set_clock(clock)
     open_period = "2026-11"
     reported = scenario == "reported"
     state.types = [
-        TypeRecord(type=code, open_period=open_period, reported=reported,
-                   last_report="2026-12-02" if reported else "2026-11-03")
+        TypeRecord(
+            type=code,
+            open_period=open_period,
+            reported=reported,
+            last_report="2026-12-02" if reported else "2026-11-03",
+        )
         for code in DISK_TYPE_CODES
     ]
     if scenario == "pin_locked":

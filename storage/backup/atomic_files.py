@@ -23,7 +23,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)

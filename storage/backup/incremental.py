@@ -90,8 +90,12 @@ class _Encoder:
         return out
 
 
-def diff(view: SqliteView, basis: Path, changes: dict[int, bytes],
-         on_block: Callable[[int], None] | None = None) -> Iterator[bytes]:
+def diff(
+    view: SqliteView,
+    basis: Path,
+    changes: dict[int, bytes],
+    on_block: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
     """Payload pieces for the pages of ``view`` that differ from ``basis``; fills ``changes``."""
     ps = view.page_size
     encoder = _Encoder()
@@ -105,8 +109,8 @@ def diff(view: SqliteView, basis: Path, changes: dict[int, bytes],
             if old == block:  # one comparison of 1 MiB
                 continue
             for i in range(0, len(block), ps):
-                new_page = block[i:i + ps]
-                old_page = old[i:i + ps]
+                new_page = block[i : i + ps]
+                old_page = old[i : i + ps]
                 if new_page == old_page:
                     continue
                 page = first + i // ps
@@ -185,7 +189,7 @@ def _undelta(reader: PayloadReader, fd: int, ps: int) -> list[tuple[int, bytes]]
         raise BackupCorrupt("backup.page_mismatch", page=pages[0]) from None
     if len(data) != n * ps:
         raise BackupCorrupt("backup.page_mismatch", page=pages[0])
-    return [(page, data[i * ps:(i + 1) * ps]) for i, page in enumerate(pages)]
+    return [(page, data[i * ps : (i + 1) * ps]) for i, page in enumerate(pages)]
 
 
 def _apply_pages(reader: PayloadReader, fd: int, ps: int) -> int:

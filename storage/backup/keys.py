@@ -136,7 +136,9 @@ def _now() -> str:
 
 def _add_key(folder: Path, passphrase: str) -> str:
     key_id = secrets.token_hex(8)
-    write_atomic(folder / f"{key_id}.key", _wrap(key_id, secrets.token_bytes(32), passphrase, _now()))
+    write_atomic(
+        folder / f"{key_id}.key", _wrap(key_id, secrets.token_bytes(32), passphrase, _now())
+    )
     write_atomic(folder / CURRENT, key_id.encode("ascii"))
     return key_id
 

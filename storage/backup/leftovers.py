@@ -37,8 +37,12 @@ def lock_path(db_path: Path) -> Path:
 
 
 def _found(db_path: Path) -> list[Path]:
-    found = [p for p in db_path.parent.glob(SCRATCH_PREFIX + "*") if p.is_dir() and (
-        p.name.startswith(_scratch_prefix(db_path)) or _UNNAMED_SCRATCH.fullmatch(p.name))]
+    found = [
+        p
+        for p in db_path.parent.glob(SCRATCH_PREFIX + "*")
+        if p.is_dir()
+        and (p.name.startswith(_scratch_prefix(db_path)) or _UNNAMED_SCRATCH.fullmatch(p.name))
+    ]
     basis = db_path.with_name(db_path.name + _BASIS_PARTIAL)
     return [*found, basis] if basis.exists() else found
 

@@ -71,7 +71,10 @@ def load(folder: Path) -> list[BackupEntry]:
 
 
 def save(folder: Path, entries: list[BackupEntry]) -> None:
-    doc = {"format": FORMAT, "backups": [asdict(e) for e in sorted(entries, key=lambda e: e.created)]}
+    doc = {
+        "format": FORMAT,
+        "backups": [asdict(e) for e in sorted(entries, key=lambda e: e.created)],
+    }
     write_atomic(folder / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
 
 

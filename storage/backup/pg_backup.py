@@ -155,7 +155,9 @@ def scratch_database(target: PgTarget) -> Iterator[PgTarget]:
         yield target.with_db(name)
     finally:
         with target.connect(autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 def counts_of(target: PgTarget) -> dict[str, int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from storage.backup.service import list_backups
+from storage.config.settings import Settings
 from storage.messages import Message
-from storage.settings import Settings
 
 MAX_AGE = dt.timedelta(hours=24)
 

@@ -29,8 +29,11 @@ def _open(folder: Path, entry: BackupEntry, ring: KeyRing, on_bytes: OnBytes | N
         raise BackupCorrupt("backup.file_missing", file=entry.file)
     opened = open_container(path, ring, on_bytes=on_bytes)
     head = opened.header
-    if head.get("backup_id") != entry.id or head.get("kind") != entry.kind or \
-            head.get("parent", "") != entry.parent:
+    if (
+        head.get("backup_id") != entry.id
+        or head.get("kind") != entry.kind
+        or head.get("parent", "") != entry.parent
+    ):
         raise BackupCorrupt("backup.header_mismatch", id=entry.id)
     return opened
 
@@ -89,7 +92,7 @@ def as_rollback_journal(path: Path) -> None:
 
 
 def check_sqlite(path: Path, expected: dict[str, int], *, thorough: bool) -> str:
-    """"" when the database passes SQLite's own check and has the expected rows, else why not."""
+    """ "" when the database passes SQLite's own check and has the expected rows, else why not."""
     conn = sqlite3.connect(str(path))  # our own scratch copy: closing it removes its WAL files
     with contextlib.closing(conn):
         try:
@@ -101,7 +104,9 @@ def check_sqlite(path: Path, expected: dict[str, int], *, thorough: bool) -> str
         except sqlite3.DatabaseError as exc:
             return f"sqlite: {exc}"
     if counts != expected:
-        wrong = sorted(k for k in expected.keys() | counts.keys() if counts.get(k) != expected.get(k))
+        wrong = sorted(
+            k for k in expected.keys() | counts.keys() if counts.get(k) != expected.get(k)
+        )
         return "row counts differ: " + ", ".join(wrong)
     return ""
 

@@ -10,8 +10,8 @@ import sys
 from dataclasses import dataclass
 
 from storage.backup.errors import BackupUsageError
-from storage.secret_files import SecretFileError, read_secret_file
-from storage.settings import Settings
+from storage.config.secret_files import SecretFileError, read_secret_file
+from storage.config.settings import Settings
 
 KEYRING_SERVICE = "fapiao"
 KEYRING_USER = "backup-passphrase"
@@ -22,7 +22,7 @@ CONFIG_FILE_KEY = "backup_passphrase_file"
 def keyring_usable() -> bool:
     """False on a headless box where keyring falls back to its fail or null backend, and
     during a demo (its keys live and die in its own folder)."""
-    if os.environ.get("FAPIAO_DEMO_DIR"):  # storage.demo.DEMO_DIR_ENV
+    if os.environ.get("FAPIAO_DEMO_DIR"):  # storage.demo.space.DEMO_DIR_ENV
         return False
     try:
         import keyring

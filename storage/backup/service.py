@@ -1,5 +1,5 @@
 """What the CLI, the backup screen and the clearing flow call. Every call checks the role
-(``storage.permissions``) and leaves an audit record, whether it worked or not."""
+(``storage.accounts.permissions``) and leaves an audit record, whether it worked or not."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import peewee
 
-from storage import audit, audit_anchor
-from storage.accounts import Approval, AuthError, Session, confirm_supervisor
+from storage.accounts.permissions import Permission, require
+from storage.accounts.users import Approval, AuthError, Session, confirm_supervisor
+from storage.audit import anchor as audit_anchor
+from storage.audit import chain as audit
 from storage.backup import (
     basis,
     keys,
@@ -41,9 +43,8 @@ from storage.backup.restore import (
 from storage.backup.secrets import configured as secrets_configured
 from storage.backup.secrets import read_passphrase
 from storage.backup.verify import VerifyResult, verify_entry
-from storage.database import StoreUnreachable, database_proxy, is_sqlite, make_database
-from storage.permissions import Permission, require
-from storage.settings import Settings, load_settings
+from storage.config.settings import Settings, load_settings
+from storage.store.database import StoreUnreachable, database_proxy, is_sqlite, make_database
 
 KINDS = ("auto", "full", "incremental")
 MAX_CHAIN = 6  # "auto": a full backup after six incrementals or a week
@@ -135,7 +136,9 @@ def _passphrase_setter(session: Session, settings: Settings, passphrase: str | N
         raise BackupError("backup.approval_refused", detail=str(refused)) from None
 
 
-def _ring(folder: Path, settings: Settings, passphrase: str | None, *, create: bool) -> keys.KeyRing:
+def _ring(
+    folder: Path, settings: Settings, passphrase: str | None, *, create: bool
+) -> keys.KeyRing:
     return _unlocking(folder, settings, passphrase, create=create)()
 
 

@@ -68,7 +68,7 @@ class SqliteView:
                 for page in overlay:
                     assert self._wal_path is not None
                     start = (page - first) * ps
-                    buf[start:start + ps] = read_at(self._wal_path, ps, self._wal_frames[page])
+                    buf[start : start + ps] = read_at(self._wal_path, ps, self._wal_frames[page])
                 data = bytes(buf)
             yield first, data
 
@@ -90,7 +90,7 @@ def _read_wal_index(db_path: Path, page_size: int) -> tuple[int, int, bytes] | N
         raise BackupError("backup.snapshot_failed", detail="wal-index")
     fields = _HDR.unpack(raw[:48])
     max_frame, n_page, salts = fields[6], fields[7], fields[9]
-    (backfilled,) = struct.unpack("=I", raw[_CKPT_OFFSET:_CKPT_OFFSET + 4])
+    (backfilled,) = struct.unpack("=I", raw[_CKPT_OFFSET : _CKPT_OFFSET + 4])
     if max_frame == 0 or backfilled >= max_frame:
         return None
     return max_frame, n_page, salts

@@ -55,7 +55,11 @@ def _remembered(folder: Path, passphrase: str) -> tuple[keys.KeyRing | None, byt
     files = _files(folder)
     with _lock:
         known = _rings.get(folder)
-    if known and known.files == files and hmac.compare_digest(known.passphrase, _passphrase(passphrase)):
+    if (
+        known
+        and known.files == files
+        and hmac.compare_digest(known.passphrase, _passphrase(passphrase))
+    ):
         return known.ring, files
     return None, files
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage import audit
-from storage.accounts import Session
+from storage.accounts.permissions import Permission, require
+from storage.accounts.users import Session
+from storage.audit import chain as audit
 from storage.clearing import journal
 from storage.clearing.journal import ClearRun
+from storage.exporting.table import write_table
 from storage.messages import Message, t
-from storage.permissions import Permission, require
-from storage.table_export import write_table
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ class RunView:
             if r.get("ok"):
                 parts.append(f"{r.get('type')} ✓ {r.get('deadline') or ''}".rstrip())
             else:
-                parts.append(f"{r.get('type')} ✗ {r.get('message') or ''} ({r.get('error') or '?'})")
+                parts.append(
+                    f"{r.get('type')} ✗ {r.get('message') or ''} ({r.get('error') or '?'})"
+                )
         return separator.join(parts)
 
     @property
@@ -91,12 +93,15 @@ def clear_history(session: Session, *, period: str | None = None, state: str | N
                   limit: int = 500) -> list[RunView]:  # fmt: skip
     """Newest first, filtered by period, state and who started or confirmed it."""
     require(session, Permission.LOOKUP)
-    found = journal.runs(device_id=device_id, period=period, state=state, username=username, limit=limit)
+    found = journal.runs(
+        device_id=device_id, period=period, state=state, username=username, limit=limit
+    )
     ids = [r.id for r in found]
     txns: dict[int, str] = {}
     if ids:
         rows = journal.ClearStep.select(journal.ClearStep.run_id, journal.ClearStep.txn).where(
-            journal.ClearStep.run_id.in_(ids) & (journal.ClearStep.cmd == "CLEAR"))
+            journal.ClearStep.run_id.in_(ids) & (journal.ClearStep.cmd == "CLEAR")
+        )
         txns = {int(r.run_id): r.txn for r in rows}
     return [_view(r, txns) for r in found]
 

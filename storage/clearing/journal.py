@@ -23,9 +23,9 @@ from typing import Any
 
 import peewee
 
-from storage.audit import terminal_name
-from storage.database import write
-from storage.models import BaseModel
+from storage.audit.chain import terminal_name
+from storage.store.database import write
+from storage.store.models import BaseModel
 
 #: A lock whose holder has not been heard of for this long is stale (a long command runs at
 #: most 120 s, and the holder refreshes the lock on every progress event).
@@ -282,7 +282,8 @@ def close_periods(device_id: str, period: str, types: Sequence[str], run_id: int
 
 def closed_types(device_id: str, period: str) -> set[str]:
     rows = ClosedPeriod.select(ClosedPeriod.type).where(
-        (ClosedPeriod.device_id == device_id) & (ClosedPeriod.period == period))
+        (ClosedPeriod.device_id == device_id) & (ClosedPeriod.period == period)
+    )
     return {row.type for row in rows}
 
 

@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from storage.invoice_types import DISK_TYPES
-from storage.models import Direction, Invoice, InvoiceStatus
+from storage.rules.invoice_types import DISK_TYPES
+from storage.store.models import Direction, Invoice, InvoiceStatus
 
 # Verification type → the disk's code (数电 types are issued from the e-invoice types).
 _TO_DISK: dict[str, str] = {verif: disk for disk, verif in DISK_TYPES.items()}

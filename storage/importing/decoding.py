@@ -17,7 +17,7 @@ _ALLOWED_CONTROLS = frozenset("\t\r\n\f")
 
 def decode_text(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        text = _decode(data[len(codecs.BOM_UTF8):], "utf-8")
+        text = _decode(data[len(codecs.BOM_UTF8) :], "utf-8")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode(data, "utf-16")
     else:

@@ -16,8 +16,8 @@ from defusedxml import DefusedXmlException
 from storage.importing import fields as f
 from storage.importing.report import FileRefused, RowError, RowProblem
 from storage.importing.table import ParsedFile
-from storage.models import InvoiceStatus
-from storage.records import InvoiceRecord, LineRecord
+from storage.store.models import InvoiceStatus
+from storage.store.records import InvoiceRecord, LineRecord
 
 MAX_XML_BYTES = 10 * 1024 * 1024  # one invoice is a few KB; a bundle of lines, still < 1 MB
 _ZERO = Decimal("0.00")
@@ -123,4 +123,3 @@ def _lines(root: ET.Element) -> list[LineRecord]:
             tax=f.parse_money(_find(item, "ComTaxAm") or "0", "import.column.line_tax"),
         ))  # fmt: skip
     return lines
-

@@ -10,8 +10,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from storage.importing.report import RowError
-from storage.invoice_types import type_from_name
-from storage.models import Direction, InvoiceStatus
+from storage.rules.invoice_types import type_from_name
+from storage.store.models import Direction, InvoiceStatus
 
 CENT = Decimal("0.01")
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)

@@ -19,9 +19,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from storage import audit
-from storage.accounts import Session
-from storage.database import write
+from storage.accounts.permissions import Permission, require
+from storage.accounts.users import Session
+from storage.audit import chain as audit
 from storage.importing.csv_rows import csv_line_rows, csv_rows
 from storage.importing.decoding import decode_text, open_text, text_encoding
 from storage.importing.einvoice_xml import MAX_XML_BYTES, parse_einvoice
@@ -29,9 +29,9 @@ from storage.importing.qr_text import is_qr_text, parse_qr_lines, qr_batches
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
 from storage.importing.table import ParsedFile, parse_table, table_batches
 from storage.importing.xlsx_rows import xlsx_rows
-from storage.invoice_store import SaveResult, save_invoices
-from storage.models import Direction, ImportedFile
-from storage.permissions import Permission, require
+from storage.store.database import write
+from storage.store.invoice_store import SaveResult, save_invoices
+from storage.store.models import Direction, ImportedFile
 
 MB = 1024 * 1024
 # Files are streamed: memory does not grow with them (bench/README.md); the rows a file may

@@ -17,9 +17,9 @@ from storage.importing.fields import parse_date
 from storage.importing.report import Problem, RowError, RowProblem
 from storage.importing.seen_invoices import SeenInvoices
 from storage.importing.table import BATCH_ROWS, ParsedFile, merged
-from storage.models import Source
-from storage.qr import QrError, looks_like_qr, parse_qr
-from storage.records import InvoiceRecord
+from storage.rules.qr import QrError, looks_like_qr, parse_qr
+from storage.store.models import Source
+from storage.store.records import InvoiceRecord
 
 _ZERO = Decimal("0.00")
 QR_REMARK = "由二维码导入，税额待补"  # stored data, in the clerks' language
@@ -50,7 +50,9 @@ def qr_batches(lines: Iterable[str], *, direction: str,
             qr = parse_qr(line.strip())
             parse_date(qr.date)  # not in the future
         except QrError as exc:
-            out.problems.append(RowProblem(row_no, Problem("import.row.qr", {"detail": exc.message})))
+            out.problems.append(
+                RowProblem(row_no, Problem("import.row.qr", {"detail": exc.message}))
+            )
             continue
         except RowError as exc:
             out.problems.append(RowProblem(row_no, exc.problem))

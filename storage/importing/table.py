@@ -23,13 +23,13 @@ from storage.importing import fields as f
 from storage.importing.columns import map_header, missing_required
 from storage.importing.report import FileRefused, Problem, RowError, RowProblem
 from storage.importing.seen_invoices import SeenInvoices
-from storage.invoice_types import TYPES, infer_type_from_code
 from storage.messages import Listing
-from storage.models import InvoiceStatus
-from storage.records import InvoiceRecord, LineRecord
+from storage.rules.invoice_types import TYPES, infer_type_from_code
+from storage.store.models import InvoiceStatus
+from storage.store.records import InvoiceRecord, LineRecord
 
 HEADER_SCAN_ROWS = 10
-BATCH_ROWS = 2000  # records handed on at a time (storage.invoice_store.BATCH)
+BATCH_ROWS = 2000  # records handed on at a time (storage.store.invoice_store.BATCH)
 _ZERO = Decimal("0.00")
 _NORMAL = InvoiceStatus.NORMAL.value
 _RED = InvoiceStatus.RED.value

@@ -35,7 +35,9 @@ MAX_RATIO = 200  # real sheet XML compresses 10–30×; a bomb, thousands of tim
 
 def check_zip(source: Path | bytes) -> None:
     try:
-        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+        with zipfile.ZipFile(
+            io.BytesIO(source) if isinstance(source, bytes) else source
+        ) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise FileRefused("import.file.bad_xlsx", detail=str(exc)[:80]) from None

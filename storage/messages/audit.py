@@ -1,7 +1,10 @@
 """Texts of the audit log."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "audit.verify_ok": ("审计日志完整：共 {n} 条，哈希链校验通过", "audit log intact: {n} entries, hash chain verified"),
+    "audit.verify_ok": (
+        "审计日志完整：共 {n} 条，哈希链校验通过",
+        "audit log intact: {n} entries, hash chain verified",
+    ),
     "audit.problem.changed": ("第 {seq} 条审计记录被修改过", "audit entry {seq} was changed"),
     "audit.problem.chain_broken": (
         "第 {seq} 条审计记录的哈希链断开（它之前的记录被改动，或它是插入的）",

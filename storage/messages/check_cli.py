@@ -10,7 +10,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未知字段 {name}；可用字段：{names}",
         "unknown field {name}; fields: {names}",
     ),
-    "check_cli.nothing": ("没有要核对的内容：请给出 --qr 或 字段=值", "nothing to check: give --qr or field=value"),
+    "check_cli.nothing": (
+        "没有要核对的内容：请给出 --qr 或 字段=值",
+        "nothing to check: give --qr or field=value",
+    ),
     "check_cli.summary_ok": ("核对通过", "all fields pass"),
     "check_cli.summary_warning": ("核对通过，但有 {n} 项需注意", "passes, with {n} warnings"),
     "check_cli.summary_error": ("有 {n} 项错误", "{n} fields are wrong"),

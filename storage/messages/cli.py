@@ -16,7 +16,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.db_upgraded": ("已应用迁移：{names}", "migrations applied: {names}"),
     "cli.db_current": ("数据库结构已是最新", "the schema is up to date"),
-    "cli.user_added": ("已创建用户 {user}（{role}，{branch}）", "user {user} created ({role}, {branch})"),
+    "cli.user_added": (
+        "已创建用户 {user}（{role}，{branch}）",
+        "user {user} created ({role}, {branch})",
+    ),
     "cli.first_user_must_be_supervisor": (
         "第一位用户必须是主管（--role supervisor）",
         "the first user must be a supervisor (--role supervisor)",

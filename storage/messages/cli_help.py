@@ -7,7 +7,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.options": ("选项", "options"),
     "cli.help.help": ("显示本帮助并退出", "show this help message and exit"),
     # fapiao
-    "cli.help.demo": ("演示模式（自带数据和模拟税控盘）", "demo mode (sample data and a simulated disk)"),
+    "cli.help.demo": (
+        "演示模式（自带数据和模拟税控盘）",
+        "demo mode (sample data and a simulated disk)",
+    ),
     "cli.help.user": ("操作用户（默认登录名）", "acting user (default: login name)"),
     "cli.help.lang": ("界面语言", "language"),
     # fapiao db
@@ -37,7 +40,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "正常/作废/红冲/失控/异常 或 normal/void/red/…",
         "normal/void/red/… or 正常/作废/红冲/失控/异常",
     ),
-    "cli.help.export_buyer": ("购买方名称的一部分或税号", "part of the buyer's name, or its tax id"),
+    "cli.help.export_buyer": (
+        "购买方名称的一部分或税号",
+        "part of the buyer's name, or its tax id",
+    ),
     "cli.help.export_branch": ("分支机构（需所有分支权限）", "branch (users who see every branch)"),
     # fapiao user
     "cli.help.user_cmd": ("账户", "accounts"),
@@ -60,11 +66,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.sim_pty": ("在伪终端上提供（默认）", "serve on a pty (default)"),
     "cli.help.sim_tcp": ("在 TCP 地址上提供", "serve on TCP"),
     "cli.help.sim_state": ("状态文件（JSON）", "state file (JSON)"),
-    "cli.help.sim_scenario": ("初始状态（默认 report_due）", "starting state (default: report_due)"),
+    "cli.help.sim_scenario": (
+        "初始状态（默认 report_due）",
+        "starting state (default: report_due)",
+    ),
     "cli.help.sim_corrupt_rate": ("损坏一个字节的帧的比例", "share of frames with a damaged byte"),
     "cli.help.sim_drop_rate": ("丢弃的回复比例", "share of replies dropped"),
     "cli.help.sim_delay": ("每个回复前的延迟秒数", "seconds before each reply"),
-    "cli.help.sim_disconnect_after": ("收到 N 个请求后断开一次", "cut the link once after N requests"),
+    "cli.help.sim_disconnect_after": (
+        "收到 N 个请求后断开一次",
+        "cut the link once after N requests",
+    ),
     "cli.help.service": (
         "税控盘设备服务（独占端口，供多个终端共用）",
         "the disk's device service (holds the port, shared by every terminal)",

@@ -60,6 +60,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "disk.sim_listening": ("模拟税控盘已启动：{address}", "disk simulator listening at {address}"),
     "disk.sim_stopped": ("模拟税控盘已停止", "disk simulator stopped"),
-    "disk.sim_bad_state": ("无法读取模拟器状态文件 {path}：{detail}", "cannot read the simulator state {path}: {detail}"),
-    "disk.sim_bad_address": ("地址应为 HOST:PORT：{address}", "address must be HOST:PORT: {address}"),
+    "disk.sim_bad_state": (
+        "无法读取模拟器状态文件 {path}：{detail}",
+        "cannot read the simulator state {path}: {detail}",
+    ),
+    "disk.sim_bad_address": (
+        "地址应为 HOST:PORT：{address}",
+        "address must be HOST:PORT: {address}",
+    ),
 }

@@ -7,13 +7,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the disk's device service is already running (pid {pid}, user {user}, socket {socket})",
     ),
     "disk_live.socket_too_long": ("套接字路径过长：{path}", "socket path too long: {path}"),
-    "disk_live.bad_request": ("设备服务收到无法识别的请求", "the device service got an unreadable request"),
+    "disk_live.bad_request": (
+        "设备服务收到无法识别的请求",
+        "the device service got an unreadable request",
+    ),
     "disk_live.busy_other": (
         "税控盘正忙：另一终端正在执行{cmd}，请稍后再试",
         "the disk is busy: another terminal is running {cmd}; try again shortly",
     ),
     "disk_live.login_first": ("请先登录税控盘", "log in to the disk first"),
-    "disk_live.service_gone": ("与税控盘设备服务的连接已断开", "the connection to the disk's device service is lost"),
+    "disk_live.service_gone": (
+        "与税控盘设备服务的连接已断开",
+        "the connection to the disk's device service is lost",
+    ),
     "disk_live.held_by_service": (
         "端口由税控盘设备服务占用（进程 {pid}，用户 {user}），请通过 {socket} 连接",
         "the port is held by the disk's device service (pid {pid}, user {user}); connect through {socket}",
@@ -22,8 +28,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "端口被进程 {pid} 占用：{command}",
         "the port is held by process {pid}: {command}",
     ),
-    "disk_live.held_by_unknown": ("无法确定占用端口的进程", "which process holds the port is unknown"),
-    "disk_live.port_in_use": ("税控盘端口 {url} 已被占用。{holder}", "the disk port {url} is in use. {holder}"),
+    "disk_live.held_by_unknown": (
+        "无法确定占用端口的进程",
+        "which process holds the port is unknown",
+    ),
+    "disk_live.port_in_use": (
+        "税控盘端口 {url} 已被占用。{holder}",
+        "the disk port {url} is in use. {holder}",
+    ),
     "disk_live.service_started": (
         "税控盘设备服务已启动：{device} → {socket}",
         "disk device service started: {device} → {socket}",
@@ -48,7 +60,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未配置税控盘：请设置 device_url 或 FAPIAO_DEVICE_URL",
         "no disk configured: set device_url or FAPIAO_DEVICE_URL",
     ),
-    "disk_live.screen.disconnected": ("税控盘未连接：{detail}", "the disk is not connected: {detail}"),
+    "disk_live.screen.disconnected": (
+        "税控盘未连接：{detail}",
+        "the disk is not connected: {detail}",
+    ),
     "disk_live.screen.waiting": ("正在连接税控盘…", "connecting to the disk…"),
     "disk_live.screen.facts": (
         "设备号 {device_id}  型号 {model}  固件 {firmware}\n纳税人 {taxpayer_name}（{taxpayer_id}）",
@@ -84,7 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "口令错误，还可尝试 {n} 次（不会自动重试）",
         "wrong PIN, {n} tries left (never retried automatically)",
     ),
-    "disk_live.pin_locked": ("口令已锁定，请到税务机关解锁", "the PIN is locked: unlock it at the tax office"),
+    "disk_live.pin_locked": (
+        "口令已锁定，请到税务机关解锁",
+        "the PIN is locked: unlock it at the tax office",
+    ),
     "disk_live.no_pin": ("请输入口令", "type the PIN"),
     "disk_live.log_title": ("税控盘日志", "Disk log"),
     "disk_live.log_needs_login": ("登录后显示税控盘日志", "log in to see the disk's log"),

@@ -42,7 +42,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "找不到表头：前 {rows} 行中没有“发票号码”“开票日期”等列名",
         "no header row: the first {rows} rows name no columns like 发票号码, 开票日期",
     ),
-    "import.file.missing_columns": ("缺少必需的列：{columns}", "required columns missing: {columns}"),
+    "import.file.missing_columns": (
+        "缺少必需的列：{columns}",
+        "required columns missing: {columns}",
+    ),
     "import.file.bad_xml": ("XML 无法解析：{detail}", "the XML cannot be parsed: {detail}"),
     "import.file.unsafe_xml": (
         "XML 含有实体或文档类型定义（DTD），出于安全拒绝处理",
@@ -76,7 +79,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the invoice code must be 10 or 12 digits: {value}",
     ),
     "import.row.code_missing": (
-        "8 位发票号码须有发票代码", "an 8-digit invoice number needs its invoice code",
+        "8 位发票号码须有发票代码",
+        "an 8-digit invoice number needs its invoice code",
     ),
     "import.row.code_on_digital": (
         "20 位数电发票号码不应有发票代码：{value}",
@@ -84,7 +88,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.row.date": ("开票日期无效：{value}", "the invoice date is not a real date: {value}"),
     "import.row.date_missing": ("缺少开票日期", "the invoice date is missing"),
-    "import.row.date_future": ("开票日期在未来：{value}", "the invoice date is in the future: {value}"),
+    "import.row.date_future": (
+        "开票日期在未来：{value}",
+        "the invoice date is in the future: {value}",
+    ),
     "import.row.money": (
         "{column}应为最多两位小数的金额：{value}",
         "{column} must be an amount with at most two decimals: {value}",
@@ -97,13 +104,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.row.rate": ("税率无效：{value}", "bad tax rate: {value}"),
     "import.row.type": ("未知的发票票种：{value}", "unknown invoice type: {value}"),
     "import.row.type_number": (
-        "票种 {value} 与发票号码位数不符", "the type {value} does not match the number's length",
+        "票种 {value} 与发票号码位数不符",
+        "the type {value} does not match the number's length",
     ),
     "import.row.status": ("未知的发票状态：{value}", "unknown invoice status: {value}"),
     "import.row.direction": ("未知的方向：{value}", "unknown direction: {value}"),
     "import.row.check_code": ("校验码应为数字：{value}", "the check code must be digits: {value}"),
     "import.row.too_long": (
-        "{column}过长（最多 {limit} 个字符）", "{column} is too long (at most {limit} characters)",
+        "{column}过长（最多 {limit} 个字符）",
+        "{column} is too long (at most {limit} characters)",
     ),
     "import.row.duplicate_differs": (
         "与第 {row} 行是同一张发票，但内容不同",

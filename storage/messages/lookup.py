@@ -22,7 +22,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lookup.field.code": ("发票代码", "the invoice code"),
     "lookup.field.tax_id": ("税号", "the tax id"),
     # 1. not synced
-    "lookup.not_synced.title": ("税控盘上有尚未同步的发票", "the disk holds invoices not synced yet"),
+    "lookup.not_synced.title": (
+        "税控盘上有尚未同步的发票",
+        "the disk holds invoices not synced yet",
+    ),
     "lookup.not_synced.detail": (
         "税控盘最新记录序号为 {disk}，本系统只同步到 {store}：这张发票可能还在盘上。",
         "the disk's newest record is {disk}, the store has synced up to {store}: "

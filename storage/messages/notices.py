@@ -47,14 +47,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "清卡失败：{period} {kind}",
         "Clear failed: {period} {kind}",
     ),
-    "notice.clear.line.period": ("所属期：{period}　清卡类型：{kind}", "Period: {period}  Kind: {kind}"),
+    "notice.clear.line.period": (
+        "所属期：{period}　清卡类型：{kind}",
+        "Period: {period}  Kind: {kind}",
+    ),
     "notice.clear.line.who": (
         "发起人：{started_by}　确认人：{confirmed_by}",
         "Started by: {started_by}  Confirmed by: {confirmed_by}",
     ),
     "notice.clear.line.when": ("完成时间：{at}", "Finished: {at}"),
-    "notice.clear.line.where": ("网点：{branch}　税控盘：{device}", "Branch: {branch}  Disk: {device}"),
-    "notice.clear.line.reason": ("特殊清卡原因：{reason}", "Reason for the special clear: {reason}"),
+    "notice.clear.line.where": (
+        "网点：{branch}　税控盘：{device}",
+        "Branch: {branch}  Disk: {device}",
+    ),
+    "notice.clear.line.reason": (
+        "特殊清卡原因：{reason}",
+        "Reason for the special clear: {reason}",
+    ),
     "notice.clear.line.error": (
         "清卡未完成（{code}）：{error}{fix}",
         "The clear did not complete ({code}): {error}{fix}",
@@ -83,7 +92,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "—— 本邮件由发票台自动发送（通知编号 {id}，{at}），请勿直接回复。",
         "-- Sent by Fapiao Desk (notice {id}, {at}); please do not reply.",
     ),
-    "notice.mail.secret_file": ("邮件服务器密码文件不可用：{detail}", "the mail password file cannot be used: {detail}"),
+    "notice.mail.secret_file": (
+        "邮件服务器密码文件不可用：{detail}",
+        "the mail password file cannot be used: {detail}",
+    ),
     "notice.mail.no_password": (
         "找不到邮件账户 {user} 的密码：请存入系统密钥环（{account}）或权限为 600 的文件（{env}）",
         "no password for the mail account {user}: put it in the keyring ({account}) or a mode 0600 "

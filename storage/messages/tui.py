@@ -157,5 +157,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No contacts configured (the admin sets support in the config file)",
     ),
     # errors
-    "tui.error.worker": ("操作失败，已记录日志：{detail}", "That failed; written to the log: {detail}"),
+    "tui.error.worker": (
+        "操作失败，已记录日志：{detail}",
+        "That failed; written to the log: {detail}",
+    ),
 }

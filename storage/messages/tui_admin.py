@@ -13,7 +13,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.dialog.yes": ("确定 Y", "Yes Y"),
     "tui.dialog.no": ("取消 N", "No N"),
     "tui.dialog.submit_hint": ("Enter 确定 · Esc 取消", "Enter to confirm · Esc to cancel"),
-    "tui.dialog.passphrase_title": ("请主管输入备份口令", "A supervisor enters the backup passphrase"),
+    "tui.dialog.passphrase_title": (
+        "请主管输入备份口令",
+        "A supervisor enters the backup passphrase",
+    ),
     "tui.dialog.passphrase_note": (
         "口令只用于这一次操作，不会保存",
         "The passphrase is used for this action only and is not kept",
@@ -66,7 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.backup.loading": ("正在读取备份索引…", "Reading the backup index…"),
     "tui.backup.empty": ("还没有任何备份（备份目录 {folder}）", "No backups yet (folder {folder})"),
     "tui.backup.count": ("共 {n} 个备份", "{n} backups"),
-    "tui.backup.selected": ("编号 {id} · 密钥 {key_id} · 数据库 {size}", "id {id} · key {key_id} · store {size}"),
+    "tui.backup.selected": (
+        "编号 {id} · 密钥 {key_id} · 数据库 {size}",
+        "id {id} · key {key_id} · store {size}",
+    ),
     "tui.backup.selected_detail": ("校验结果：{detail}", "verify result: {detail}"),
     "tui.backup.action.full": ("B 全量备份", "B Full"),
     "tui.backup.action.incremental": ("I 增量备份", "I Incr."),
@@ -90,13 +96,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.backup.eta_unknown": ("—", "—"),
     "tui.backup.seconds": ("{n} 秒", "{n} s"),
     "tui.backup.minutes": ("{n} 分", "{n} min"),
-    "tui.backup.busy": ("已有备份操作在进行，请等它完成", "A backup action is running; wait for it to finish"),
+    "tui.backup.busy": (
+        "已有备份操作在进行，请等它完成",
+        "A backup action is running; wait for it to finish",
+    ),
     "tui.backup.busy_quit": ("备份正在进行，确定退出？", "A backup is running. Quit anyway?"),
-    "tui.backup.restore_busy_quit": ("恢复正在进行，确定退出？", "A restore is running. Quit anyway?"),
-    "tui.backup.nothing_selected": ("请先在列表中选择一个备份", "Choose a backup in the list first"),
+    "tui.backup.restore_busy_quit": (
+        "恢复正在进行，确定退出？",
+        "A restore is running. Quit anyway?",
+    ),
+    "tui.backup.nothing_selected": (
+        "请先在列表中选择一个备份",
+        "Choose a backup in the list first",
+    ),
     "tui.backup.restore_title": ("恢复备份 {id}", "Restore backup {id}"),
     "tui.backup.restore_target": ("恢复到", "Restore to"),
-    "tui.backup.restore_placeholder": ("新文件路径；留空则覆盖当前数据库", "a new file path; empty: over the live store"),
+    "tui.backup.restore_placeholder": (
+        "新文件路径；留空则覆盖当前数据库",
+        "a new file path; empty: over the live store",
+    ),
     "tui.backup.restore_note": (
         "覆盖当前数据库前会先自动做一次安全备份",
         "A safety backup of the live store is taken before it is overwritten",
@@ -126,13 +144,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.users.state.locked": ("锁定至 {until}", "locked until {until}"),
     "tui.users.state.inactive": ("停用", "disabled"),
     "tui.users.loading": ("正在读取用户…", "Loading users…"),
-    "tui.users.count": ("共 {n} 个账户（演示账户不列出）", "{n} accounts (demo accounts not listed)"),
+    "tui.users.count": (
+        "共 {n} 个账户（演示账户不列出）",
+        "{n} accounts (demo accounts not listed)",
+    ),
     "tui.users.actions": (
         "A 新建用户   P 重置密码   R 修改角色   U 解锁",
         "A Add user   P Reset password   R Change role   U Unlock",
     ),
     "tui.users.nothing_selected": ("请先在列表中选择一个用户", "Choose a user in the list first"),
-    "tui.users.added": ("已新建用户 {user}（{role}，{branch}）", "User {user} added ({role}, {branch})"),
+    "tui.users.added": (
+        "已新建用户 {user}（{role}，{branch}）",
+        "User {user} added ({role}, {branch})",
+    ),
     "tui.users.password_reset": (
         "已重置 {user} 的密码并解除锁定；请当面告知本人",
         "{user}'s password was reset and any lock cleared; tell them in person",
@@ -164,7 +188,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.audit.refused": ("拒绝", "refused"),
     "tui.audit.loading": ("正在读取审计日志…", "Reading the audit log…"),
     "tui.audit.count": ("已显示 {n} 条（全部）", "{n} entries shown (all)"),
-    "tui.audit.count_more": ("已显示 {n} 条；M 或移到末行载入更多", "{n} shown; M or the last row loads more"),
+    "tui.audit.count_more": (
+        "已显示 {n} 条；M 或移到末行载入更多",
+        "{n} shown; M or the last row loads more",
+    ),
     "tui.audit.none": ("没有符合条件的记录", "No entries match"),
     "tui.audit.bad_date": ("日期格式应为 YYYY-MM-DD：{text}", "dates are YYYY-MM-DD: {text}"),
     "tui.audit.verifying": ("正在校验哈希链…", "Verifying the hash chain…"),
@@ -172,7 +199,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter 应用筛选 · Tab 切换 · M 更多 · V 校验哈希链",
         "Enter applies filters · Tab moves · M more · V verify chain",
     ),
-    "tui.audit.detail": ("{at} · 终端 {terminal} · {detail}", "{at} · terminal {terminal} · {detail}"),
+    "tui.audit.detail": (
+        "{at} · 终端 {terminal} · {detail}",
+        "{at} · terminal {terminal} · {detail}",
+    ),
     # the actions the audit log records
     "tui.audit.action.login": ("登录", "log in"),
     "tui.audit.action.denied": ("越权被拒", "refused"),

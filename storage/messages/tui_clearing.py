@@ -12,7 +12,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.clear.step.results": ("结果", "Results"),
     # what the wizard is about
     "tui.clear.info": ("所属期 {period} · 税控盘 {device}", "period {period} · disk {device}"),
-    "tui.clear.info_unknown": ("所属期未知：税控盘未连接", "period unknown: the disk is not connected"),
+    "tui.clear.info_unknown": (
+        "所属期未知：税控盘未连接",
+        "period unknown: the disk is not connected",
+    ),
     "tui.clear.locked_by": (
         "{user} 正在清卡（自 {since}，终端 {terminal}）",
         "{user} is clearing (since {since}, terminal {terminal})",
@@ -34,9 +37,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.clear.name.filed": ("申报", "return"),
     "tui.clear.recommended": ("建议：{kind} —— {why}", "recommended: {kind} — {why}"),
     "tui.clear.recommended_none": ("建议：{why}", "recommended: {why}"),
-    "tui.clear.filed_on": ("已确认本期纳税申报已完成", "confirmed: this period's tax return is filed"),
-    "tui.clear.filed_off": ("已撤销“本期已申报”的确认", "the 'return filed' confirmation is withdrawn"),
-    "tui.clear.nothing_offline": ("没有需要上传的离线发票", "there are no offline invoices to upload"),
+    "tui.clear.filed_on": (
+        "已确认本期纳税申报已完成",
+        "confirmed: this period's tax return is filed",
+    ),
+    "tui.clear.filed_off": (
+        "已撤销“本期已申报”的确认",
+        "the 'return filed' confirmation is withdrawn",
+    ),
+    "tui.clear.nothing_offline": (
+        "没有需要上传的离线发票",
+        "there are no offline invoices to upload",
+    ),
     # keys of each step (the bottom line)
     "tui.clear.key.login": ("登录", "Log in"),
     "tui.clear.key.upload": ("上传", "Upload"),
@@ -67,7 +79,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.clear.logging_in": ("正在登录税控盘…", "logging in to the disk…"),
     # upload, backup, report
     "tui.clear.uploading": ("上传离线发票", "uploading"),
-    "tui.clear.uploaded": ("已上传 {ok} 张离线发票，失败 {failed} 张", "uploaded {ok} offline invoices, {failed} failed"),
+    "tui.clear.uploaded": (
+        "已上传 {ok} 张离线发票，失败 {failed} 张",
+        "uploaded {ok} offline invoices, {failed} failed",
+    ),
     "tui.clear.backing_up": ("备份并验证", "backing up"),
     "tui.clear.backed_up": ("已备份并验证：{id}", "backed up and verified: {id}"),
     "tui.clear.reporting": ("上报汇总", "reporting"),
@@ -75,7 +90,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "票种 {types} 尚未抄税：清卡前先上报汇总。按 ⏎ 上报汇总",
         "types {types} are not reported: report the summary before clearing. Press ⏎ to report",
     ),
-    "tui.clear.report_done": ("上报汇总完成：按 ⏎ 选择清卡类型", "report done: press ⏎ to choose the kind"),
+    "tui.clear.report_done": (
+        "上报汇总完成：按 ⏎ 选择清卡类型",
+        "report done: press ⏎ to choose the kind",
+    ),
     # the kind
     "tui.clear.kind_title": ("选择清卡类型（↑↓ 选择）", "choose the kind of clear (↑↓)"),
     "tui.clear.recommended_mark": ("（建议）", " (recommended)"),
@@ -93,13 +111,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.clear.col.amount": ("金额", "amount"),
     "tui.clear.col.tax": ("税额", "tax"),
     "tui.clear.col.store": ("本系统", "store"),
-    "tui.clear.synced": ("核对前已从税控盘同步 {n} 条记录", "{n} records synced from the disk first"),
+    "tui.clear.synced": (
+        "核对前已从税控盘同步 {n} 条记录",
+        "{n} records synced from the disk first",
+    ),
     "tui.clear.offline": ("离线发票：{numbers}", "offline invoices: {numbers}"),
-    "tui.clear.plan": ("将执行：{kind}，所属期 {period}，票种 {types}", "to run: {kind} of {period}, types {types}"),
-    "tui.clear.plan_retry": ("（重试第 {id} 次清卡中失败的票种）", "(retrying the failed types of clear #{id})"),
-    "tui.clear.press_clear": ("核对无误后按 ⏎，由主管确认后清卡", "when it looks right press ⏎: a supervisor confirms, then the clear runs"),
+    "tui.clear.plan": (
+        "将执行：{kind}，所属期 {period}，票种 {types}",
+        "to run: {kind} of {period}, types {types}",
+    ),
+    "tui.clear.plan_retry": (
+        "（重试第 {id} 次清卡中失败的票种）",
+        "(retrying the failed types of clear #{id})",
+    ),
+    "tui.clear.press_clear": (
+        "核对无误后按 ⏎，由主管确认后清卡",
+        "when it looks right press ⏎: a supervisor confirms, then the clear runs",
+    ),
     # the supervisor's confirmation
-    "tui.clear.confirm_title": ("主管确认：{kind}（所属期 {period}）", "supervisor confirms: {kind} of {period}"),
+    "tui.clear.confirm_title": (
+        "主管确认：{kind}（所属期 {period}）",
+        "supervisor confirms: {kind} of {period}",
+    ),
     "tui.clear.confirm_note": (
         "请主管输入自己的用户名和密码（店员打开向导时也需要）",
         "a supervisor enters their own user name and password (also when a clerk opened this)",
@@ -115,7 +148,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A clear is running. Quit anyway?\nThe disk finishes it; the next start checks the result. Do not clear again",
     ),
     "tui.clear.busy_quit_step": ("正在{what}，确定退出？", "{what} is running. Quit anyway?"),
-    "tui.clear.result_title": ("清卡结果（所属期 {period}）：{state}", "clear of {period}: {state}"),
+    "tui.clear.result_title": (
+        "清卡结果（所属期 {period}）：{state}",
+        "clear of {period}: {state}",
+    ),
     "tui.clear.result_retry": ("按 R 只重试失败的票种", "press R to retry only the failed types"),
     "tui.clear.preparing_retry": ("正在准备重试 {types}…", "preparing the retry of {types}…"),
     "tui.clear.refused_fix": ("处理办法：{fix}", "what to do: {fix}"),
@@ -127,9 +163,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.clear_log.loading": ("正在读取清卡记录…", "reading the clearing history…"),
     "tui.clear_log.none": ("没有符合条件的清卡记录", "no clear matches"),
     "tui.clear_log.count": ("{n} 次清卡（最新的在上）", "{n} clears (newest first)"),
-    "tui.clear_log.bad_period": ("所属期格式应为 YYYY-MM：{text}", "the period must be YYYY-MM: {text}"),
+    "tui.clear_log.bad_period": (
+        "所属期格式应为 YYYY-MM：{text}",
+        "the period must be YYYY-MM: {text}",
+    ),
     "tui.clear_log.detail": ("交易 {txn} · 结束 {finished}", "txn {txn} · finished {finished}"),
-    "tui.clear_log.where": ("清卡前备份 {backup} · 终端 {terminal}", "backup first {backup} · terminal {terminal}"),
+    "tui.clear_log.where": (
+        "清卡前备份 {backup} · 终端 {terminal}",
+        "backup first {backup} · terminal {terminal}",
+    ),
     "tui.clear_log.reason": ("原因：{reason}", "reason: {reason}"),
     "tui.clear_log.scan": (
         "清卡时核对：{n} 处差异；税控盘日志 {entries} 条",
@@ -139,9 +181,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter 应用筛选 · Tab 切换 · X 导出 · Esc 返回清卡",
         "Enter applies filters · Tab moves · X export · Esc back to clearing",
     ),
-    "tui.clear_log.export_title": ("导出清卡记录（当前筛选）", "Export the clearing history (as filtered)"),
+    "tui.clear_log.export_title": (
+        "导出清卡记录（当前筛选）",
+        "Export the clearing history (as filtered)",
+    ),
     "tui.clear_log.export_label": ("文件", "File"),
-    "tui.clear_log.export_placeholder": ("例如 清卡记录.xlsx（.xlsx 或 .csv）", "e.g. clears.xlsx (.xlsx or .csv)"),
+    "tui.clear_log.export_placeholder": (
+        "例如 清卡记录.xlsx（.xlsx 或 .csv）",
+        "e.g. clears.xlsx (.xlsx or .csv)",
+    ),
     "tui.clear_log.exported": ("已导出 {n} 条到 {path}", "exported {n} rows to {path}"),
     "tui.clear_log.export_failed": ("导出失败：{detail}", "export failed: {detail}"),
 }

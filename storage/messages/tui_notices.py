@@ -21,7 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已保存：各终端将在几秒内使用新设置",
         "Saved: every terminal uses the new settings within seconds",
     ),
-    "tui.notices.settings.changed": ("上次在程序中修改：{user}，{at}", "Last changed in the app: {user}, {at}"),
+    "tui.notices.settings.changed": (
+        "上次在程序中修改：{user}，{at}",
+        "Last changed in the app: {user}, {at}",
+    ),
     "tui.notices.settings.never_changed": (
         "尚未在程序中修改，使用配置文件中的值",
         "Not changed in the app yet: the config file's values apply",

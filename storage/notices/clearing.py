@@ -34,7 +34,9 @@ class ClearingOutcome:
     results: tuple[TypeOutcome, ...] = ()
     started_by: str = ""
     confirmed_by: str = ""
-    finished_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    finished_at: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now().replace(microsecond=0)
+    )
     device_id: str = ""
     branch: str = ""
     reason: str = ""  # a special clear's reason

@@ -31,12 +31,12 @@ from email.utils import formatdate, make_msgid
 
 import peewee
 
-from storage.database import database_proxy, write
+from storage.config.secret_files import SecretFileError, read_secret_file
+from storage.config.settings import Settings
+from storage.config.values import SettingsError, SmtpServer, parse_smtp_url
 from storage.messages import Language, Message, MessageError
 from storage.notices.outbox import MailState, Notice, PostedNotice, as_posted, render
-from storage.secret_files import SecretFileError, read_secret_file
-from storage.setting_values import SettingsError, SmtpServer, parse_smtp_url
-from storage.settings import Settings
+from storage.store.database import database_proxy, write
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def deliver_pending(settings: Settings, *, now: dt.datetime | None = None,
                     timeout: float = TIMEOUT) -> DeliveryReport:  # fmt: skip
     """Mail every notice waiting for it whose retry time has come; never raises.
 
-    ``settings`` must be the effective ones (``storage.stored_settings.effective_settings``)
+    ``settings`` must be the effective ones (``storage.config.stored.effective_settings``)
     so that a server or recipients a supervisor set in the app are used. Opens its own store
     connection when the calling thread has none (a background thread).
     """

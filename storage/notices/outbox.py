@@ -3,7 +3,7 @@
 A notice is stored as catalogue keys and fields, never as rendered text, so each terminal
 shows it in its own language and the mail goes out in the configured one. Terminals find new
 notices by id (``notices_after``): writes are serialized by the store's write lock (SQLite's
-``BEGIN IMMEDIATE``, PostgreSQL's advisory lock in ``storage.database.write``), so ids become
+``BEGIN IMMEDIATE``, PostgreSQL's advisory lock in ``storage.store.database.write``), so ids become
 visible in order and a reader that remembers the last id it showed misses none.
 """
 
@@ -19,9 +19,9 @@ from typing import Literal
 
 import peewee
 
-from storage.database import write
 from storage.messages import Language, Listing, Message, MessageError, catalogue, language
-from storage.models import BaseModel
+from storage.store.database import write
+from storage.store.models import BaseModel
 
 log = logging.getLogger(__name__)
 

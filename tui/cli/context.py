@@ -12,12 +12,12 @@ from typing import Any
 
 import peewee
 
-from storage.accounts import AuthError, Session, authenticate
-from storage.database import StoreMissing, StoreUnreachable, open_database, sqlite_path
+from storage.accounts.users import AuthError, Session, authenticate
+from storage.config.secret_files import SecretFileError, read_secret_file
+from storage.config.settings import Settings
 from storage.messages import both, t
-from storage.schema import upgrade
-from storage.secret_files import SecretFileError, read_secret_file
-from storage.settings import Settings
+from storage.store.database import StoreMissing, StoreUnreachable, open_database, sqlite_path
+from storage.store.schema import upgrade
 from tui.cli.errors import CliError, Exit
 
 
@@ -38,10 +38,10 @@ class CliContext:
         ``user add`` passes ``create``: every other command needs an existing store."""
         if self._db is None:
             if self.demo:
-                from storage.demo import prepare_demo_store
+                from storage.demo.space import prepare_demo_store
 
                 prepare_demo_store()
-                from storage.database import database_proxy
+                from storage.store.database import database_proxy
 
                 self._db = database_proxy.obj
             else:
@@ -51,7 +51,9 @@ class CliContext:
                 except StoreMissing as exc:
                     raise CliError(str(exc), Exit.UNREACHABLE) from exc
                 except (StoreUnreachable, peewee.OperationalError) as exc:
-                    raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
+                    raise CliError(
+                        both("error.store_unreachable", detail=exc), Exit.UNREACHABLE
+                    ) from exc
         assert self._db is not None
         return self._db
 

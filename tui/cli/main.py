@@ -10,11 +10,11 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from storage.audit import AuditTampered
-from storage.database import close_database
+from storage.accounts.permissions import PermissionDenied
+from storage.audit.chain import AuditTampered
+from storage.config.settings import Settings, SettingsError, load_settings
 from storage.messages import MessageError, both, language, set_language, t
-from storage.permissions import PermissionDenied
-from storage.settings import Settings, SettingsError, load_settings
+from storage.store.database import close_database
 from tui.cli.commands import register_all
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.lang:
         set_language(args.lang)
     if args.demo:
-        from storage.demo import demo_space
+        from storage.demo.space import demo_space
 
         # The demo runs in a throwaway folder of its own, blind to the real configuration.
         with demo_space(language()) as demo_settings:
@@ -146,6 +146,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         if args.demo:
             close_database()  # the demo's store goes with its folder
             teardown_logging(handler)
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -1,7 +1,7 @@
 """审计日志: the auditor's (and supervisor's) view of who did what — newest first, filtered by
 user, action, dates and refusals, 200 entries at a time, and the hash chain verified on V.
 
-Reading goes through ``storage.audit_log`` (which checks ``READ_AUDIT``); each page and the
+Reading goes through ``storage.audit.reading`` (which checks ``READ_AUDIT``); each page and the
 chain check run in thread workers; a page for filters changed since is dropped.
 """
 
@@ -25,9 +25,9 @@ from tui.display import fit
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 
 if TYPE_CHECKING:
-    from storage.accounts import Session
-    from storage.audit import ChainProblem
-    from storage.audit_log import AuditFilter, AuditRow
+    from storage.accounts.users import Session
+    from storage.audit.chain import ChainProblem
+    from storage.audit.reading import AuditFilter, AuditRow
 
 _SEQ, _AT, _USER, _ACTION, _TERMINAL = 6, 14, 8, 10, 12
 _PAD = 2
@@ -41,7 +41,7 @@ def action_name(code: str) -> str:
 
 def matching_actions(text: str) -> tuple[str, ...] | None:
     """The action codes a typed word means: a code, or part of a name in either language."""
-    from storage.audit_log import KNOWN_ACTIONS
+    from storage.audit.reading import KNOWN_ACTIONS
 
     word = text.strip().lower()
     if not word:
@@ -59,7 +59,9 @@ def ok_text(ok: bool) -> Text:
 
 
 class PageLoaded(Message):
-    def __init__(self, generation: int, rows: list[AuditRow], more: bool, refusal: str = "") -> None:
+    def __init__(
+        self, generation: int, rows: list[AuditRow], more: bool, refusal: str = ""
+    ) -> None:
         super().__init__()
         self.generation = generation
         self.rows = rows
@@ -146,7 +148,7 @@ class AuditLogScreen(DeskScreen):
     # -- filters and pages
 
     def _filter(self) -> AuditFilter | None:
-        from storage.audit_log import AuditFilter
+        from storage.audit.reading import AuditFilter
 
         dates: list[dt.date | None] = []
         for name in ("#f-from", "#f-to"):
@@ -201,8 +203,8 @@ class AuditLogScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="audit-page", exit_on_error=False, name="audit-page")
     def _load_page(self, session: Session, where: AuditFilter, before: int | None,
                    generation: int) -> None:  # fmt: skip
-        from storage.audit_log import PAGE, read_page
-        from storage.permissions import PermissionDenied
+        from storage.accounts.permissions import PermissionDenied
+        from storage.audit.reading import PAGE, read_page
 
         with self.desk.store_connection():
             try:
@@ -248,10 +250,12 @@ class AuditLogScreen(DeskScreen):
         self._show_result(t("tui.audit.verifying"))
         self._verify(session)
 
-    @work(thread=True, exclusive=True, group="audit-verify", exit_on_error=False, name="audit-verify")
+    @work(
+        thread=True, exclusive=True, group="audit-verify", exit_on_error=False, name="audit-verify"
+    )
     def _verify(self, session: Session) -> None:
-        from storage.audit_log import verify_chain
-        from storage.permissions import PermissionDenied
+        from storage.accounts.permissions import PermissionDenied
+        from storage.audit.reading import verify_chain
 
         with self.desk.store_connection():
             try:

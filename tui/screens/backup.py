@@ -32,11 +32,11 @@ from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog, 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from storage.accounts import Approval, Session
+    from storage.accounts.users import Approval, Session
     from storage.backup.manifest import BackupEntry
     from storage.backup.secrets import PassphraseSource
     from storage.backup.service import Progress
-    from storage.settings import Settings
+    from storage.config.settings import Settings
 
 
 def _now() -> dt.datetime:
@@ -421,7 +421,7 @@ class BackupScreen(DeskScreen):
         self.app.push_screen(PassphraseDialog(new_key=new_key), typed)
 
     def _approved(self, job: Job, typed: tuple[str, str, str] | None) -> None:
-        from storage.accounts import Approval
+        from storage.accounts.users import Approval
 
         if typed is not None:
             name, password, passphrase = typed
@@ -439,9 +439,9 @@ class BackupScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False, name="backup")
     def _work(self, job: Job, session: Session, settings: Settings) -> None:
+        from storage.accounts.permissions import PermissionDenied
         from storage.backup.errors import BackupError
-        from storage.database import StoreUnreachable
-        from storage.permissions import PermissionDenied
+        from storage.store.database import StoreUnreachable
 
         last = 0.0
 

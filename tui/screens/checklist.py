@@ -27,10 +27,16 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from storage.field_checks import FieldVerdict, InvoiceDraft, Verdict, check_invoice, effective_type
+from storage.checklist.troubleshooting import ChecklistFacts, TerminalInfo
 from storage.messages import t, user_text
-from storage.qr import QrError, QrInvoice, looks_like_qr, parse_qr
-from storage.troubleshooting import ChecklistFacts, TerminalInfo
+from storage.rules.field_checks import (
+    FieldVerdict,
+    InvoiceDraft,
+    Verdict,
+    check_invoice,
+    effective_type,
+)
+from storage.rules.qr import QrError, QrInvoice, looks_like_qr, parse_qr
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen, Hints
 from tui.typing_focus import focus_and_type, type_into
@@ -45,9 +51,9 @@ from tui.widgets.field_form import (
 )
 
 if TYPE_CHECKING:
-    from storage.accounts import Session
-    from storage.cross_check import Difference
-    from storage.troubleshooting import ChecklistItem
+    from storage.accounts.users import Session
+    from storage.checklist.cross_check import Difference
+    from storage.checklist.troubleshooting import ChecklistItem
 
 DEBOUNCE = 0.15
 _COLOURS = {"truecolor": 16_777_216, "256": 256, "standard": 16, "windows": 16}
@@ -87,7 +93,6 @@ def find_qr(text: str) -> tuple[str, QrInvoice | None, str]:
     if failed is not None:
         return failed[0], None, failed[1]
     return text, None, ""
-
 
 
 def _colours(app: object) -> int:
@@ -429,8 +434,8 @@ class ChecklistScreen(DeskScreen):
     def _run_store_checks(
         self, draft: InvoiceDraft, session: Session, facts: ChecklistFacts
     ) -> None:
-        from storage.cross_check import cross_check
-        from storage.troubleshooting import run_checklist
+        from storage.checklist.cross_check import cross_check
+        from storage.checklist.troubleshooting import run_checklist
 
         worker = get_current_worker()
         with self.desk.store_connection():
@@ -474,10 +479,10 @@ class ChecklistScreen(DeskScreen):
         self, draft: InvoiceDraft, session: Session, facts: ChecklistFacts, today: dt.date,
         made_at: dt.datetime,
     ) -> None:  # fmt: skip
-        from storage.checklist_report import CheckReport, save_report
-        from storage.cross_check import cross_check
-        from storage.settings import data_dir
-        from storage.troubleshooting import run_checklist
+        from storage.checklist.cross_check import cross_check
+        from storage.checklist.report import CheckReport, save_report
+        from storage.checklist.troubleshooting import run_checklist
+        from storage.config.settings import data_dir
 
         with self.desk.store_connection():
             differences = cross_check(draft, session)

@@ -49,7 +49,7 @@ from tui.widgets.key_hints import KeyHints
 if TYPE_CHECKING:
     from devices.clearing.model import ClearingContext, ClearOutcome, Preflight, Scan, TypeResult
     from devices.client import TypeStatus
-    from storage.accounts import Approval, Session
+    from storage.accounts.users import Approval, Session
     from storage.clearing.journal import LockHolder
 
 #: How often progress goes to the screen (over SSH, fewer redraws is better).
@@ -81,9 +81,9 @@ def failure_text(exc: BaseException) -> str:
 def _caught() -> tuple[type[BaseException], ...]:
     """The failures a step reports in words (anything else is a bug: logged, told once)."""
     from devices.errors import DiskProblem
-    from storage.accounts import AuthError
+    from storage.accounts.permissions import PermissionDenied
+    from storage.accounts.users import AuthError
     from storage.backup.errors import BackupError
-    from storage.permissions import PermissionDenied
 
     return (MessageError, PermissionDenied, BackupError, DiskProblem, AuthError, OSError)
 
@@ -158,7 +158,9 @@ class ClearingScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.step = "preflight"
-        self.running: str | None = None  # check | login | upload | backup | report | scan | clear | retry
+        self.running: str | None = (
+            None  # check | login | upload | backup | report | scan | clear | retry
+        )
         self.pre: Preflight | None = None
         self.holder: LockHolder | None = None
         self.types: tuple[TypeStatus, ...] = ()  # the period's types, as the disk has them
@@ -237,7 +239,9 @@ class ClearingScreen(DeskScreen):
         self._show_scan()
         self._show_execute()
         if self.outcome is not None and self.plan is not None:
-            self.query_one("#results-text", Static).update(panels.outcome_panel(self.outcome, self.plan.period))
+            self.query_one("#results-text", Static).update(
+                panels.outcome_panel(self.outcome, self.plan.period)
+            )
         self._show_progress()
         self._say(*self._message)
         self._show_hints()
@@ -342,7 +346,12 @@ class ClearingScreen(DeskScreen):
         if step == "execute":
             return (("^Q", "tui.clear.key.quit"),)
         keys = [("R", "tui.clear.key.retry")] if self.outcome and self.outcome.failed else []
-        return (*keys, ("⏎", "tui.clear.key.done"), ("L", "tui.clear.key.log"), ("Esc", "tui.clear.key.back"))
+        return (
+            *keys,
+            ("⏎", "tui.clear.key.done"),
+            ("L", "tui.clear.key.log"),
+            ("Esc", "tui.clear.key.back"),
+        )
 
     def _show_hints(self) -> None:
         hints = self.query_one(KeyHints)
@@ -416,7 +425,9 @@ class ClearingScreen(DeskScreen):
         types: tuple[str, ...] = ()
         if kind in _WITH_TYPES:
             types = tuple(sorted(self.query_one("#kind-types", SelectionList).selected))
-        reason = self.query_one("#kind-reason", Input).value.strip() if kind is ClearKind.SPECIAL else ""
+        reason = (
+            self.query_one("#kind-reason", Input).value.strip() if kind is ClearKind.SPECIAL else ""
+        )
         plan = ClearPlan(self.pre.period, kind, types, reason, self.filed)
         try:
             return plan.validated()
@@ -470,7 +481,9 @@ class ClearingScreen(DeskScreen):
         self._say("")
         if rec is not None and rec.report_first:
             self.report_results = None
-            self.query_one("#report-text", Static).update(panels.report_panel(rec.report_first, None))
+            self.query_one("#report-text", Static).update(
+                panels.report_panel(rec.report_first, None)
+            )
             self._go("report")
         elif rec is not None and rec.kind is None:
             self._say(rec.why, error=True)
@@ -544,7 +557,7 @@ class ClearingScreen(DeskScreen):
             # a clerk's first backup would set the passphrase: a supervisor approves it (F5 too)
             def approved(typed: tuple[str, str, str] | None) -> None:
                 if typed is not None:
-                    from storage.accounts import Approval
+                    from storage.accounts.users import Approval
 
                     name, password, passphrase = typed
                     self._start("backup", self._backup, passphrase, Approval(name, password))
@@ -580,7 +593,9 @@ class ClearingScreen(DeskScreen):
                 self._go("execute")
                 self._start("clear", self._clear, confirmer)
 
-        self._ask(SupervisorDialog(Message(f"clear.kind.{plan.kind.value}"), plan.period), confirmed)
+        self._ask(
+            SupervisorDialog(Message(f"clear.kind.{plan.kind.value}"), plan.period), confirmed
+        )
 
     def _ask(self, dialog: Any, then: Callable[[Any], None]) -> None:
         self._modal_open = True
@@ -613,7 +628,11 @@ class ClearingScreen(DeskScreen):
         settings = self.desk.settings
         today = self.desk.today
         # A fixed day (tests, screenshots): the demo disk's clock is 10:00 on that day.
-        now = (lambda: dt.datetime.combine(today, dt.time(10, 0), tzinfo=CHINA)) if today else host_now
+        now = (
+            (lambda: dt.datetime.combine(today, dt.time(10, 0), tzinfo=CHINA))
+            if today
+            else host_now
+        )
         return ClearingContext(client=client, settings=settings, now=now)  # fmt: skip
 
     def _start(self, what: str, worker: Callable[..., Any], *args: Any) -> bool:
@@ -854,4 +873,3 @@ class ClearingScreen(DeskScreen):
             self.progress = None
             self._show_progress()
             self._show_preflight()
-

@@ -14,7 +14,7 @@ from storage.messages import t
 from tui.screens.dialogs import Dialog
 
 if TYPE_CHECKING:
-    from storage.accounts import Session
+    from storage.accounts.users import Session
     from tui.app import FapiaoApp
 
 
@@ -23,7 +23,9 @@ class PinDialog(Dialog[str | None]):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="pin-note")
-        yield from self.row("pin-label", Input(id="pin", password=True, compact=True, max_length=32))
+        yield from self.row(
+            "pin-label", Input(id="pin", password=True, compact=True, max_length=32)
+        )
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -96,9 +98,15 @@ class SupervisorDialog(Dialog["Session | None"]):
         self.say(t("tui.clear.authenticating"))
         self._authenticate(name, password)
 
-    @work(thread=True, exclusive=True, group="clear-confirm", exit_on_error=False, name="clear-confirm")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="clear-confirm",
+        exit_on_error=False,
+        name="clear-confirm",
+    )
     def _authenticate(self, name: str, password: str) -> None:
-        from storage.accounts import AuthError, authenticate
+        from storage.accounts.users import AuthError, authenticate
 
         app: FapiaoApp = self.app  # type: ignore[assignment]
         with app.store_connection():

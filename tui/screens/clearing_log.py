@@ -26,7 +26,7 @@ from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.clearing_dialogs import ExportDialog
 
 if TYPE_CHECKING:
-    from storage.accounts import Session
+    from storage.accounts.users import Session
     from storage.clearing.history import RunView
 
 _STATES = (RunState.RUNNING, *FINISHED_RUN_STATES)
@@ -89,7 +89,9 @@ class ClearLogScreen(DeskScreen):
             yield Label(id="l-period")
             yield Input(id="f-period", compact=True, max_length=7, placeholder="YYYY-MM")
             yield Label(id="l-state")
-            yield Select[str](self._state_options(), id="f-state", compact=True, allow_blank=False, value="")
+            yield Select[str](
+                self._state_options(), id="f-state", compact=True, allow_blank=False, value=""
+            )
             yield Label(id="l-user")
             yield Input(id="f-user", compact=True, max_length=50)
         yield Static(id="clear-log-status", classes="clear-log-line")
@@ -100,7 +102,9 @@ class ClearLogScreen(DeskScreen):
 
     @staticmethod
     def _state_options() -> list[tuple[str, str]]:
-        return [(t("tui.clear_log.state_all"), "")] + [(t(f"clear.state_run.{s}"), s) for s in _STATES]
+        return [(t("tui.clear_log.state_all"), "")] + [
+            (t(f"clear.state_run.{s}"), s) for s in _STATES
+        ]
 
     @property
     def table(self) -> DataTable[str | Text]:
@@ -124,7 +128,9 @@ class ClearLogScreen(DeskScreen):
         with select.prevent(Select.Changed):
             select.set_options(self._state_options())
             chosen = chosen if isinstance(chosen, str) else ""
-            select.value = _STATES[0] if chosen != _STATES[0] else ""  # a change: the label is redrawn
+            select.value = (
+                _STATES[0] if chosen != _STATES[0] else ""
+            )  # a change: the label is redrawn
             select.value = chosen
         self.query_one("#clear-log-hints", Static).update(t("tui.clear_log.hints"))
         self._fill()
@@ -155,8 +161,8 @@ class ClearLogScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="clear-log", exit_on_error=False, name="clear-log")
     def _load(self, session: Session, period: str | None, state: str | None, user: str | None,
               generation: int) -> None:  # fmt: skip
+        from storage.accounts.permissions import PermissionDenied
         from storage.clearing.history import clear_history
-        from storage.permissions import PermissionDenied
 
         try:
             with self.desk.store_connection():
@@ -188,11 +194,17 @@ class ClearLogScreen(DeskScreen):
 
         self.app.push_screen(ExportDialog(), chosen)
 
-    @work(thread=True, exclusive=True, group="clear-log-export", exit_on_error=False, name="clear-log-export")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="clear-log-export",
+        exit_on_error=False,
+        name="clear-log-export",
+    )
     def _export(self, session: Session, path: Path, views: list[RunView]) -> None:
+        from storage.accounts.permissions import PermissionDenied
         from storage.clearing.history import export_history
         from storage.messages import MessageError, user_text
-        from storage.permissions import PermissionDenied
 
         try:
             with self.desk.store_connection():
@@ -201,7 +213,9 @@ class ClearLogScreen(DeskScreen):
             self.post_message(Exported(user_text(exc), ok=False))
             return
         except OSError as exc:
-            self.post_message(Exported(t("tui.clear_log.export_failed", detail=exc.strerror or exc), ok=False))
+            self.post_message(
+                Exported(t("tui.clear_log.export_failed", detail=exc.strerror or exc), ok=False)
+            )
             return
         self.post_message(Exported(t("tui.clear_log.exported", n=count, path=path), ok=True))
 

@@ -2,7 +2,7 @@
 server (issue 10, step 10). Reached from the command palette and from the F4 clearing screen
 (``app.push_screen(ClearingSettingsScreen())``).
 
-The screen only presents: reading and saving go through ``storage.stored_settings``, which
+The screen only presents: reading and saving go through ``storage.config.stored``, which
 checks the role and audits (a clerk reads the refusal, not the form). Values are saved in the
 store, over the config file's, and every terminal picks them up through a notice.
 """
@@ -24,9 +24,9 @@ from storage.messages import t, user_text
 from tui.screens.base import DeskScreen, Hints
 
 if TYPE_CHECKING:
-    from storage.accounts import Session
+    from storage.accounts.users import Session
+    from storage.config.stored import ClearingSettings
     from storage.notices import MailStatus
-    from storage.stored_settings import ClearingSettings
 
 #: The form's rows, in order: (setting, input width).
 FIELDS = (("peak_hours", 0), ("clear_remind_days", 6), ("notify_to", 0), ("smtp_url", 0))
@@ -121,9 +121,9 @@ class ClearingSettingsScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="clearing-settings", exit_on_error=False,
           name="clearing-settings-load")  # fmt: skip
     def _load(self, session: Session) -> None:
+        from storage.accounts.permissions import PermissionDenied
+        from storage.config.stored import clearing_settings_for
         from storage.notices import mail_status
-        from storage.permissions import PermissionDenied
-        from storage.stored_settings import clearing_settings_for
 
         with self.desk.store_connection():
             try:
@@ -198,9 +198,9 @@ class ClearingSettingsScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="clearing-settings-save", exit_on_error=False,
           name="clearing-settings-save")  # fmt: skip
     def _save(self, session: Session, typed: dict[str, str]) -> None:
-        from storage.permissions import PermissionDenied
-        from storage.settings import SettingsError
-        from storage.stored_settings import change_clearing_settings
+        from storage.accounts.permissions import PermissionDenied
+        from storage.config.settings import SettingsError
+        from storage.config.stored import change_clearing_settings
 
         with self.desk.store_connection():
             try:

@@ -14,14 +14,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from storage.invoice_types import type_name
 from storage.messages import catalogue, language, t
+from storage.rules.invoice_types import type_name
 from tui.display import date_text, money, rate_text, status_text, yes_no
 from tui.messages import DetailLoaded
 from tui.screens.base import MAIN_HINTS, DeskScreen, Hints
 
 if TYPE_CHECKING:
-    from storage.accounts import Session
+    from storage.accounts.users import Session
     from tui.invoice_view import InvoiceView
 
 
@@ -78,7 +78,7 @@ class DetailScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False, name="detail")
     def _load(self, invoice_id: int, session: Session) -> None:
-        from storage.lookup import invoice_detail
+        from storage.lookup.engine import invoice_detail
         from tui.invoice_view import invoice_view
 
         with self.desk.store_connection():

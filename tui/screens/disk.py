@@ -187,7 +187,9 @@ class DiskScreen(DeskScreen):
         box.value = ""  # the PIN leaves the screen at once
         live = self.live
         if live is None or live.client is None:
-            self.login_message = t("disk_live.screen.disconnected", detail=t("tui.disk.disconnected"))
+            self.login_message = t(
+                "disk_live.screen.disconnected", detail=t("tui.disk.disconnected")
+            )
             self._show_message()
             return
         self.login_message = t("disk_live.logging_in")

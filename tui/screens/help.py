@@ -21,7 +21,11 @@ _KEYS = (
 
 
 class HelpScreen(DeskScreen):
-    HINTS: ClassVar[Hints] = (("Esc", "tui.key.back"), ("F8", "tui.key.language"), ("^Q", "tui.key.quit"))
+    HINTS: ClassVar[Hints] = (
+        ("Esc", "tui.key.back"),
+        ("F8", "tui.key.language"),
+        ("^Q", "tui.key.quit"),
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False, id="help.back"),
     ]

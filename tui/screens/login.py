@@ -88,7 +88,10 @@ class LoginScreen(DeskScreen):
             box_rows.set(display=False)
             self.query_one("#login-forgot").display = False
             detail = self.desk.store_error
-            self._say(t("error.store_unreachable", detail=detail) + "\n" + t("tui.login.quit_hint"), error=True)
+            self._say(
+                t("error.store_unreachable", detail=detail) + "\n" + t("tui.login.quit_hint"),
+                error=True,
+            )
         elif state == "ready":
             if not self.query_one("#login-message").has_class("-error"):
                 self._say("")  # the "opening…" line goes; a refusal stays (also across F8)
@@ -119,8 +122,8 @@ class LoginScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="login", exit_on_error=False, name="login")
     def _authenticate(self, name: str, password: str) -> None:
-        from storage.accounts import AuthError, authenticate
-        from storage.audit import AuditTampered
+        from storage.accounts.users import AuthError, authenticate
+        from storage.audit.chain import AuditTampered
 
         with self.desk.store_connection():
             try:

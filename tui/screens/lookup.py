@@ -26,8 +26,8 @@ from tui.widgets.diagnosis import SYNC, Diagnosis
 from tui.widgets.invoice_table import InvoiceTable
 
 if TYPE_CHECKING:
-    from storage.accounts import Session
-    from storage.lookup import LookupOptions, LookupResult
+    from storage.accounts.users import Session
+    from storage.lookup.engine import LookupOptions, LookupResult
 
 DEBOUNCE = 0.15
 
@@ -119,8 +119,8 @@ class LookupScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False, name="lookup")
     def _run_lookup(self, text: str, session: Session, options: LookupOptions) -> None:
-        from storage.lookup import LookupFailed, LookupResult, lookup
-        from storage.query_kind import classify
+        from storage.lookup.engine import LookupFailed, LookupResult, lookup
+        from storage.rules.query_kind import classify
 
         worker = get_current_worker()
         try:

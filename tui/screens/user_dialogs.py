@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select, Static
 
 from storage.messages import t
-from storage.models import Role
+from storage.store.models import Role
 from tui.screens.dialogs import Dialog
 
 
@@ -60,9 +60,7 @@ class AddUserDialog(_PasswordsMixin, Dialog[NewUser | None]):
             "branch-label", Input(self.branch, id="branch", compact=True, max_length=50)
         )
         yield from self.row("password-label", Input(id="password", password=True, compact=True))
-        yield from self.row(
-            "again-label", Input(id="password-again", password=True, compact=True)
-        )
+        yield from self.row("again-label", Input(id="password-again", password=True, compact=True))
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -103,9 +101,7 @@ class PasswordDialog(_PasswordsMixin, Dialog[str | None]):
 
     def compose_body(self) -> ComposeResult:
         yield from self.row("password-label", Input(id="password", password=True, compact=True))
-        yield from self.row(
-            "again-label", Input(id="password-again", password=True, compact=True)
-        )
+        yield from self.row("again-label", Input(id="password-again", password=True, compact=True))
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -1,5 +1,5 @@
 """用户管理: the supervisor's accounts — list, add, reset a forgotten password, change a role,
-unlock. Every action goes through ``storage.accounts`` with ``by=`` the supervisor (audited
+unlock. Every action goes through ``storage.accounts.users`` with ``by=`` the supervisor (audited
 there) after ``require(MANAGE_USERS)``: a clerk or auditor reads the refusal, not the list.
 """
 
@@ -23,8 +23,8 @@ from tui.screens.user_dialogs import AddUserDialog, NewUser, PasswordDialog, Rol
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from storage.accounts import AccountInfo, Session
-    from storage.models import Role
+    from storage.accounts.users import AccountInfo, Session
+    from storage.store.models import Role
 
 _WIDTHS = {"name": 16, "role": 8, "branch": 14, "scope": 12}
 
@@ -102,8 +102,8 @@ class UsersScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="users-list", exit_on_error=False, name="users")
     def _load(self, session: Session) -> None:
-        from storage.accounts import list_users
-        from storage.permissions import Permission, PermissionDenied, require
+        from storage.accounts.permissions import Permission, PermissionDenied, require
+        from storage.accounts.users import list_users
 
         with self.desk.store_connection():
             try:
@@ -202,8 +202,8 @@ class UsersScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="users", exit_on_error=False, name="user-change")
     def _change(self, session: Session, change: Callable[[], str]) -> None:
-        from storage.accounts import AccountError
-        from storage.permissions import Permission, PermissionDenied, require
+        from storage.accounts.permissions import Permission, PermissionDenied, require
+        from storage.accounts.users import AccountError
 
         with self.desk.store_connection():
             try:
@@ -237,7 +237,7 @@ class UsersScreen(DeskScreen):
 
 def _adder(new: NewUser, by: str) -> Callable[[], str]:
     def add() -> str:
-        from storage.accounts import add_user
+        from storage.accounts.users import add_user
 
         add_user(new.name, new.password, role=new.role, branch=new.branch, by=by)
         return t("tui.users.added", user=new.name, role=t(f"role.{new.role.value}"),
@@ -248,7 +248,7 @@ def _adder(new: NewUser, by: str) -> Callable[[], str]:
 
 def _password_setter(username: str, password: str, by: str) -> Callable[[], str]:
     def reset() -> str:
-        from storage.accounts import set_password
+        from storage.accounts.users import set_password
 
         set_password(username, password, by=by)
         return t("tui.users.password_reset", user=username)
@@ -258,7 +258,7 @@ def _password_setter(username: str, password: str, by: str) -> Callable[[], str]
 
 def _role_setter(username: str, role: Role, by: str) -> Callable[[], str]:
     def change() -> str:
-        from storage.accounts import set_role
+        from storage.accounts.users import set_role
 
         set_role(username, role, by=by)
         return t("tui.users.role_set", user=username, role=t(f"role.{role.value}"))
@@ -268,7 +268,7 @@ def _role_setter(username: str, role: Role, by: str) -> Callable[[], str]:
 
 def _unlocker(username: str, by: str) -> Callable[[], str]:
     def unlock() -> str:
-        from storage.accounts import unlock
+        from storage.accounts.users import unlock
 
         unlock(username, by=by)
         return t("tui.users.unlocked", user=username)

@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from storage.checklist.troubleshooting import ChecklistItem, ItemState
 from storage.messages import t
-from storage.troubleshooting import ChecklistItem, ItemState
 
 #: States the clerk may tick (and untick): the machine could not decide them.
 TICKABLE = frozenset({ItemState.MANUAL, ItemState.UNKNOWN, ItemState.TICKED})

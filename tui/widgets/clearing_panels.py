@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from devices.clearing.model import Verdict
-from storage.invoice_types import DISK_TYPES
 from storage.messages import Listing, Message, t
+from storage.rules.invoice_types import DISK_TYPES
 from tui.display import short_type
 
 if TYPE_CHECKING:
@@ -58,14 +58,18 @@ def info_line(pre: Preflight | None, holder: LockHolder | None) -> Text:
 
 
 def verdict_text(verdict: Verdict) -> Text:
-    return Text(f"{MARK[verdict]} {t('clear.verdict.' + verdict.value)}", style=_VERDICT_STYLE[verdict])
+    return Text(
+        f"{MARK[verdict]} {t('clear.verdict.' + verdict.value)}", style=_VERDICT_STYLE[verdict]
+    )
 
 
 def checks_panel(pre: Preflight) -> RenderableType:
     """One row a check: verdict, its short name, what was found and (unless passed) the fix."""
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(no_wrap=True, min_width=max(verdict_text(v).cell_len for v in Verdict))
-    table.add_column(no_wrap=True, min_width=max(cell_len(t(f"tui.clear.name.{c.name}")) for c in pre.checks))
+    table.add_column(
+        no_wrap=True, min_width=max(cell_len(t(f"tui.clear.name.{c.name}")) for c in pre.checks)
+    )
     table.add_column(ratio=1, overflow="fold")
     for check in pre.checks:
         found = Text(check.found.text())
@@ -76,7 +80,9 @@ def checks_panel(pre: Preflight) -> RenderableType:
     if rec is None:
         return table
     if rec.kind is not None:
-        advice = t("tui.clear.recommended", kind=Message(f"clear.kind.{rec.kind.value}"), why=rec.why)
+        advice = t(
+            "tui.clear.recommended", kind=Message(f"clear.kind.{rec.kind.value}"), why=rec.why
+        )
     else:
         advice = t("tui.clear.recommended_none", why=rec.why)
     return Group(table, Text(advice, style="bold"))
@@ -89,7 +95,9 @@ def results_lines(results: Sequence[TypeResult]) -> Text:
         if index:
             text.append("\n")
         mark = "✓" if result.ok else "✗"
-        text.append(f"{mark} {type_label(result.type)}  ", style="" if result.ok else "bold reverse")
+        text.append(
+            f"{mark} {type_label(result.type)}  ", style="" if result.ok else "bold reverse"
+        )
         text.append(result.summary.text())
         if result.fix is not None:
             text.append("\n    → " + result.fix.text(), style="bold")
@@ -123,7 +131,9 @@ def scan_notes(found: Scan, plan: ClearPlan | None) -> Text:
     if found.synced:
         text.append(t("tui.clear.synced", n=found.synced) + "\n")
     if found.offline:
-        text.append(t("tui.clear.offline", numbers=Listing(list(found.offline))) + "\n", style="bold")
+        text.append(
+            t("tui.clear.offline", numbers=Listing(list(found.offline))) + "\n", style="bold"
+        )
     if found.differences:
         for difference in found.differences:
             text.append(f"! {difference.text()}\n", style="bold")

@@ -11,12 +11,12 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from storage.lookup import CauseKind
+from storage.lookup.engine import CauseKind
 from storage.messages import t
 from tui.display import date_text, money, status_text
 
 if TYPE_CHECKING:
-    from storage.lookup import Cause, InvoiceSummary
+    from storage.lookup.engine import Cause, InvoiceSummary
 
 SYNC = "sync"  # the option id of the "sync now" action under the not-synced cause
 

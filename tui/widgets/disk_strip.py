@@ -83,7 +83,9 @@ def type_text(line: TypeLine, remind_days: int | None = None) -> str:
     if line.state in ("report_due", "reported") and line.deadline is not None:
         deadline = f"{line.deadline.month:02d}-{line.deadline.day:02d}"
         if line.days_left is not None and line.days_left >= 0:
-            key = "tui.notices.strip_remind" if due_soon(line, remind_days) else "disk_live.strip.due"
+            key = (
+                "tui.notices.strip_remind" if due_soon(line, remind_days) else "disk_live.strip.due"
+            )
             text += " " + t(key, deadline=deadline, days=line.days_left)
         else:
             text += " " + t("disk_live.strip.overdue", deadline=deadline)

@@ -16,9 +16,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
-from storage.cross_check import Difference
-from storage.field_checks import FIELDS, FieldVerdict, Verdict
+from storage.checklist.cross_check import Difference
 from storage.messages import t
+from storage.rules.field_checks import FIELDS, FieldVerdict, Verdict
 from tui.display import fit, short_type
 
 #: The fields the clerk types; the type is inferred from them, not typed.

@@ -54,7 +54,9 @@ class AppHeader(Horizontal):
             text.append(" · " + app.settings.branch)
         else:
             role = t("role." + session.role.value)
-            text.append(t("tui.header.user", user=session.username, role=role, branch=session.branch))
+            text.append(
+                t("tui.header.user", user=session.username, role=role, branch=session.branch)
+            )
         if app.demo:
             text.append(" [" + t("tui.header.demo") + "]", style="bold")
         self.query_one("#who", Static).update(text)

@@ -16,7 +16,7 @@ from storage.messages import t
 from tui.display import date_text, fit, money, short_type, status_text
 
 if TYPE_CHECKING:
-    from storage.lookup import InvoiceSummary
+    from storage.lookup.engine import InvoiceSummary
 
 _DATE, _NUMBER, _TOTAL = 10, 20, 12
 _PAD = 2  # DataTable puts one cell of padding either side of each column

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from storage import audit
-from storage.audit import AuditTampered
+from storage.accounts.permissions import Permission, PermissionDenied, require
+from storage.audit import chain as audit
+from storage.audit.chain import AuditTampered
 from storage.messages import t
-from storage.permissions import Permission, PermissionDenied, require
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 

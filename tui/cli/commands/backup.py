@@ -9,14 +9,14 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
+from storage.accounts.permissions import PermissionDenied
 from storage.backup import service
 from storage.backup.errors import BackupError
 from storage.backup.manifest import BackupEntry
 from storage.backup.secrets import ask_on_terminal, read_passphrase
-from storage.database import StoreUnreachable
+from storage.config.secret_files import SecretFileError, read_secret_file
 from storage.messages import both, t
-from storage.permissions import PermissionDenied
-from storage.secret_files import SecretFileError, read_secret_file
+from storage.store.database import StoreUnreachable
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -24,14 +24,18 @@ from tui.cli.errors import CliError, Exit
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("backup", help=t("backup.help"))
     kind = parser.add_mutually_exclusive_group()
-    kind.add_argument("--full", action="store_const", dest="kind", const="full", help=t("backup.full_help"))
+    kind.add_argument(
+        "--full", action="store_const", dest="kind", const="full", help=t("backup.full_help")
+    )
     kind.add_argument("--incremental", action="store_const", dest="kind", const="incremental",
                       help=t("backup.incremental_help"))  # fmt: skip
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=cmd_backup, kind="auto")
     bsub = parser.add_subparsers(dest="backup_command", metavar="ACTION")
 
-    def action(name: str, help_key: str, handler: Callable[[CliContext], int]) -> argparse.ArgumentParser:
+    def action(
+        name: str, help_key: str, handler: Callable[[CliContext], int]
+    ) -> argparse.ArgumentParser:
         p = bsub.add_parser(name, help=t(help_key))
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=handler)
@@ -116,7 +120,9 @@ def cmd_list(ctx: CliContext) -> int:
     with _failures():
         entries = service.list_backups(ctx.settings)
     if not entries:
-        ctx.emit(t("backup.list_empty", folder=service.backup_folder(ctx.settings)), {"backups": []})
+        ctx.emit(
+            t("backup.list_empty", folder=service.backup_folder(ctx.settings)), {"backups": []}
+        )
         return Exit.OK
     rows = [t("backup.list_header")]
     for e in entries:

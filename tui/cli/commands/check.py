@@ -8,8 +8,8 @@ from typing import Any, cast
 
 from rich.cells import cell_len
 
-from storage.field_checks import FIELDS, InvoiceDraft, Verdict, check_invoice, worst
 from storage.messages import both, t
+from storage.rules.field_checks import FIELDS, InvoiceDraft, Verdict, check_invoice, worst
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def draft_from_args(qr: str | None, pairs: list[str], red: bool) -> InvoiceDraft:
     values: dict[str, str] = {}
     if qr:
-        from storage.qr import QrError, parse_qr
+        from storage.rules.qr import QrError, parse_qr
 
         try:
             scanned = parse_qr(qr)
@@ -66,7 +66,9 @@ def cmd_check(ctx: CliContext) -> int:
         extra = [t("check_cli.fix", fix=v.fix)] if v.fix else []
         if v.required:
             extra.append(t("check_cli.required"))
-        notes = t("check_cli.notes", notes=t("check_cli.note_separator").join(extra)) if extra else ""
+        notes = (
+            t("check_cli.notes", notes=t("check_cli.note_separator").join(extra)) if extra else ""
+        )
         lines.append(f"{label}{mark}{v.reason}{notes}")
     if overall is Verdict.ERROR:
         lines.append(t("check_cli.summary_error", n=counts[Verdict.ERROR]))

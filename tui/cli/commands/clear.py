@@ -50,8 +50,8 @@ from devices.pin import (
 )
 from storage.backup.service import Progress as BackupProgress
 from storage.clearing.history import RunView, clear_history, export_history
+from storage.config.stored import effective_settings
 from storage.messages import Listing, Message, both, t
-from storage.stored_settings import effective_settings
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -104,7 +104,10 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
     client: DiskClient = _disk_client(ctx)
     clearing: ClearingContext | None = None
     try:
-        wait_until_idle(client, on_wait=lambda cmd: _say(t("cli.clear.disk_busy", cmd=Message(f"clear.cmd.{cmd}"))))
+        wait_until_idle(
+            client,
+            on_wait=lambda cmd: _say(t("cli.clear.disk_busy", cmd=Message(f"clear.cmd.{cmd}"))),
+        )
         if login:
             try:
                 # Once: a wrong PIN is reported, never retried, and not sent again next time.
@@ -113,7 +116,9 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
             except PinRejectedBefore as exc:
                 raise CliError(str(exc), Exit.FAILED) from exc
             except DiskError as exc:
-                raise CliError(t("disk.refused", message=exc.message, code=exc.code), Exit.FAILED) from exc
+                raise CliError(
+                    t("disk.refused", message=exc.message, code=exc.code), Exit.FAILED
+                ) from exc
         clearing = ClearingContext(client=client, settings=effective_settings(ctx.settings))
         yield clearing
     except DiskProblem as exc:
@@ -166,7 +171,9 @@ _MARK = {Verdict.PASS: "✓", Verdict.WARN: "!", Verdict.FAIL: "✗"}
 
 def _check_line(check: Check) -> str:
     line = f"{_MARK[check.verdict]} {t('clear.verdict.' + check.verdict.value)}  {check.title.text()}：{check.found.text()}"
-    return line + (f"\n    → {check.fix.text()}" if check.fix and check.verdict is not Verdict.PASS else "")
+    return line + (
+        f"\n    → {check.fix.text()}" if check.fix and check.verdict is not Verdict.PASS else ""
+    )
 
 
 def _preflight_text(pre: Preflight) -> str:
@@ -236,7 +243,10 @@ def cmd_preflight(ctx: CliContext) -> int:
         settled = _settle(ctx, clearing)
         pre = preflight(session, clearing, period, kind=kind, filed_confirmed=args.filed)
         found = scan(session, clearing, pre.period) if pre.device_id else None
-    data = _preflight_json(pre) | {"reconciled": settled, "scan": found.to_json() if found else None}
+    data = _preflight_json(pre) | {
+        "reconciled": settled,
+        "scan": found.to_json() if found else None,
+    }
     ctx.emit(_preflight_text(pre) + ("\n\n" + _scan_text(found) if found else ""), data)
     return Exit.OK if pre.ok else Exit.FAILED
 
@@ -321,7 +331,9 @@ def _log_text(views: list[RunView]) -> str:
         lines.append(t("cli.clear.log_line", id=v.id, period=v.period, kind=v.kind_name, state=v.state_name,
                        started_by=v.started_by, confirmed_by=v.confirmed_by or "—",
                        at=f"{v.started_at:%Y-%m-%d %H:%M}"))  # fmt: skip
-        lines += ["  " + line for line in _result_lines([TypeResult.from_json(r) for r in v.results])]
+        lines += [
+            "  " + line for line in _result_lines([TypeResult.from_json(r) for r in v.results])
+        ]
         if v.message:
             lines.append(f"  {v.message}")
     return "\n".join(lines)

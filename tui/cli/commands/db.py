@@ -6,9 +6,9 @@ import argparse
 
 import peewee
 
-from storage.database import StoreUnreachable, open_database
 from storage.messages import both, t
-from storage.schema import upgrade
+from storage.store.database import StoreUnreachable, open_database
+from storage.store.schema import upgrade
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 

@@ -36,10 +36,10 @@ from devices.service_client import ServiceClient, who_holds
 from devices.service_client import connect as service_connect
 from devices.simulator import SCENARIOS, Disk, FaultPlan, SimServer, StateFile, build
 from devices.sync import SyncResult, sync_invoices
-from storage import audit
+from storage.accounts.permissions import Permission, PermissionDenied, require
+from storage.audit import chain as audit
+from storage.config.secret_files import SecretFileError, read_secret_file
 from storage.messages import both, t
-from storage.permissions import Permission, PermissionDenied, require
-from storage.secret_files import SecretFileError, read_secret_file
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -247,7 +247,9 @@ def cmd_device_sim(ctx: CliContext) -> int:
         try:
             state = store.load()
         except (OSError, ValueError, TypeError) as exc:
-            raise CliError(both("disk.sim_bad_state", path=args.state, detail=exc), Exit.USAGE) from exc
+            raise CliError(
+                both("disk.sim_bad_state", path=args.state, detail=exc), Exit.USAGE
+            ) from exc
     else:
         state = build(args.scenario or "report_due")
         store.save(state)

@@ -9,13 +9,18 @@ from pathlib import Path
 
 import peewee
 
-from storage.exporting import ExportError, ExportFilter, OtherBranchRefused, export_invoices
+from storage.accounts.permissions import PermissionDenied
+from storage.exporting.invoices import (
+    ExportError,
+    ExportFilter,
+    OtherBranchRefused,
+    export_invoices,
+)
 from storage.importing import FileRefused, FileReport, Who, import_file, refused_report
 from storage.importing.fields import parse_date, parse_status
 from storage.importing.report import RowError
 from storage.messages import both, set_language, t
-from storage.models import Direction
-from storage.permissions import PermissionDenied
+from storage.store.models import Direction
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 

@@ -14,8 +14,8 @@ from typing import Any
 import peewee
 from rich.cells import cell_len
 
-from storage.accounts import Session
-from storage.lookup import (
+from storage.accounts.users import Session
+from storage.lookup.engine import (
     Cause,
     InvoiceSummary,
     LookupFailed,
@@ -24,8 +24,8 @@ from storage.lookup import (
     lookup,
 )
 from storage.messages import both, t
-from storage.money import format_money
-from storage.query_kind import QueryKind, classify
+from storage.rules.money import format_money
+from storage.rules.query_kind import QueryKind, classify
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -118,8 +118,13 @@ def as_json(result: LookupResult) -> dict[str, Any]:
         "matches": [_summary_json(m) for m in result.matches],
         "more": result.more,
         "causes": [
-            {"kind": c.kind.value, "title": c.title, "detail": c.detail, "action": c.action,
-             "candidates": [_summary_json(s) for s in c.candidates]}
+            {
+                "kind": c.kind.value,
+                "title": c.title,
+                "detail": c.detail,
+                "action": c.action,
+                "candidates": [_summary_json(s) for s in c.candidates],
+            }
             for c in result.causes
         ],
     }

@@ -8,7 +8,8 @@ import sys
 
 from rich.cells import cell_len
 
-from storage.accounts import (
+from storage.accounts.permissions import Permission, PermissionDenied, require
+from storage.accounts.users import (
     AccountError,
     Session,
     add_user,
@@ -18,10 +19,9 @@ from storage.accounts import (
     set_role,
     unlock,
 )
+from storage.config.secret_files import SecretFileError, read_secret_file
 from storage.messages import both, t
-from storage.models import Role
-from storage.permissions import Permission, PermissionDenied, require
-from storage.secret_files import SecretFileError, read_secret_file
+from storage.store.models import Role
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 

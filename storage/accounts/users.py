@@ -1,0 +1,239 @@
+"""Accounts: argon2id password hashes, log-in with lockout (5 failures → 15 minutes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from storage.audit import chain as audit
+from storage.messages import MessageError, t
+from storage.store.database import write
+from storage.store.models import Role, User
+
+MAX_FAILURES = 5
+LOCKOUT = dt.timedelta(minutes=15)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class AuthError(Exception):
+    """A refused log-in; ``str()`` is the message for the user in the current language."""
+
+
+class AccountError(MessageError, ValueError):
+    """A bad account request (duplicate name, unknown role, empty password)."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who is acting: every service call takes one."""
+
+    username: str
+    role: Role
+    branch: str
+    all_branches: bool = False
+    demo: bool = False  # a public demo account (its approvals count only in the demo)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role is Role.SUPERVISOR
+
+
+def hash_password(password: str) -> str:
+    if not password:
+        raise AccountError("accounts.empty_password")
+    return _hasher.hash(password)
+
+
+def _session(user: User) -> Session:
+    return Session(user.username, Role(user.role), user.branch, bool(user.all_branches),
+                   bool(user.demo))  # fmt: skip
+
+
+def add_user(
+    username: str,
+    password: str,
+    *,
+    role: Role,
+    branch: str,
+    all_branches: bool = False,
+    demo: bool = False,
+    by: str = "",
+) -> User:
+    """Create an account; ``by`` is the supervisor doing it ("" for the first one)."""
+    username = username.strip()
+    if not username:
+        raise AccountError("accounts.empty_username")
+    password_hash = hash_password(password)
+
+    def create() -> User:
+        if User.select().where(User.username == username).exists():
+            raise AccountError("accounts.exists", user=username)
+        user = User.create(
+            username=username,
+            password_hash=password_hash,
+            role=role.value,
+            branch=branch,
+            all_branches=all_branches,
+            demo=demo,
+        )
+        audit.record(by or username, "user.add", target=username, role=role.value, branch=branch)
+        return user
+
+    return write(create)
+
+
+def has_users() -> bool:
+    return User.select().exists()
+
+
+def authenticate(
+    username: str, password: str, *, demo_mode: bool = False, now: dt.datetime | None = None
+) -> Session:
+    return _check_password(username, password, demo_mode=demo_mode, now=now, action="login")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A supervisor's own name and password, typed where a clerk is acting (e.g. setting the
+    backup passphrase); checked by ``confirm_supervisor``, kept nowhere."""
+
+    username: str
+    password: str = field(repr=False)
+
+
+def confirm_supervisor(approval: Approval, *, demo_mode: bool = False) -> Session:
+    """The supervisor behind ``approval``: the password is checked like a log-in's (failures
+    count towards the lock-out, the same words for every refusal) and the approval audited."""
+    return _check_password(approval.username, approval.password, demo_mode=demo_mode, now=None,
+                           action="approve", supervisor_only=True)  # fmt: skip
+
+
+def _check_password(
+    username: str,
+    password: str,
+    *,
+    demo_mode: bool,
+    now: dt.datetime | None,
+    action: str,
+    supervisor_only: bool = False,
+) -> Session:
+    """A session for a correct password; counts failures and locks the account after five.
+
+    Every refusal of a name and password reads the same (``auth.bad_login``): an unknown name,
+    a wrong password and a locked account, whatever was typed, so the log-in form never tells
+    who has an account, how many tries are left, or (while locked) whether a guess was right.
+    The lock-out is for supervisors to see (user list, audit log) and undo.
+    """
+    now = now or dt.datetime.now()
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        _hasher.hash(password or "-")  # same work for unknown names: no timing oracle
+        # The typed name may be a password typed in the wrong box: log only its hash.
+        typed = hashlib.sha256(username.encode("utf-8")).hexdigest()[:12]
+        audit.record("?", action, target=f"sha256:{typed}", ok=False, reason="unknown_user")
+        raise AuthError(t("auth.bad_login"))
+    if user.locked_until is not None and user.locked_until > now:
+        _hasher.hash(password or "-")  # the password is not checked while locked: same work
+        audit.record(username, action, ok=False, reason="locked")
+        raise AuthError(t("auth.bad_login"))
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+
+        def record_failure() -> None:
+            # Counted inside the write lock from the row as it is now: parallel wrong
+            # passwords each count, so five of them lock the account however they arrive.
+            current = User.get_by_id(user.id)
+            if current.locked_until is not None and current.locked_until > now:
+                return
+            failures = current.failed_logins + 1
+            locked = failures >= MAX_FAILURES
+            User.update(
+                failed_logins=0 if locked else failures,
+                locked_until=now + LOCKOUT if locked else None,
+            ).where(User.id == user.id).execute()
+            audit.record(username, action, ok=False,
+                         reason="locked_now" if locked else "bad_password")  # fmt: skip
+
+        write(record_failure)
+        raise AuthError(t("auth.bad_login")) from None
+    if user.demo and not demo_mode:
+        audit.record(username, action, ok=False, reason="demo_only")
+        raise AuthError(t("auth.demo_only"))
+    if not user.active:
+        audit.record(username, action, ok=False, reason="inactive")
+        raise AuthError(t("auth.inactive"))
+    if supervisor_only and Role(user.role) is not Role.SUPERVISOR:
+        audit.record(username, action, ok=False, reason="not_supervisor")
+        raise AuthError(t("auth.not_supervisor"))
+
+    def succeed() -> None:
+        if user.failed_logins or user.locked_until:
+            User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+        audit.record(username, action)
+
+    write(succeed)
+    return _session(user)
+
+
+def _user(username: str) -> User:
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise AccountError("accounts.unknown", user=username)
+    return user
+
+
+def set_password(username: str, new_password: str, *, by: str) -> None:
+    """A new password (the user's own change, or a supervisor's reset); clears any lock-out."""
+    password_hash = hash_password(new_password)
+
+    def change() -> None:
+        user = _user(username)
+        User.update(password_hash=password_hash, failed_logins=0, locked_until=None).where(
+            User.id == user.id
+        ).execute()
+        audit.record(by, "user.passwd", target=username)
+
+    write(change)
+
+
+def set_role(username: str, role: Role, *, by: str) -> None:
+    def change() -> None:
+        user = _user(username)
+        User.update(role=role.value).where(User.id == user.id).execute()
+        audit.record(by, "user.role", target=username, role=role.value)
+
+    write(change)
+
+
+def unlock(username: str, *, by: str) -> None:
+    def change() -> None:
+        user = _user(username)
+        User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+        audit.record(by, "user.unlock", target=username)
+
+    write(change)
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    username: str
+    role: Role
+    branch: str
+    all_branches: bool
+    locked_until: dt.datetime | None
+    active: bool
+
+
+def list_users() -> list[AccountInfo]:
+    return [
+        AccountInfo(
+            u.username, Role(u.role), u.branch, bool(u.all_branches), u.locked_until, bool(u.active)
+        )
+        for u in User.select().where(User.demo == False).order_by(User.username)  # noqa: E712
+    ]

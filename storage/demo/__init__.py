@@ -1,0 +1,1 @@
+"""The demo: its throwaway store and realistic invoices."""

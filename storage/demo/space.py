@@ -1,0 +1,89 @@
+"""The demo: a throwaway folder per run holding its own store (seeded with a realistic month
+and the public demo users), backups, reports, log and keys, removed when the run ends.
+
+While the demo runs, the process forgets the real configuration (``demo_space``): the
+``FAPIAO_*`` variables that point at real data, the config file and the keyring. So the public
+demo log-ins can never reach a real store, backup folder, passphrase or report, and every run
+starts fresh (no lock-out or key survives it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from storage.accounts.users import add_user
+from storage.config.settings import Settings, data_dir, load_settings
+from storage.demo.data import generate_invoices
+from storage.store.database import open_database
+from storage.store.invoice_store import count_invoices, save_invoices
+from storage.store.models import Role, User
+from storage.store.schema import upgrade
+
+DEMO_BRANCH = "总部"
+OTHER_BRANCH = "上海分公司"
+DEMO_INVOICES = 6000
+
+#: Set while a demo runs (to its folder): the keyring is not used then (``backup.secrets``).
+DEMO_DIR_ENV = "FAPIAO_DEMO_DIR"
+#: The variables a demo keeps: who is asking and how, never where real data lives.
+_KEPT_ENV = ("FAPIAO_USER", "FAPIAO_PASSWORD_FILE", "FAPIAO_LANG", "FAPIAO_LOG_LEVEL")
+
+
+def demo_running() -> bool:
+    return bool(os.environ.get(DEMO_DIR_ENV))
+
+
+@contextlib.contextmanager
+def demo_space(language: str) -> Iterator[Settings]:
+    """A fresh demo folder and settings pointing only into it, for one run; afterwards the
+    environment is as it was and the folder is gone."""
+    folder = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))  # 0700
+    saved = {k: v for k, v in os.environ.items() if k.startswith("FAPIAO_")}
+    try:
+        for name in saved:
+            if name not in _KEPT_ENV:
+                del os.environ[name]
+        config = folder / "config.toml"  # an empty config of its own: no real one is read
+        config.write_text(f'language = "{language}"\n', encoding="utf-8")
+        os.environ.update({"FAPIAO_CONFIG": str(config), "FAPIAO_DATA_DIR": str(folder),
+                           DEMO_DIR_ENV: str(folder)})  # fmt: skip
+        yield load_settings({})
+    finally:
+        for name in [k for k in os.environ if k.startswith("FAPIAO_")]:
+            del os.environ[name]
+        os.environ.update(saved)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def demo_store_path() -> Path:
+    return data_dir() / "demo" / "fapiao-demo.db"
+
+
+def prepare_demo_store(path: Path | None = None, *, today: dt.date | None = None) -> str:
+    """Open (and on first use seed) the demo store; returns its URL, models bound to it."""
+    path = path or demo_store_path()
+    url = f"sqlite:///{path}"
+    db = open_database(url)
+    upgrade(db)
+    if not User.select().where(User.demo == True).exists():  # noqa: E712 (peewee expression)
+        add_user("clerk", "clerk", role=Role.CLERK, branch=DEMO_BRANCH, demo=True)
+        add_user("super", "super", role=Role.SUPERVISOR, branch=DEMO_BRANCH, all_branches=True,
+                 demo=True)  # fmt: skip
+    if count_invoices() == 0:
+        records = generate_invoices(
+            DEMO_INVOICES,
+            seed=2026,
+            end=today or dt.date.today(),
+            days=30,
+            branches=(DEMO_BRANCH, OTHER_BRANCH),
+            other_branch_share=0.08,
+            parties=400,
+        )
+        save_invoices(records, branch=DEMO_BRANCH)
+    return url

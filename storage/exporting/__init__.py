@@ -1,0 +1,1 @@
+"""Writing invoices and plain tables to XLSX or CSV."""

@@ -1,0 +1,153 @@
+"""Invoices by counterparty name, newest first, fast at a million invoices.
+
+Names are searched over the small ``party`` table through its two-character grams
+(``party_gram``), never by scanning invoice names. Then one of two plans, whichever reads fewer
+index entries:
+
+- few matching parties: read their invoices through invoice(counterparty, date) and keep the
+  newest page;
+- many (a term in most names, like 有限): walk the invoices newest first through
+  invoice(branch, date) or invoice(date), keeping rows whose counterparty has the grams, and
+  stop at the first full page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from storage.lookup.scope import TRUE, Cond, Row, Scope, newest_first, older_than, one_of
+from storage.rules.party_names import name_grams, normalize_name
+from storage.store.database import database_proxy
+from storage.store.models import Direction
+
+
+@dataclass(frozen=True)
+class PartyMatch:
+    """The counterparties whose normalised name contains ``name``."""
+
+    name: str
+    grams: tuple[str, ...]
+    ids: tuple[int, ...] | None  # None: not listed (many; the walk needs no list)
+    estimate: int  # how many parties match (an upper bound when ids is None)
+
+
+def counterparty_name(row: Row) -> str:
+    if row["direction"] == Direction.RECEIVED.value:
+        return str(row["seller_name"])
+    return str(row["buyer_name"])
+
+
+def _query(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    db = database_proxy.obj
+    if db.param != "?":
+        sql = sql.replace("?", db.param)
+    return list(db.execute_sql(sql, params).fetchall())
+
+
+def _gram_counts(grams: tuple[str, ...], cap: int) -> dict[str, int]:
+    """Parties with each gram, counted up to ``cap + 1`` (index ranges, cut short)."""
+    parts = [
+        f'(SELECT COUNT(*) FROM (SELECT 1 FROM "party_gram" WHERE "gram" = ? LIMIT {cap + 1}) g{i})'
+        for i in range(len(grams))
+    ]
+    (counts,) = _query("SELECT " + ", ".join(parts), grams)
+    return {g: int(c) for g, c in zip(grams, counts, strict=True)}
+
+
+def _party_has_gram() -> str:
+    return (
+        'EXISTS (SELECT 1 FROM "party_gram" AS "o" WHERE "o"."gram" = ? '
+        'AND "o"."party_id" = "party_gram"."party_id")'
+    )
+
+
+def _store_shape() -> tuple[int, float]:
+    """(parties, invoices per party), from the id sequences: no count over a big table."""
+    ((invoices, parties),) = _query(
+        'SELECT (SELECT MAX("id") FROM "invoice"), (SELECT MAX("id") FROM "party")', ()
+    )
+    invoices, parties = invoices or 0, parties or 0
+    return parties, (invoices / parties if parties else 0.0)
+
+
+def parties_named(text: str, limit: int = 50) -> PartyMatch:
+    """The parties whose name contains ``text`` (normalised); listed when reading their
+    invoices is cheaper than walking all invoices for a page of ``limit``."""
+    name = normalize_name(text)
+    grams = tuple(sorted(name_grams(name)))
+    if not grams:
+        return PartyMatch(name, grams, (), 0)
+    parties, per_party = _store_shape()
+    # The most parties worth listing: beyond it, walking the date index finds a page sooner
+    # than reading every invoice of the parties (k * per_party > limit * parties / k).
+    cap = max(1, int((limit * parties / max(per_party, 1.0)) ** 0.5))
+    counts = _gram_counts(grams, cap)
+    rarest = min(grams, key=lambda g: counts[g])
+    if counts[rarest] > cap:
+        return PartyMatch(name, grams, None, counts[rarest])
+    others = tuple(g for g in grams if g != rarest)
+    sql = (
+        'SELECT "party"."id", "party"."name" FROM "party_gram" '
+        'JOIN "party" ON "party"."id" = "party_gram"."party_id" WHERE "party_gram"."gram" = ?'
+    )
+    sql += "".join(" AND " + _party_has_gram() for _ in others)
+    rows = _query(sql, (rarest, *others))
+    if len(name) == 2:
+        ids = tuple(pid for pid, _ in rows)  # one gram: having it is containing it
+    else:
+        ids = tuple(pid for pid, pname in rows if name in normalize_name(pname))
+    return PartyMatch(name, grams, ids, len(ids))
+
+
+def invoices_of_parties(ids: tuple[int, ...], scope: Scope, limit: int) -> list[Row]:
+    """Up to ``limit`` invoices of these counterparties in ``scope``, newest first."""
+    return newest_first(one_of("counterparty_id", ids), scope, limit)
+
+
+def _invoice_has_gram(gram: str) -> Cond:
+    return Cond(
+        'EXISTS (SELECT 1 FROM "party_gram" WHERE "party_gram"."gram" = ? '
+        'AND "party_gram"."party_id" = "invoice"."counterparty_id")',
+        (gram,),
+    )
+
+
+def _walk(match: PartyMatch, scope: Scope, batch: int) -> Iterator[Row]:
+    """Matching invoices newest first, read from the date-ordered indexes in rounds of
+    ``batch`` (another round only when names fail verification or the caller wants more)."""
+    membership = TRUE
+    for gram in match.grams:
+        membership = membership & _invoice_has_gram(gram)
+    verify = len(match.name) > 2  # two characters are one gram: having it is containing it
+    after = TRUE
+    while True:
+        rows = newest_first(membership & after, scope, batch, branch_index=True)
+        for row in rows:
+            if not verify or match.name in normalize_name(counterparty_name(row)):
+                yield row
+        if len(rows) < batch:
+            return
+        after = older_than(rows[-1]["date"], rows[-1]["id"])
+
+
+def invoices_named(match: PartyMatch, scope: Scope, limit: int) -> list[Row]:
+    """Up to ``limit`` invoices with a matching counterparty in ``scope``, newest first."""
+    if match.ids is not None:
+        return invoices_of_parties(match.ids, scope, limit) if match.ids else []
+    rows: list[Row] = []
+    for row in _walk(match, scope, limit):
+        rows.append(row)
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def parties_with_tax_id(tax_ids: list[str]) -> dict[int, str]:
+    """Party id → tax id for the parties with any of ``tax_ids``."""
+    if not tax_ids:
+        return {}
+    marks = ", ".join("?" * len(tax_ids))
+    rows = _query(f'SELECT "id", "tax_id" FROM "party" WHERE "tax_id" IN ({marks})', tuple(tax_ids))
+    return {pid: tid for pid, tid in rows}

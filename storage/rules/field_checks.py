@@ -1,0 +1,329 @@
+"""The input checklist's field rules (SPEC "Invoices"): each field gets ok / warning / error
+with a reason and, where there is one, the fix. Plain functions: the screen, ``fapiao check``
+and import all ask the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from enum import StrEnum
+
+from stdnum.cn import uscc
+
+from storage.messages import language, t, user_text
+from storage.rules.invoice_types import TYPES, code_year, infer_type_from_code, type_name
+from storage.rules.money import MoneyError, parse_money
+
+FIELDS = (
+    "type", "code", "number", "date", "check_code", "amount", "tax", "total", "rate",
+    "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id",
+)  # fmt: skip
+RATES = {"0.13", "0.09", "0.06", "0.05", "0.03", "0.01", "0", "免税", "不征税"}
+_OLDEST_YEAR = 2000
+_DIGITAL_PROVINCES = {f"{n:02d}" for n in range(11, 66)}  # GB/T 2260 province prefixes
+
+
+class Verdict(StrEnum):
+    OK = "ok"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class FieldVerdict:
+    field: str
+    verdict: Verdict
+    reason: str
+    fix: str = ""  # the corrected value, where the rule knows it
+    required: bool = False  # 查验 asks for this field for this type
+
+
+@dataclass(frozen=True)
+class InvoiceDraft:
+    """An invoice as typed or scanned: every field the text the clerk entered."""
+
+    type: str = ""
+    code: str = ""
+    number: str = ""
+    date: str = ""
+    check_code: str = ""
+    amount: str = ""
+    tax: str = ""
+    total: str = ""
+    rate: str = ""
+    buyer_name: str = ""
+    buyer_tax_id: str = ""
+    seller_name: str = ""
+    seller_tax_id: str = ""
+    red: bool = False
+    lines: int = 1  # how many lines the tax tolerance covers
+
+    def cleaned(self) -> InvoiceDraft:
+        """Surrounding blanks dropped, full-width digits folded (a Chinese IME types them)."""
+        values = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                value = value.strip().translate(_FULL_WIDTH)
+            values[f.name] = value
+        return InvoiceDraft(**values)
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``2026-11-02``, ``2026/11/2``, ``20261102``, ``2026年11月2日`` → a date, else None."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?", text)
+    if match is None:
+        match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text)
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def effective_type(draft: InvoiceDraft) -> str:
+    """The verification type: from the code when it has one, else as given, else by number."""
+    inferred = infer_type_from_code(draft.code)
+    if inferred:
+        return inferred
+    if draft.type in TYPES:
+        return draft.type
+    if len(draft.number) == 20 and draft.number.isdigit():
+        return "32"
+    return ""
+
+
+def _ok(name: str, reason: str = "", **kw: object) -> FieldVerdict:
+    return FieldVerdict(name, Verdict.OK, reason or t("checks.ok"), **kw)  # type: ignore[arg-type]
+
+
+def _warn(name: str, reason: str, **kw: object) -> FieldVerdict:
+    return FieldVerdict(name, Verdict.WARNING, reason, **kw)  # type: ignore[arg-type]
+
+
+def _error(name: str, reason: str, **kw: object) -> FieldVerdict:
+    return FieldVerdict(name, Verdict.ERROR, reason, **kw)  # type: ignore[arg-type]
+
+
+def check_type(draft: InvoiceDraft) -> FieldVerdict:
+    type_code = effective_type(draft)
+    if not type_code:
+        return _warn("type", t("checks.code.unknown_type"))
+    return _ok("type", t("checks.code.type", name=type_name(type_code, language())))
+
+
+def check_code(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
+    code, number = draft.code, draft.number
+    if not code:
+        if len(number) == 8:
+            return _error("code", t("checks.code.required"))
+        return _ok("code", t("checks.empty"))
+    if len(number) == 20 and number.isdigit():
+        return _error("code", t("checks.code.digital_has_none"), fix="")
+    if not code.isdigit() or len(code) not in (10, 12):
+        return _error("code", t("checks.code.digits", n=len(code)))
+    if infer_type_from_code(code) is None:
+        return _error("code", t("checks.code.unknown_type"))
+    year = code_year(code)
+    if year is not None and not (_OLDEST_YEAR <= year <= today.year):
+        return _warn("code", t("checks.code.year", year=year))
+    return _ok("code")
+
+
+def check_number(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
+    number = draft.number
+    if not number:
+        return _error("number", t("checks.empty"), required=True)
+    if not number.isdigit():
+        return _error("number", t("checks.number.digits", n=len(number)), required=True)
+    if len(number) == 7:
+        fixed = "0" + number
+        return _warn("number", t("checks.number.leading_zero", fixed=fixed), fix=fixed,
+                     required=True)  # fmt: skip
+    if len(number) not in (8, 20):
+        return _error("number", t("checks.number.digits", n=len(number)), required=True)
+    if set(number) == {"0"}:
+        return _error("number", t("checks.number.zeros"), required=True)
+    if len(number) == 20:
+        yy, province = number[:2], number[2:4]
+        if not (_OLDEST_YEAR % 100 <= int(yy) <= today.year % 100):
+            return _error("number", t("checks.number.digital_year", yy=yy), required=True)
+        if province not in _DIGITAL_PROVINCES:
+            return _warn("number", t("checks.number.digital", yy=yy, province=province),
+                         required=True)  # fmt: skip
+        return _ok("number", t("checks.number.digital", yy=yy, province=province), required=True)
+    return _ok("number", required=True)
+
+
+def check_date(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
+    if not draft.date:
+        return _error("date", t("checks.empty"), required=True)
+    date = parse_date(draft.date)
+    if date is None:
+        return _error("date", t("checks.date.format"), required=True)
+    if date > today:
+        return _error("date", t("checks.date.future"), required=True)
+    year = code_year(draft.code)
+    if year is not None and date.year < year:
+        return _error("date", t("checks.date.before_code", year=year), required=True)
+    if (today - date).days > 5 * 365 + 1:
+        return _warn("date", t("checks.date.old"), required=True,
+                     fix=date.isoformat() if date.isoformat() != draft.date else "")  # fmt: skip
+    return _ok(
+        "date", required=True, fix=date.isoformat() if date.isoformat() != draft.date else ""
+    )
+
+
+def check_check_code(draft: InvoiceDraft) -> FieldVerdict:
+    type_code = effective_type(draft)
+    special = TYPES[type_code].special if type_code in TYPES else False
+    digital = TYPES[type_code].digital if type_code in TYPES else False
+    value = draft.check_code
+    if special or digital:
+        if value:
+            return _warn("check_code", t("checks.check_code.none_for_special"), fix="")
+        return _ok("check_code", t("checks.empty"))
+    required = bool(type_code)
+    if not value:
+        if required:
+            return _error("check_code", t("checks.check_code.required"), required=True)
+        return _ok("check_code", t("checks.empty"))
+    if not value.isdigit() or len(value) != 20:
+        # 查验 needs only the last 6: a correct 6-digit tail is enough for that.
+        if value.isdigit() and len(value) == 6:
+            return _warn("check_code", t("checks.check_code.digits", n=6), required=required)
+        return _error("check_code", t("checks.check_code.digits", n=len(value)), required=required)
+    return _ok("check_code", t("checks.check_code.tail", tail=value[-6:]), required=required)
+
+
+def _money(draft: InvoiceDraft, name: str) -> tuple[Decimal | None, FieldVerdict | None]:
+    text = getattr(draft, name)
+    if not text:
+        return None, None
+    try:
+        return parse_money(text), None
+    except MoneyError as exc:
+        return None, _error(name, t("checks.money.format", detail=user_text(exc)))
+
+
+def _rate(text: str) -> Decimal | None:
+    text = text.strip().rstrip("%")
+    if text in ("免税", "不征税", "***"):
+        return Decimal(0)
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    if not value.is_finite() or not (0 <= value <= 100):
+        return None
+    return value / 100 if value >= 1 else value
+
+
+def check_money(draft: InvoiceDraft) -> list[FieldVerdict]:
+    type_code = effective_type(draft)
+    info = TYPES.get(type_code)
+    out: dict[str, FieldVerdict] = {}
+    values: dict[str, Decimal | None] = {}
+    for name in ("amount", "tax", "total"):
+        values[name], problem = _money(draft, name)
+        if problem:
+            out[name] = problem
+    amount, tax, total = values["amount"], values["tax"], values["total"]
+    for name, value in values.items():
+        if name in out or value is None:
+            continue
+        if draft.red and value > 0:
+            out[name] = _error(name, t("checks.money.red_positive"), fix=f"-{value}")
+        elif not draft.red and value < 0:
+            out[name] = _warn(name, t("checks.money.negative"))
+    if amount is not None and tax is not None and total is not None and "total" not in out \
+            and amount + tax != total:  # fmt: skip
+        out["total"] = _error("total", t("checks.money.sum", amount=amount, tax=tax,
+                                          sum=amount + tax, total=total), fix=str(amount + tax))  # fmt: skip
+    rate = _rate(draft.rate) if draft.rate else None
+    if draft.rate:
+        if rate is None:
+            out["rate"] = _error("rate", t("checks.rate.unknown", rate=draft.rate))
+        elif f"{rate.normalize():f}" not in RATES and draft.rate not in RATES:
+            out["rate"] = _warn("rate", t("checks.rate.unknown", rate=draft.rate))
+        if rate is not None and amount is not None and tax is not None and "tax" not in out:
+            expected = (amount * rate).quantize(Decimal("0.01"))
+            if abs(expected - tax) > Decimal("0.01") * max(1, draft.lines):
+                out["tax"] = _error("tax", t("checks.money.rate", rate=draft.rate,
+                                               expected=expected), fix=str(expected))  # fmt: skip
+    required_field = None
+    if info is not None:
+        required_field = "total" if info.digital else ("amount" if info.special else None)
+    results = []
+    for name in ("amount", "tax", "total", "rate"):
+        required = name == required_field
+        if name in out:
+            verdict = out[name]
+            results.append(FieldVerdict(verdict.field, verdict.verdict, verdict.reason,
+                                        verdict.fix, required))  # fmt: skip
+        elif not getattr(draft, name):
+            key = {"amount": "checks.money.required_amount", "total": "checks.money.required_total"}
+            if required:
+                results.append(_error(name, t(key[name]), required=True))
+            else:
+                results.append(_ok(name, t("checks.empty")))
+        else:
+            results.append(_ok(name, required=required))
+    return results
+
+
+def check_tax_id(name: str, value: str) -> FieldVerdict:
+    if not value:
+        return _ok(name, t("checks.empty"))
+    compact = value.upper().replace(" ", "")
+    if len(compact) == 18:
+        try:
+            uscc.validate(compact)
+        except uscc.InvalidChecksum:
+            return _warn(name, t("checks.tax_id.checksum"))
+        except (uscc.InvalidFormat, uscc.InvalidComponent):
+            return _error(name, t("checks.tax_id.chars"))
+        except uscc.ValidationError:
+            return _error(name, t("checks.tax_id.format", n=len(compact)))
+        return _ok(name, t("checks.tax_id.uscc_ok"), fix=compact if compact != value else "")
+    if len(compact) in (15, 17, 20) and compact.isalnum():
+        return _warn(name, t("checks.tax_id.legacy", n=len(compact)))
+    return _error(name, t("checks.tax_id.format", n=len(compact)))
+
+
+def check_name(name: str, value: str) -> FieldVerdict:
+    return _ok(name) if value else _ok(name, t("checks.empty"))
+
+
+def check_invoice(draft: InvoiceDraft, *, today: dt.date | None = None) -> list[FieldVerdict]:
+    """One verdict per field of ``FIELDS``, in that order. Never raises on any input text."""
+    today = today or dt.date.today()
+    draft = draft.cleaned()
+    money = {v.field: v for v in check_money(draft)}
+    by_field = {
+        "type": check_type(draft),
+        "code": check_code(draft, today),
+        "number": check_number(draft, today),
+        "date": check_date(draft, today),
+        "check_code": check_check_code(draft),
+        **money,
+        "buyer_name": check_name("buyer_name", draft.buyer_name),
+        "buyer_tax_id": check_tax_id("buyer_tax_id", draft.buyer_tax_id),
+        "seller_name": check_name("seller_name", draft.seller_name),
+        "seller_tax_id": check_tax_id("seller_tax_id", draft.seller_tax_id),
+    }
+    return [by_field[name] for name in FIELDS]
+
+
+def worst(verdicts: list[FieldVerdict]) -> Verdict:
+    kinds = {v.verdict for v in verdicts}
+    return Verdict.ERROR if Verdict.ERROR in kinds else (
+        Verdict.WARNING if Verdict.WARNING in kinds else Verdict.OK)  # fmt: skip

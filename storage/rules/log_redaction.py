@@ -1,0 +1,36 @@
+"""The one redaction point for logs: tax ids, names and amounts never reach a log file.
+
+Log messages are written in English by the code; anything Chinese in a log record came from
+data (a buyer's or seller's name), so runs of CJK characters are masked, as are tax-id-like
+tokens and money-like numbers. Ids (invoice ids, numbers, seqs) stay, so logs remain useful.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）]{2,}")
+_TAX_ID = re.compile(
+    r"\b(?=[0-9A-Z]*[0-9])(?=[0-9A-Z]*[A-Z])[0-9A-Z]{15,20}\b|\b\d{15}\b|\b\d{17}[0-9X]\b"
+)
+_MONEY = re.compile(r"(?<![\d.])-?\d{1,12}\.\d{2}(?![\d.])")
+
+
+def redact(text: str) -> str:
+    text = _CJK.sub("‹name›", text)
+    text = _TAX_ID.sub("‹tax-id›", text)
+    return _MONEY.sub("‹amount›", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message (and traceback text) in place before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True

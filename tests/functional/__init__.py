@@ -1,0 +1,1 @@
+"""Functional tests: screens (Pilot, snapshots, tmux), PostgreSQL, mail, child processes."""

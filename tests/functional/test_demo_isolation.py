@@ -1,0 +1,140 @@
+"""The demo's reach: its public log-ins act only inside a throwaway folder of its own (store,
+backups, keys, log, reports), never on the real settings, and each run starts fresh."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from storage.accounts.users import add_user
+from storage.audit.chain import AuditEntry
+from storage.backup import service
+from storage.config.settings import load_settings
+from storage.demo.space import demo_space
+from storage.store.database import close_database, open_database
+from storage.store.models import Role
+from storage.store.schema import upgrade
+from tests.support.backup import BOSS, PASSPHRASE, fill
+from tests.support.tui import plain, wait_for
+from tui.app import FapiaoApp
+from tui.cli.main import main
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with a hash of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+
+
+def secret_file(path: Path, text: str) -> Path:
+    path.write_text(text + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temp dir the demo's folders go to, to see that none is left behind."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.fixture
+def real_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Real settings: a store with a supervisor, a backup folder holding a backup (and a stray
+    file a prune would delete), a passphrase file — all named by the environment."""
+    real = tmp_path / "real"
+    url = f"sqlite:///{real / 'store.db'}"
+    upgrade(open_database(url))
+    add_user("super", "super", role=Role.SUPERVISOR, branch="总部", all_branches=True)
+    fill(30)
+    backups = real / "backups"
+    passphrase = secret_file(real / "passphrase", PASSPHRASE)
+    settings = load_settings({"FAPIAO_DATABASE_URL": url, "FAPIAO_BACKUP_DIR": str(backups)})
+    service.backup_now(BOSS, "full", settings=settings, passphrase=PASSPHRASE)
+    (backups / "20250101-000000-abcdef.fbk").write_bytes(b"left by a crash")
+    close_database()
+    monkeypatch.setenv("FAPIAO_DATABASE_URL", url)
+    monkeypatch.setenv("FAPIAO_BACKUP_DIR", str(backups))
+    monkeypatch.setenv("FAPIAO_BACKUP_PASSPHRASE_FILE", str(passphrase))
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", str(secret_file(tmp_path / "pw", "super")))
+    return real
+
+
+def audit_count(real: Path) -> int:
+    open_database(f"sqlite:///{real / 'store.db'}", create=False)
+    try:
+        return int(AuditEntry.select().count())
+    finally:
+        close_database()
+
+
+def test_demo_commands_leave_the_real_backups_alone(
+    real_setup: Path, private_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, entries_before = tree(real_setup), audit_count(real_setup)
+    data = Path(os.environ["FAPIAO_DATA_DIR"])  # the real one: its audit anchor, no log
+    data_before = tree(data)
+    assert main(["--demo", "--user", "super", "backup", "prune"]) == 0
+    assert main(["--demo", "--user", "super", "backup", "list", "--json"]) == 0
+    assert main(["--demo", "--user", "super", "backup", "verify"]) != 0  # the demo has none
+    assert main(["--demo", "--user", "super", "backup", "rotate-key"]) != 0  # nor keys
+    out = capsys.readouterr().out
+    listed = json.loads(out[out.index("{") : out.index("}") + 1])
+    assert listed == {"backups": []}
+    assert tree(real_setup) == before  # not one byte of the real store or backups changed
+    assert audit_count(real_setup) == entries_before
+    assert tree(data) == data_before  # nothing in the real data dir changed either
+    assert list(private_tmp.glob("fapiao-demo-*")) == []  # each run's folder is removed
+    assert os.environ["FAPIAO_BACKUP_DIR"] == str(real_setup / "backups")  # env as it was
+
+
+def test_each_demo_run_starts_fresh(private_tmp: Path, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", str(secret_file(tmp_path / "pw", "wrong")))
+    assert main(["--demo", "--user", "clerk", "lookup", "1"]) == 1  # a failed log-in is kept...
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", str(secret_file(tmp_path / "pw2", "super")))
+    counts = []
+    for _ in range(2):
+        assert main(["--demo", "--user", "super", "audit", "verify", "--json"]) == 0
+        out = capsys.readouterr().out
+        counts.append(json.loads(out[out.index("{") :])["entries"])
+    assert counts[0] == counts[1]  # ...by no later run: every run begins with a new store
+    assert list(private_tmp.glob("fapiao-demo-*")) == []
+
+
+async def test_the_demo_screen_keeps_backups_and_keys_in_its_own_folder(
+    real_setup: Path, private_tmp: Path
+) -> None:
+    before = tree(real_setup)
+    with demo_space("zh") as settings:
+        folder = Path(os.environ["FAPIAO_DEMO_DIR"])
+        assert Path(settings.backup_dir).parent == folder
+        assert settings.database_url == f"sqlite:///{folder / 'fapiao.db'}"
+        app = FapiaoApp(settings, demo=True, demo_disk=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            from tests.support.tui import log_in
+            from tui.screens.backup import BackupScreen
+
+            await wait_for(pilot, lambda: app.store_state == "ready", 30)
+            await log_in(pilot, "super", "super")
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: isinstance(app.screen, BackupScreen))
+            screen = app.screen
+            await wait_for(pilot, lambda: screen._loaded is not None)  # type: ignore[attr-defined]
+            # the real passphrase file and keyring are not the demo's: a supervisor types one
+            assert "每次由主管输入" in plain(screen.query_one("#backup-source"))
+            assert str(folder) in plain(screen.query_one("#backup-selected"))
+        close_database()
+        assert (folder / "demo" / "fapiao-demo.db").exists()
+    assert not folder.exists()
+    assert tree(real_setup) == before
+    assert list(private_tmp.glob("fapiao-demo-*")) == []

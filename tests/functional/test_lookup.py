@@ -1,0 +1,137 @@
+"""The lookup engine on both databases: what a query finds, in which order, for whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+import pytest
+
+from storage.accounts.users import Session
+from storage.lookup.engine import LookupOptions, QueryKind, invoice_detail_view, lookup
+from storage.rules.query_kind import classify
+from storage.store.invoice_store import save_invoices
+from storage.store.models import Role
+from tests.support.invoices import make_record
+
+CLERK = Session("clerk", Role.CLERK, "总部")
+BOSS = Session("boss", Role.SUPERVISOR, "总部", all_branches=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("81966722", QueryKind.NUMBER),
+        ("24312000000136634917", QueryKind.NUMBER),
+        ("1966722", QueryKind.NUMBER),
+        ("044001500111", QueryKind.CODE),
+        ("4300171130", QueryKind.CODE),
+        ("91110105MA005AEF36", QueryKind.TAX_ID),
+        ("173.79", QueryKind.AMOUNT),
+        ("华信", QueryKind.NAME),
+        ("01,10,044001500111,81966722,173.79,20170524,17884534745749991611,BE2D", QueryKind.QR),
+    ],
+)
+def test_the_box_tells_what_was_typed(text: str, kind: QueryKind) -> None:
+    assert classify(text).kind is kind
+
+
+def test_one_character_asks_for_more(store: peewee.Database) -> None:
+    result = lookup("华", CLERK)
+    assert result.problem and "两个字" in result.problem
+    assert result.matches == () and result.causes == ()
+
+
+def test_a_text_beyond_the_limit_is_refused_and_one_at_the_limit_is_searched(
+    store: peewee.Database,
+) -> None:
+    from storage.rules.query_kind import QUERY_MAX_CHARS
+
+    save_invoices([make_record("81966722", buyer_name="北京华信商贸有限公司")], branch="总部")
+    pasted = "".join(chr(0x4E00 + i) for i in range(QUERY_MAX_CHARS + 1))
+    refused = lookup(pasted, CLERK)
+    assert refused.problem and f"最多 {QUERY_MAX_CHARS} 个字" in refused.problem
+    assert refused.matches == () and refused.causes == ()
+    # The longest accepted name (every gram different) runs on either database.
+    longest = lookup(pasted[:QUERY_MAX_CHARS], CLERK)
+    assert longest.problem == "" and longest.matches == () and longest.causes
+    assert lookup("华信商贸" + " " * 300, CLERK).matches  # blanks around do not count
+
+
+def test_exact_number_is_found_with_its_status(store: peewee.Database) -> None:
+    save_invoices([make_record("81966722", status="void")], branch="总部")
+    result = lookup(" 81966722 ", CLERK)
+    assert [(m.number, m.status_text) for m in result.matches] == [("81966722", "作废")]
+    assert result.causes == ()
+
+
+def test_two_character_name_finds_two_character_parties_newest_first(
+    store: peewee.Database,
+) -> None:
+    save_invoices([
+        make_record("00000001", buyer_name="华信", date=dt.date(2026, 1, 5)),
+        make_record("00000002", buyer_name="上海恒通物流有限公司", date=dt.date(2026, 1, 6)),
+        make_record("00000003", buyer_name="北京华信商贸有限公司", date=dt.date(2026, 1, 7)),
+        make_record("00000004", buyer_name="华信", date=dt.date(2026, 1, 7)),
+    ], branch="总部")  # fmt: skip
+    result = lookup("华信", CLERK)
+    assert [m.number for m in result.matches] == ["00000004", "00000003", "00000001"]
+    assert lookup("华信商贸", CLERK).matches[0].buyer_name == "北京华信商贸有限公司"
+    assert lookup("信商贸有", CLERK).matches[0].number == "00000003"
+    assert lookup("商贸华信", CLERK).matches == ()  # all grams present somewhere is not enough
+
+
+def test_a_term_in_most_names_pages_newest_first(store: peewee.Database) -> None:
+    records = [
+        make_record(f"{i:08d}", buyer_name=f"{'北京' if i % 2 else '上海'}公司{i}有限公司",
+                date=dt.date(2026, 1, 1) + dt.timedelta(days=i % 40))
+        for i in range(1, 121)
+    ]  # fmt: skip
+    save_invoices(records, branch="总部")
+    result = lookup("有限", CLERK, LookupOptions(limit=30))
+    assert len(result.matches) == 30 and result.more
+    keys = [(m.date, m.id) for m in result.matches]
+    assert keys == sorted(keys, reverse=True)
+    assert result.matches[0].date == dt.date(2026, 2, 9)
+
+
+def test_branch_filter_and_all_branches(store: peewee.Database) -> None:
+    save_invoices([make_record("00000011")], branch="总部")
+    save_invoices([make_record("00000012")], branch="上海分公司")
+    assert [m.number for m in lookup("华信商贸", CLERK).matches] == ["00000011"]
+    assert {m.number for m in lookup("华信商贸", BOSS).matches} == {"00000011", "00000012"}
+    assert lookup("173.79", CLERK).matches[0].number == "00000011"
+
+
+def test_tax_id_amount_and_code_queries(store: peewee.Database) -> None:
+    save_invoices([make_record("00000021"), make_record("00000022", code="1100241310", type="01",
+                                                 buyer_tax_id="91310115MA1K3YJ27X")],
+                  branch="总部")  # fmt: skip
+    assert [m.number for m in lookup("91110105ma005aef36", CLERK).matches] == ["00000021"]
+    assert {m.number for m in lookup("196.38", CLERK).matches} == {"00000021", "00000022"}
+    assert [m.number for m in lookup("1100241310", CLERK).matches] == ["00000022"]
+
+
+def test_qr_finds_the_invoice_when_its_amount_agrees(store: peewee.Database) -> None:
+    save_invoices([make_record("81966722", date=dt.date(2017, 5, 24))], branch="总部")
+    qr = "01,10,044001500111,81966722,173.79,20170524,17884534745749991611,BE2D"
+    assert [m.number for m in lookup(qr, CLERK).matches] == ["81966722"]
+
+
+def test_hidden_void_red_is_not_a_match(store: peewee.Database) -> None:
+    save_invoices([make_record("81966722", status="red")], branch="总部")
+    result = lookup("81966722", CLERK, LookupOptions(show_void_red=False))
+    assert result.matches == ()
+
+
+def test_detail_view_labels_every_field_and_hides_other_branches(store: peewee.Database) -> None:
+    save_invoices([make_record("00000031")], branch="总部")
+    save_invoices([make_record("00000032")], branch="上海分公司")
+    mine = lookup("00000031", CLERK).matches[0]
+    detail = invoice_detail_view(mine.id, CLERK)
+    assert detail is not None
+    fields = dict(detail.fields)
+    assert fields["价税合计"] == "196.38" and fields["状态"] == "正常"
+    assert fields["发票类型"].startswith("10 增值税电子普通发票")
+    other = lookup("00000032", BOSS).matches[0]
+    assert invoice_detail_view(other.id, CLERK) is None

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: stores with invoices, disks, screens, mail, PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Unit tests: rules, parsers and SQLite stores; no screen, no server, no child process."""

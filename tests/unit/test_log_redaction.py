@@ -1,0 +1,14 @@
+"""The one redaction point: names, tax ids and amounts are masked; ids stay."""
+
+from __future__ import annotations
+
+from storage.rules.log_redaction import redact
+
+
+def test_names_tax_ids_and_amounts_are_masked_but_ids_stay() -> None:
+    line = redact(
+        "invoice 81966722 id=42 buyer 北京华信商贸有限公司 91110105MA005AEF36 total 196.38"
+    )
+    assert line == "invoice 81966722 id=42 buyer ‹name› ‹tax-id› total ‹amount›"
+    assert redact("number 24312000000136634917 seq 1234") == "number 24312000000136634917 seq 1234"
+    assert redact("legacy 110105123456789") == "legacy ‹tax-id›"
