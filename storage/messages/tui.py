@@ -149,7 +149,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.help.key_f7": ("F7  查询时显示/隐藏作废、红冲发票", "F7  show/hide void and red invoices"),
     "tui.help.key_f8": ("F8  切换语言 中文/English", "F8  switch language 中文/English"),
     "tui.help.key_esc": ("Esc  返回 / 取消", "Esc  back / cancel"),
-    "tui.help.key_palette": ("Ctrl+P  命令面板", "Ctrl+P  command palette"),
+    "tui.help.key_palette": (
+        "Ctrl+P  命令面板：各屏幕、语言、用户管理（主管）、审计日志",
+        "Ctrl+P  palette: screens, language, users (supervisor), audit log",
+    ),
     "tui.help.key_quit": ("Ctrl+Q  退出", "Ctrl+Q  quit"),
     "tui.help.support": ("技术支持", "Support"),
     "tui.help.no_support": (

@@ -280,6 +280,7 @@ async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         help_text = plain(app.screen.query_one("#help-text"))
         assert "F2  发票查询" in help_text and "Ctrl+Q  退出" in help_text
+        assert help_text.count("Ctrl+P") == 1  # one line for the palette, not two
         assert "电话 400-000-0000" in help_text and "help@example.com" in help_text
         await pilot.press("f4")  # from help straight to another screen
         await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))
