@@ -18,7 +18,7 @@ import peewee
 from storage.rules.money import from_fen, to_fen
 from storage.rules.party_names import name_grams
 from storage.store.database import database_proxy, is_sqlite, write
-from storage.store.models import Invoice, InvoiceStatus
+from storage.store.models import Invoice, InvoiceStatus, Source
 from storage.store.records import InvoiceRecord
 
 BATCH = 2000
@@ -207,7 +207,7 @@ def _save_chunk(
             r.branch or branch,
             r.source,
             r.disk_seq,
-            stamp if r.disk_seq is not None else None,
+            stamp if r.disk_seq is not None or r.source == Source.DISK.value else None,
             r.remark,
             stamp,
             stamp,
