@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from storage.accounts.users import Session
+from storage.accounts.session import Session
 from storage.audit import chain as audit
 from storage.messages import t
 from storage.store.models import Role, User

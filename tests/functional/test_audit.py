@@ -118,13 +118,14 @@ def test_roles_are_enforced_below_the_screens_and_refusals_audited(store: peewee
 
 def test_a_demoted_supervisor_loses_the_right_at_once(store: peewee.Database) -> None:
     from storage.accounts.permissions import Permission, PermissionDenied, require
-    from storage.accounts.users import add_user, authenticate, set_role
+    from storage.accounts.users import Session, add_user, authenticate, set_role
     from storage.store.models import Role
 
     add_user("li", "pw", role=Role.SUPERVISOR, branch="总部")
     session = authenticate("li", "pw")
     require(session, Permission.CLEAR)
-    set_role("li", Role.CLERK, by="boss")  # while li is still logged in
+    boss = Session("boss", Role.SUPERVISOR, "总部")
+    set_role(boss, "li", Role.CLERK)  # while li is still logged in
     with pytest.raises(PermissionDenied):
         require(session, Permission.CLEAR)
 
