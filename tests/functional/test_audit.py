@@ -141,3 +141,42 @@ def test_the_head_only_moves_forward(store: peewee.Database) -> None:
     _fill(3)
     with pytest.raises(peewee.DatabaseError, match="only moves forward"), store.atomic():
         audit.AuditHead.update(seq=1).execute()
+
+
+def test_verifying_the_log_needs_read_audit_and_a_refusal_is_audited(
+    store: peewee.Database,
+) -> None:
+    from storage.accounts.permissions import PermissionDenied
+    from storage.accounts.users import Session
+    from storage.audit.reading import verify_then_log_in
+    from storage.store.models import Role
+
+    _fill(3)
+    with pytest.raises(PermissionDenied):
+        verify_then_log_in(lambda: Session("wang", Role.CLERK, "总部"))
+    last = AuditEntry.select().order_by(AuditEntry.seq.desc()).get()
+    assert (last.username, last.action, last.target, last.ok) == (
+        "wang",
+        "denied",
+        "read_audit",
+        False,
+    )
+    assert verify_then_log_in(lambda: Session("shen", Role.AUDITOR, "总部")) == (4, None)
+
+
+def test_a_cut_log_is_named_to_whoever_asks_since_no_log_in_can_be_recorded(
+    store: peewee.Database,
+) -> None:
+    from storage.accounts.users import Session
+    from storage.audit.reading import verify_then_log_in
+    from storage.store.models import Role
+
+    _fill(5)
+    _drop_guards(store)
+    AuditEntry.delete().where(AuditEntry.seq >= 4).execute()
+
+    def log_in() -> Session:
+        record("wang", "login")  # what a log-in appends: refused, the head is ahead
+        return Session("wang", Role.CLERK, "总部")
+
+    assert verify_then_log_in(log_in) == (3, audit.ChainProblem(4, "deleted"))
