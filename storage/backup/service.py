@@ -118,6 +118,11 @@ def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, crea
     return lambda: ring
 
 
+def passphrase_needs_approval(session: Session) -> bool:
+    """A typed master passphrase is set by a supervisor: anyone else needs one's approval."""
+    return not session.is_supervisor
+
+
 def _passphrase_setter(session: Session, settings: Settings, passphrase: str | None,
                        approval: Approval | None) -> str:  # fmt: skip
     """Who may set the master passphrase that protects every backup: a supervisor, by their
@@ -125,7 +130,7 @@ def _passphrase_setter(session: Session, settings: Settings, passphrase: str | N
     it comes from the configured 0600 file or the keyring (whoever configured the box chose it)."""
     if passphrase is None and secrets_configured(settings):
         return ""
-    if session.is_supervisor:
+    if not passphrase_needs_approval(session):
         return session.username  # their own password was checked when they logged in
     if approval is None:
         audit.record(session.username, "backup.passphrase_set", ok=False, reason="no_supervisor")
