@@ -32,7 +32,7 @@ from devices.pin import (
     keyring_pin,
     login_with_pin,
 )
-from devices.service import DeviceService, ServiceAlreadyRunning, default_socket_path
+from devices.service import DeviceService, ServiceAlreadyRunning, configured_socket
 from devices.service_client import ServiceClient, who_holds
 from devices.service_client import connect as service_connect
 from devices.simulator import SCENARIOS, Disk, FaultPlan, SimServer, StateFile, build
@@ -135,11 +135,10 @@ def cmd_sync(ctx: CliContext) -> int:
 
 def _socket_path(ctx: CliContext) -> tuple[Path, bool]:
     """The service's socket and whether it is configured explicitly (then never spawned)."""
-    configured = (getattr(ctx.args, "socket", None) or os.environ.get("FAPIAO_DEVICE_SOCKET")
-                  or ctx.settings.extra.get("device_socket"))  # fmt: skip
-    if isinstance(configured, str) and configured:
-        return Path(configured), True
-    return default_socket_path(), False
+    given = getattr(ctx.args, "socket", None)
+    if isinstance(given, str) and given:
+        return Path(given), True
+    return configured_socket(ctx.settings)
 
 
 def _disk_client(ctx: CliContext) -> DiskClient:
