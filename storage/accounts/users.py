@@ -1,4 +1,6 @@
-"""Accounts: argon2id password hashes, log-in with lockout (5 failures → 15 minutes)."""
+"""Accounts: argon2id password hashes, log-in with lockout (5 failures → 15 minutes), and the
+account use cases both front-ends call (``create_user``, ``set_password``, ``set_role``,
+``unlock``, ``list_users``): each takes the acting session, checks its role and audits."""
 
 from __future__ import annotations
 

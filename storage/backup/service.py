@@ -1,4 +1,5 @@
-"""What the CLI, the backup screen and the clearing flow call. Every call checks the role
+"""The backup use cases: ``storage.backup.jobs`` (what ``fapiao backup`` and F5 run), the CLI's
+key commands and the clearing flow call these. Every call checks the role
 (``storage.accounts.permissions``) and leaves an audit record, whether it worked or not."""
 
 from __future__ import annotations

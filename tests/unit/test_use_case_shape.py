@@ -56,6 +56,7 @@ def _is_role_operand(node: ast.expr) -> bool:
 def violations(source: str) -> Iterator[tuple[int, str]]:
     """(line, what) for each role check or audit write in ``source``."""
     tree = ast.parse(source)
+    permission_names: set[str] = set()  # names the permissions module is known by here
     chain_names: set[str] = set()  # names the chain module is known by here
     chain_functions: set[str] = set()  # names its writing functions are known by here
     for node in ast.walk(tree):
@@ -70,10 +71,14 @@ def violations(source: str) -> Iterator[tuple[int, str]]:
                         chain_functions.add(local)
                 if f"{node.module}.{alias.name}" == CHAIN:
                     chain_names.add(local)
+                if f"{node.module}.{alias.name}" == PERMISSIONS:
+                    permission_names.add(local)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == CHAIN:
                     chain_names.add(alias.asname or alias.name)
+                if alias.name == PERMISSIONS:
+                    permission_names.add(alias.asname or alias.name)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
@@ -93,8 +98,11 @@ def violations(source: str) -> Iterator[tuple[int, str]]:
                 elif func.attr in ROW_WRITES and receiver.split(".")[-1] in AUDIT_TABLES:
                     yield node.lineno, f"writes {receiver} rows"
         elif isinstance(node, ast.Attribute):
-            if isinstance(node.value, ast.Name) and node.value.id == "Permission":
+            receiver = ast.unparse(node.value)
+            if receiver == "Permission" or receiver.endswith(".Permission"):
                 yield node.lineno, f"names Permission.{node.attr}"
+            elif receiver in permission_names and node.attr not in PERMISSIONS_SHOWN:
+                yield node.lineno, f"uses {receiver}.{node.attr}"
             elif node.attr == "is_supervisor":
                 yield node.lineno, "reads .is_supervisor"
         elif isinstance(node, ast.Compare):
@@ -144,6 +152,9 @@ def test_the_scan_reads_the_front_ends() -> None:
         "disabled = not session.is_supervisor\n",
         "match session.role:\n    case _:\n        pass\n",
         "from storage.accounts.permissions import allowed\n",
+        "import storage.accounts.permissions as perms\nif perms.allowed(s, p):\n    pass\n",
+        "from storage.accounts import permissions\nneeded = permissions.Permission.CLEAR\n",
+        "from storage.accounts.permissions import require as check\ncheck(s, p)\n",
     ],
 )
 def test_the_rule_catches_role_checks_and_audit_writes(source: str) -> None:
@@ -164,6 +175,7 @@ def test_the_rule_catches_role_checks_and_audit_writes(source: str) -> None:
         "self.record(step)\n",  # a method of the screen's own, not the audit chain's
         "entries = reading.read_page(session, where)\n",
         "from storage.accounts.permissions import offered\nshown = offered(session, names)\n",
+        "from storage.accounts import permissions\nexcept_ = permissions.PermissionDenied\n",
     ],
 )
 def test_the_rule_lets_presentation_through(source: str) -> None:
