@@ -20,9 +20,9 @@ from pathlib import Path
 from storage.accounts.users import add_user
 from storage.config.settings import Settings, data_dir, load_settings
 from storage.demo.data import generate_invoices
-from storage.store.database import open_database
+from storage.store.database import open_database, write
 from storage.store.invoice_store import count_invoices, save_invoices
-from storage.store.models import Role, User
+from storage.store.models import Invoice, Role, Source, User
 from storage.store.schema import upgrade
 
 DEMO_BRANCH = "总部"
@@ -86,4 +86,16 @@ def prepare_demo_store(path: Path | None = None, *, today: dt.date | None = None
             parties=400,
         )
         save_invoices(records, branch=DEMO_BRANCH)
+        write(_synced_each_evening)
     return url
+
+
+def _synced_each_evening() -> None:
+    """The demo's disk invoices were synced the evening of their day (not at seeding time, so
+    the demo, its screenshots and their tests read the same on any day)."""
+    days = Invoice.select(Invoice.date).where(Invoice.source == Source.DISK.value).distinct()
+    for (day,) in days.tuples():
+        evening = dt.datetime.combine(day, dt.time(18, 30))
+        Invoice.update(synced_at=evening).where(
+            (Invoice.source == Source.DISK.value) & (Invoice.date == day)
+        ).execute()
