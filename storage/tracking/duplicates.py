@@ -1,0 +1,126 @@
+"""Invoices seen again: an invoice already reimbursed that turns up again (import, scan,
+check, lookup) is flagged by its identity — (code, number), or the 20-digit number — never by
+a file's hash or the last 8 digits. Same seller, same 价税合计, dates a few days apart is
+only a *possible* duplicate: a warning to look, not a match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from storage.accounts.users import Session
+from storage.store.models import Invoice
+
+CHUNK = 500
+NEAR_DAYS = 3  # "within a few days" for a possible duplicate
+
+
+@dataclass(frozen=True)
+class ReimbursedBefore:
+    """An invoice already reimbursed: on which claim, by whom, when."""
+
+    invoice_id: int
+    code: str
+    number: str
+    claim_ref: str
+    reimbursed_by: str
+    reimbursed_at: dt.datetime | None
+
+    @property
+    def identity_text(self) -> str:
+        return f"{self.code} {self.number}" if self.code else self.number
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code, "number": self.number, "claim_ref": self.claim_ref,
+            "reimbursed_by": self.reimbursed_by,
+            "reimbursed_at": self.reimbursed_at.isoformat() if self.reimbursed_at else None,
+        }  # fmt: skip
+
+
+def _when(value: object) -> dt.datetime | None:
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value if isinstance(value, dt.datetime) else None
+
+
+def reimbursed_among(
+    identities: Iterable[tuple[str, str]], session: Session | None = None
+) -> list[ReimbursedBefore]:
+    """Which of the (number, code) identities are already reimbursed (in ``session``'s
+    branches when given), in identity order."""
+    wanted = set(identities)
+    numbers = sorted({number for number, _ in wanted})
+    found: list[ReimbursedBefore] = []
+    for start in range(0, len(numbers), CHUNK):
+        query = Invoice.select(
+            Invoice.id, Invoice.code, Invoice.number, Invoice.branch, Invoice.claim_ref,
+            Invoice.reimbursed_by, Invoice.reimbursed_at,
+        ).where(Invoice.number.in_(numbers[start : start + CHUNK]) & (Invoice.reimbursed == True))  # noqa: E712  # fmt: skip
+        for row in query.dicts():
+            if (row["number"], row["code"]) not in wanted:
+                continue
+            if session is not None and not session.all_branches and row["branch"] != session.branch:
+                continue
+            found.append(ReimbursedBefore(row["id"], row["code"], row["number"], row["claim_ref"],
+                                          row["reimbursed_by"], _when(row["reimbursed_at"])))  # fmt: skip
+    return sorted(found, key=lambda r: (r.number, r.code))
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """Another invoice from the same seller for the same 价税合计, a few days apart."""
+
+    invoice_id: int
+    code: str
+    number: str
+    date: dt.date
+    total: Decimal
+    reimbursed: bool
+
+    @property
+    def identity_text(self) -> str:
+        return f"{self.code} {self.number}" if self.code else self.number
+
+    def to_json(self) -> dict[str, object]:
+        return {"code": self.code, "number": self.number, "date": self.date.isoformat(),
+                "total": f"{self.total:.2f}", "reimbursed": self.reimbursed}  # fmt: skip
+
+
+def possible_duplicates(
+    *,
+    number: str,
+    code: str,
+    seller_tax_id: str,
+    seller_name: str,
+    total: Decimal,
+    date: dt.date,
+    session: Session | None = None,
+    limit: int = 5,
+) -> list[PossibleDuplicate]:
+    """Other invoices (a different identity) from the same seller — by tax id, else by name —
+    for the same 价税合计, dated within ``NEAR_DAYS`` of ``date``."""
+    if not (seller_tax_id or seller_name):
+        return []
+    seller = (
+        Invoice.seller_tax_id == seller_tax_id if seller_tax_id
+        else Invoice.seller_name == seller_name
+    )  # fmt: skip
+    near = dt.timedelta(days=NEAR_DAYS)
+    query = (
+        Invoice.select(Invoice.id, Invoice.code, Invoice.number, Invoice.date, Invoice.total,
+                       Invoice.reimbursed, Invoice.branch)
+        .where((Invoice.total == total) & Invoice.date.between(date - near, date + near) & seller
+               & ~((Invoice.number == number) & (Invoice.code == code)))
+        .order_by(Invoice.date.desc(), Invoice.id.desc())
+    )  # fmt: skip
+    if session is not None and not session.all_branches:
+        query = query.where(Invoice.branch == session.branch)
+    out = []
+    for inv in query.limit(limit):
+        out.append(PossibleDuplicate(inv.id, inv.code, inv.number, inv.date, inv.total,
+                                     bool(inv.reimbursed)))  # fmt: skip
+    return out
