@@ -61,6 +61,9 @@ class FileReport:
     already_imported: bool = False
     imported_at: dt.datetime | None = None  # when an already imported file first went in
     refused: Problem | None = None
+    # invoices in the file already reimbursed (storage.tracking.duplicates.ReimbursedBefore):
+    # said loudly, even when the file itself was imported before
+    reimbursed_again: list[Any] = field(default_factory=list)
 
     @property
     def rejected_count(self) -> int:
@@ -81,6 +84,7 @@ class FileReport:
             "refused": None if self.refused is None else {
                 "code": self.refused.key, "reason": self.refused.text()},
             "rejected_count": self.rejected_count,
+            "reimbursed_again": [r.to_json() for r in self.reimbursed_again],
             "rejected": [
                 {"row": r.row, "code": r.problem.key, "reason": r.problem.text()}
                 for r in self.rejected

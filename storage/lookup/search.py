@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
+from storage.lookup.keywords import invoices_with_keyword
 from storage.lookup.names import (
     invoices_named,
     invoices_of_parties,
@@ -63,5 +64,10 @@ def find(query: ParsedQuery, scope: Scope, limit: int, *, qr_amount: bool = True
         parties = tuple(parties_with_tax_id([query.tax_id]))
         return invoices_of_parties(parties, scope, limit) if parties else []
     if query.kind is QueryKind.NAME:
-        return invoices_named(parties_named(query.name, limit), scope, limit)
+        # a keyword: the counterparty's name, an item name or the remark (merged newest first)
+        return merge_newest(
+            invoices_named(parties_named(query.name, limit), scope, limit),
+            invoices_with_keyword(query.name, scope, limit),
+            limit=limit,
+        )
     return []

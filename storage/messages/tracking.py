@@ -26,6 +26,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tracking.reimbursed": ("已报销", "reimbursed"),
     "tracking.not_reimbursed": ("未报销", "not reimbursed"),
+    "lookup.label.booking": ("入账状态", "booking"),
+    "lookup.label.booking_period": ("入账属期", "booking period"),
+    "lookup.label.booked_by": ("入账人", "booked by"),
+    "lookup.label.booked_at": ("入账时间", "booked at"),
+    "lookup.label.claim_ref": ("报销单号", "claim"),
+    "lookup.label.reimbursed_by": ("报销经办", "reimbursed by"),
+    "lookup.label.reimbursed_at": ("报销时间", "reimbursed at"),
     "tracking.kind.booking": ("入账", "booking"),
     "tracking.kind.reimbursement": ("报销", "reimbursement"),
     # refusals (nothing was marked)
@@ -175,6 +182,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tui.detail.booking": ("入账", "Booking"),
     "tui.detail.reimbursement": ("报销", "Reimbursement"),
+    "tui.detail.migrated": ("{state}（启用跟踪前的记录）", "{state} (recorded before tracking)"),
     "tui.detail.marked_by": ("{state}（{who}，{when}）", "{state} ({who}, {when})"),
     "tui.help.key_f9": (
         "F9 标记所选发票的入账/报销（查询页，空格键选择）",

@@ -48,10 +48,10 @@ def _when(value: object) -> dt.datetime | None:
 
 
 def reimbursed_among(
-    identities: Iterable[tuple[str, str]], session: Session | None = None
+    identities: Iterable[tuple[str, str]], branch: str | None = None
 ) -> list[ReimbursedBefore]:
-    """Which of the (number, code) identities are already reimbursed (in ``session``'s
-    branches when given), in identity order."""
+    """Which of the (number, code) identities are already reimbursed (in ``branch`` when
+    given: another branch's invoices are not the user's to know about), in identity order."""
     wanted = set(identities)
     numbers = sorted({number for number, _ in wanted})
     found: list[ReimbursedBefore] = []
@@ -63,11 +63,15 @@ def reimbursed_among(
         for row in query.dicts():
             if (row["number"], row["code"]) not in wanted:
                 continue
-            if session is not None and not session.all_branches and row["branch"] != session.branch:
+            if branch is not None and row["branch"] != branch:
                 continue
             found.append(ReimbursedBefore(row["id"], row["code"], row["number"], row["claim_ref"],
                                           row["reimbursed_by"], _when(row["reimbursed_at"])))  # fmt: skip
     return sorted(found, key=lambda r: (r.number, r.code))
+
+
+def visible_branch(session: Session) -> str | None:
+    return None if session.all_branches else session.branch
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ class BookingState(StrEnum):
     UNRECORDED = "booked_unrecorded"
 
 
+#: Who "made" the marks carried over from the old yes/no flags (migration 0008).
+MIGRATED_BY = "(migration)"
+
 #: The states a user may set, in the bureau's order.
 SETTABLE: tuple[BookingState, ...] = (
     BookingState.UNBOOKED,

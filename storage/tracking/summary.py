@@ -94,7 +94,7 @@ def tracking_summary(
         query = (
             base.select(key.alias("k"), count.alias("n"), sums.alias("s"),
                         peewee.fn.SUM(booked_now).alias("b"), peewee.fn.SUM(paid).alias("r"))
-            .group_by(key).order_by(order)
+            .group_by(peewee.SQL("1")).order_by(order)  # by position: one expression
         )  # fmt: skip
         if limit:
             query = query.limit(limit)
@@ -112,7 +112,7 @@ def tracking_summary(
               g.total, g.booked, g.reimbursed)
         for key, g in sorted(by_pay.items(), reverse=True)
     )  # fmt: skip
-    by_month = tuple(grouped(_month(), _month().desc()))
+    by_month = tuple(grouped(_month(), peewee.SQL("1 DESC")))
     sellers = grouped(Invoice.seller_name, sums.desc(), TOP_SELLERS + 1)
     seller_count = base.select(peewee.fn.COUNT(peewee.fn.DISTINCT(Invoice.seller_name))).scalar()
     total_row = base.select(count.alias("n"), sums.alias("s")).dicts().get()
