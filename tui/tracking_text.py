@@ -10,6 +10,7 @@ from storage.messages import t
 from storage.tracking.states import MIGRATED_BY, state_text
 
 if TYPE_CHECKING:
+    from storage.tracking.marks import MarkResult
     from tui.invoice_view import InvoiceView
 
 
@@ -41,3 +42,16 @@ def tracking_rows(view: InvoiceView) -> list[tuple[str, str]]:
         (t("tui.detail.booking"), booking_text(view)),
         (t("tui.detail.reimbursement"), reimbursement_text(view)),
     ]
+
+
+def done_text(result: MarkResult) -> str:
+    """What a bulk mark did, in one line."""
+    same = result.invoices - result.changed
+    if result.kind == "booking":
+        period = t("tracking.period_suffix", period=result.period) if result.period else ""
+        return t("tracking.done_booking", n=result.invoices, state=state_text(result.state),
+                 period=period, same=same)  # fmt: skip
+    if result.state == "reimbursed":
+        claim = t("tracking.claim_suffix", claim=result.claim_ref) if result.claim_ref else ""
+        return t("tracking.done_reimbursed", n=result.invoices, claim=claim)
+    return t("tracking.done_undo", n=result.invoices, same=same)

@@ -107,6 +107,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "possible duplicate: same seller, same total, close dates: {names} (check; not "
         "necessarily the same invoice)",
     ),
+    "trouble.status.reimbursed": (
+        "⚠ 此发票已报销过（报销单 {claim}，{who}，{when}）",
+        "⚠ this invoice was reimbursed already (claim {claim}, {who}, {when})",
+    ),
+    "trouble.status.reimbursed_next": (
+        "不要再次报销；如确属撤回后重报，请主管先撤回原报销",
+        "do not claim it again; if the first claim was withdrawn, a supervisor undoes it first",
+    ),
     # fapiao mark / summary --help
     "cli.help.mark": ("标记进项发票的入账/报销", "mark received invoices booked / reimbursed"),
     "cli.help.mark_invoices": (
@@ -160,15 +168,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.key.mark": ("标记", "mark"),
     "tui.key.summary": ("汇总", "summary"),
     "tui.lookup.selected": ("已选 {n} 张", "{n} selected"),
-    "tui.col.mark": ("入账/报销", "booked/paid"),
+    "tui.col.mark": ("标记", "Mark"),
     "tui.flag.reimbursed": ("已报销", "PAID"),
     "tui.flag.booked": ("已入账", "booked"),
     "tui.mark.title": ("标记 {n} 张发票", "Mark {n} invoices"),
     "tui.mark.reimbursed": ("已报销", "Reimbursed"),
     "tui.mark.undo": ("撤回报销", "Withdraw reimbursement"),
     "tui.mark.period": (
-        "属期 YYYY-MM（入账时，默认本月）",
-        "period YYYY-MM (booking; default this month)",
+        "入账属期 YYYY-MM（默认本月）",
+        "period YYYY-MM (default: now)",
     ),
     "tui.mark.claim": ("报销单号（报销时）", "claim reference (reimbursement)"),
     "tui.mark.hint": (

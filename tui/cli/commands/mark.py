@@ -25,7 +25,6 @@ from storage.tracking.marks import (
     Booking,
     Mark,
     MarkRefused,
-    MarkResult,
     Reimbursed,
     UndoReimbursed,
     check_period,
@@ -35,6 +34,7 @@ from storage.tracking.states import parse_state, state_text
 from storage.tracking.summary import Group, TrackingSummary, tracking_summary
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
+from tui.tracking_text import done_text
 
 _BAD_INPUT = frozenset({"tracking.bad_period", "tracking.bad_state", "tracking.claim_too_long",
                         "tracking.nothing_selected"})  # fmt: skip
@@ -107,18 +107,6 @@ def _mark(args: argparse.Namespace) -> Mark:
     return UndoReimbursed()
 
 
-def _done_text(result: MarkResult) -> str:
-    same = result.invoices - result.changed
-    if result.kind == "booking":
-        period = t("tracking.period_suffix", period=result.period) if result.period else ""
-        return t("tracking.done_booking", n=result.invoices, state=state_text(result.state),
-                 period=period, same=same)  # fmt: skip
-    if result.state == "reimbursed":
-        claim = t("tracking.claim_suffix", claim=result.claim_ref) if result.claim_ref else ""
-        return t("tracking.done_reimbursed", n=result.invoices, claim=claim)
-    return t("tracking.done_undo", n=result.invoices, same=same)
-
-
 def cmd_mark(ctx: CliContext) -> int:
     mark = _mark(ctx.args)
     try:
@@ -133,7 +121,7 @@ def cmd_mark(ctx: CliContext) -> int:
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
         raise CliError(both("error.store_unreachable", detail=type(exc).__name__),
                        Exit.UNREACHABLE) from exc  # fmt: skip
-    ctx.emit(_done_text(result), {
+    ctx.emit(done_text(result), {
         "ok": True, "batch": result.batch, "invoices": result.invoices,
         "changed": result.changed, "kind": result.kind, "state": result.state,
         "state_text": state_text(result.state) if result.kind == "booking" else
