@@ -32,7 +32,7 @@ from storage.importing.xlsx_rows import xlsx_rows
 from storage.store.database import write
 from storage.store.invoice_store import SaveResult, save_invoices
 from storage.store.models import Direction, ImportedFile
-from storage.tracking.duplicates import ReimbursedBefore, reimbursed_among
+from storage.tracking.duplicates import NearPair, ReimbursedBefore, near_pairs, reimbursed_among
 
 MB = 1024 * 1024
 # Files are streamed: memory does not grow with them (bench/README.md); the rows a file may
@@ -194,6 +194,7 @@ class _Saved:
     rejected: int = 0
     records: int = 0
     reimbursed: list[ReimbursedBefore] = field(default_factory=list)
+    near: list[NearPair] = field(default_factory=list)
 
     def reject(self, problems: Iterable[RowProblem]) -> None:
         for problem in problems:
@@ -224,6 +225,7 @@ def import_file(path: Path, who: Who) -> FileReport:
             saved.records += len(batch.records)
             saved.reject(batch.problems)
             result = save_invoices(batch.records, branch=who.branch, own_branch_only=True)
+            saved.near += near_pairs(batch.records, who.branch)
             saved.reject(_conflict_rows(result, batch))
             result.conflicts = []
             saved.result.merge(result)
@@ -250,6 +252,7 @@ def import_file(path: Path, who: Who) -> FileReport:
     report.rejected = sorted(saved.problems, key=lambda p: p.row)
     report.rejected_unlisted = saved.rejected - len(saved.problems)
     report.reimbursed_again = saved.reimbursed
+    report.possible_duplicates = saved.near
     return report
 
 

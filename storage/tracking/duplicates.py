@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from storage.accounts.users import Session
-from storage.store.models import Invoice
+from storage.store.models import Direction, Invoice
+from storage.store.records import InvoiceRecord
 
 CHUNK = 500
 NEAR_DAYS = 3  # "within a few days" for a possible duplicate
@@ -102,7 +103,7 @@ def possible_duplicates(
     seller_name: str,
     total: Decimal,
     date: dt.date,
-    session: Session | None = None,
+    branch: str | None = None,
     limit: int = 5,
 ) -> list[PossibleDuplicate]:
     """Other invoices (a different identity) from the same seller — by tax id, else by name —
@@ -121,10 +122,42 @@ def possible_duplicates(
                & ~((Invoice.number == number) & (Invoice.code == code)))
         .order_by(Invoice.date.desc(), Invoice.id.desc())
     )  # fmt: skip
-    if session is not None and not session.all_branches:
-        query = query.where(Invoice.branch == session.branch)
+    if branch is not None:
+        query = query.where(Invoice.branch == branch)
     out = []
     for inv in query.limit(limit):
         out.append(PossibleDuplicate(inv.id, inv.code, inv.number, inv.date, inv.total,
                                      bool(inv.reimbursed)))  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True)
+class NearPair:
+    """An invoice of an import and the others that may be the same purchase."""
+
+    code: str
+    number: str
+    others: tuple[PossibleDuplicate, ...]
+
+    @property
+    def identity_text(self) -> str:
+        return f"{self.code} {self.number}" if self.code else self.number
+
+    def to_json(self) -> dict[str, object]:
+        return {"code": self.code, "number": self.number,
+                "possible_duplicates": [o.to_json() for o in self.others]}  # fmt: skip
+
+
+def near_pairs(records: Iterable[InvoiceRecord], branch: str | None) -> list[NearPair]:
+    """Possible duplicates of the received invoices among ``records``."""
+    out = []
+    for r in records:
+        if r.direction != Direction.RECEIVED.value:
+            continue  # a seller issuing the same amount twice is business as usual
+        others = possible_duplicates(
+            number=r.number, code=r.code, seller_tax_id=r.seller_tax_id,
+            seller_name=r.seller_name, total=r.total, date=r.date, branch=branch,
+        )  # fmt: skip
+        if others:
+            out.append(NearPair(r.code, r.number, tuple(others)))
     return out

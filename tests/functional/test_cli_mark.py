@@ -200,3 +200,22 @@ def test_export_has_the_tracking_columns_and_filters_by_them(
     capsys.readouterr()
     assert main(["export", "--out", str(out2), "--keyword", "差旅", "--json"]) == 0
     assert _json(capsys)["invoices"] == 1
+
+
+def test_import_warns_of_a_possible_duplicate_without_calling_it_one(
+    cli_store: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # the same seller, the same 113.00, two days after …0101: perhaps the same purchase
+    near = ROWS[0].replace("26112000000000000101", "26112000000000000199").replace(
+        "2026-03-02", "2026-03-04")  # fmt: skip
+    path = tmp_path / "near.csv"
+    path.write_text("\n".join([HEADER, near]) + "\n", encoding="utf-8-sig")
+    capsys.readouterr()
+    assert main(["import", "--direction", "received", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "新增 1 张" in out
+    assert (
+        "26112000000000000199: 可能重复：同一销方、同一金额、日期相近的发票 26112000000000000101"
+        in out
+    )
+    assert "26112000000000000199" in _stored(cli_store)  # a warning: it went in

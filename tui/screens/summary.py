@@ -84,8 +84,8 @@ class SummaryScreen(DeskScreen):
         else:
             shown.update(summary_table(summary))
 
-    def action_back(self) -> None:
-        self.app.run_action("open('lookup')")
+    async def action_back(self) -> None:
+        await self.app.run_action("open('lookup')")
 
 
 def _section(table: Table, title: str) -> None:

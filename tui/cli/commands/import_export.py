@@ -114,6 +114,9 @@ def _print_report(report: FileReport) -> None:
     if report.rejected_count > SHOWN_ROWS:
         print("  " + t("import.more_rows", n=report.rejected_count - SHOWN_ROWS))
     _print_reimbursed(report)
+    for pair in report.possible_duplicates[:SHOWN_ROWS]:
+        others = Listing(tuple(o.identity_text for o in pair.others))
+        print("  " + pair.identity_text + ": " + t("tracking.possible_duplicate", names=others))
 
 
 def _filters(args: argparse.Namespace) -> ExportFilter:
