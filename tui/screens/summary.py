@@ -16,8 +16,8 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from storage.messages import t
-from storage.rules.money import format_money
 from storage.tracking.states import state_text
+from tui.display import money
 from tui.messages import SummaryLoaded
 from tui.screens.base import DeskScreen, Hints
 
@@ -97,7 +97,7 @@ def _rows(table: Table, groups: tuple[Group, ...], name: object) -> None:
         table.add_row(
             "  " + name(g.key),  # type: ignore[operator]
             str(g.count),
-            format_money(g.total),
+            money(g.total),
             str(g.booked),
             str(g.reimbursed),
         )
@@ -106,7 +106,7 @@ def _rows(table: Table, groups: tuple[Group, ...], name: object) -> None:
 def summary_table(summary: TrackingSummary) -> Table:
     """The whole summary as one table (the sections are its bold rows)."""
     table = Table(box=None, pad_edge=False, padding=(0, 1), expand=False,
-                  title=t("summary.all", n=summary.count, total=format_money(summary.total)),
+                  title=t("summary.all", n=summary.count, total=money(summary.total)),
                   title_justify="left", title_style="bold")  # fmt: skip
     table.add_column(t("summary.col.key"), no_wrap=True, overflow="ellipsis", max_width=40)
     for key in ("summary.col.count", "summary.col.total", "summary.col.booked",
