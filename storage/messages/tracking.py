@@ -72,6 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} invoices were already reimbursed and cannot be claimed again, nothing marked: {names}",
     ),
     "tracking.more": ("等（另有 {more} 张）", " and {more} more"),
+    "tracking.option_needs": ("{option} 只能与 {needs} 一起用", "{option} goes with {needs} only"),
     "tracking.no_file": ("无法读取 {path}：{detail}", "cannot read {path}: {detail}"),
     "tracking.no_invoices_given": (
         "请给出发票（代码 号码，或20位号码），或用 --from 文件",

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from storage.accounts.users import Session
 from storage.store.models import Direction, Invoice
 from storage.store.records import InvoiceRecord
 
@@ -69,10 +68,6 @@ def reimbursed_among(
             found.append(ReimbursedBefore(row["id"], row["code"], row["number"], row["claim_ref"],
                                           row["reimbursed_by"], _when(row["reimbursed_at"])))  # fmt: skip
     return sorted(found, key=lambda r: (r.number, r.code))
-
-
-def visible_branch(session: Session) -> str | None:
-    return None if session.all_branches else session.branch
 
 
 @dataclass(frozen=True)

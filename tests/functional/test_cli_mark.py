@@ -219,3 +219,15 @@ def test_import_warns_of_a_possible_duplicate_without_calling_it_one(
         in out
     )
     assert "26112000000000000199" in _stored(cli_store)  # a warning: it went in
+
+
+def test_lookup_flags_an_invoice_already_reimbursed(
+    cli_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["mark", "26112000000000000101", "--reimbursed", "--claim", "BX-7"]) == 0
+    capsys.readouterr()
+    assert main(["lookup", "26112000000000000101"]) == 0
+    assert "正常 ⚠已报销" in capsys.readouterr().out
+    assert main(["lookup", "26112000000000000102", "--json"]) == 0
+    (match,) = _json(capsys)["matches"]  # type: ignore[misc]
+    assert match["reimbursed"] is False and match["booking"] == "unbooked"

@@ -97,6 +97,12 @@ def _identities(ctx: CliContext) -> list[Identity]:
 
 
 def _mark(args: argparse.Namespace) -> Mark:
+    if args.period and args.booked is None:
+        raise CliError(both("tracking.option_needs", option="--period", needs="--booked"),
+                       Exit.USAGE)  # fmt: skip
+    if args.claim and not args.reimbursed:
+        raise CliError(both("tracking.option_needs", option="--claim", needs="--reimbursed"),
+                       Exit.USAGE)  # fmt: skip
     if args.booked is not None:
         state = parse_state(args.booked)
         if state is None:
