@@ -4,7 +4,9 @@ Names are found through the party grams (``names.py``); items and remarks have n
 their own: a full-text index would not do either (FTS5's trigram tokenizer and pg_trgm find
 nothing shorter than three characters, and a 2-character word is most Chinese words). So
 this is a ``LIKE`` walk down the date index that stops at the first full page: fast for a
-common word, a scan of the user's invoices for a rare one.
+common word, a scan of the user's invoices for a rare one — which is why the lookup asks it
+only for a word no counterparty's name holds (``search.find``), and the name searches keep
+their few milliseconds.
 """
 
 from __future__ import annotations
