@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import peewee
@@ -53,6 +54,33 @@ def test_sync_pulls_every_record_once_and_follows_a_later_void(store: peewee.Dat
         Invoice.number == records[0]["number"], Invoice.code == records[0]["code"]
     )
     assert str(classic.total) == records[0]["total"] and classic.branch == "总部"
+
+
+def test_an_invoice_imported_first_gets_its_sync_time_when_the_disk_reports_it(
+    store: peewee.Database,
+) -> None:
+    """The detail view once said "同步时间 —" for an invoice the disk had reported."""
+    from devices.sync import to_record
+    from storage.store.invoice_store import save_invoices
+    from storage.store.models import Source
+
+    with serve("issuing", invoices=40) as (disk, server):
+        first = disk.state.invoices[0]
+        with client(server.url) as c:
+            c.login(PIN)
+            page = c.invoices(0, 1)
+            imported = to_record(page.invoices[0])
+            save_invoices([replace(imported, source=Source.IMPORT.value, disk_seq=None)],
+                          branch="总部")  # fmt: skip
+            before = Invoice.get(Invoice.number == first["number"], Invoice.code == first["code"])
+            assert before.synced_at is None
+            sync_invoices(c, branch="总部")
+    after = Invoice.get(Invoice.number == first["number"], Invoice.code == first["code"])
+    assert after.synced_at is not None and after.disk_seq == first["seq"]
+    assert Invoice.select().where(Invoice.synced_at.is_null()).count() == 0
+    # A record saved as the disk's without its seq (the demo's seeding) counts as synced too.
+    save_invoices([replace(imported, number="99999999", disk_seq=None)], branch="总部")
+    assert Invoice.get(Invoice.number == "99999999").synced_at is not None
 
 
 def test_an_interrupted_sync_resumes_without_duplicates(store: peewee.Database) -> None:
