@@ -151,6 +151,20 @@ async def test_a_clerk_cannot_withdraw_a_reimbursement(tmp_path: Path) -> None:
     assert _stored(tmp_path)[PAID_BEFORE][2:] == (True, "BX-0308")
 
 
+async def test_the_detail_says_who_reimbursed_it_and_when(tmp_path: Path) -> None:
+    from tui.screens.detail import DetailScreen
+
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await look_up(pilot, PAID_BEFORE)
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view)
+        parties = plain(app.screen.query_one("#detail-parties", Static))
+        assert "已报销 BX-0308（super，2026-03-08 09:00）" in parties
+        assert "未入账" in parties
+
+
 async def test_issued_invoices_are_not_ticked(tmp_path: Path) -> None:
     from tests.support.tui import NORMAL_NUMBER
 
