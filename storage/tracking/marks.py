@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import cast
 
 from storage.accounts.permissions import Permission, require
 from storage.accounts.users import Session
@@ -188,7 +189,7 @@ def mark_invoices(
     def run() -> MarkResult:
         rows = _rows(ids)
         _check(rows, ids, session, mark)
-        to_change = [int(str(r["id"])) for r in rows if not _unchanged(r, mark, state, period)]
+        to_change = [cast(int, r["id"]) for r in rows if not _unchanged(r, mark, state, period)]
         for chunk in _chunks(to_change):
             Invoice.update(**fields, updated_at=when).where(Invoice.id.in_(chunk)).execute()
             InvoiceMark.insert_many(

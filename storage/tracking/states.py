@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 
-from storage.messages import t
+from storage.messages import catalogue, t
 
 
 class BookingState(StrEnum):
@@ -68,12 +68,11 @@ def parse_state(text: str) -> BookingState | None:
     """The settable state ``text`` names (Chinese name, English word), or None."""
     wanted = _folded(text)
     for state in SETTABLE:
-        if wanted in (_folded(BUREAU_NAMES[state]), state.value, _folded(t_en(state))):
+        if wanted in (_folded(BUREAU_NAMES[state]), state.value, _folded(_english(state))):
             return state
     return None
 
 
-def t_en(state: BookingState) -> str:
-    from storage.messages import catalogue
-
+def _english(state: BookingState) -> str:
+    """The state's English words, whatever the current language (``--booked`` takes both)."""
     return catalogue()[f"tracking.state.{state.value}"][1]
