@@ -243,9 +243,9 @@ async def _sync_across_a_restart(pilot: Pilot[Any], disk: Disk) -> list[str]:
 async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.disk_login
+    import devices.pin
 
-    monkeypatch.setattr(tui.disk_login, "keyring_pin", lambda: None)
+    monkeypatch.setattr(devices.pin, "keyring_pin", lambda: None)
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE) as pilot:
@@ -258,9 +258,9 @@ async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
 async def test_a_disk_restart_mid_sync_is_logged_in_again_with_the_keyring_pin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.disk_login
+    import devices.pin
 
-    monkeypatch.setattr(tui.disk_login, "keyring_pin", lambda: PIN)
+    monkeypatch.setattr(devices.pin, "keyring_pin", lambda: PIN)
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE) as pilot:
