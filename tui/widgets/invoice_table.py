@@ -85,13 +85,13 @@ class InvoiceTable(DataTable[Text | str]):
         status_width = _word_width(t("tui.col.status"), [s.plain for s in statuses])
         type_width = _word_width(t("tui.col.type"), types)
         fixed = status_width + _DATE + type_width + _NUMBER + _TOTAL + 6 * _PAD
-        # the buyer takes what is left, less a cell for the scrollbar of a long list
         mark_width = 0
-        if self.tracking:
+        if self.tracking:  # the tick and the flag
             words = [t("tui.col.mark"), t("tui.flag.reimbursed"), t("tui.flag.booked")]
             mark_width = 1 + max(cell_len(w) for w in words[1:])
             mark_width = max(mark_width, cell_len(words[0]))
             fixed += mark_width + _PAD
+        # the buyer takes what is left, less a cell for the scrollbar of a long list
         buyer = max(_MIN_BUYER, self.size.width - fixed - 1)
         cursor = self.cursor_row if keep_cursor else 0
         self.clear(columns=True)
