@@ -84,6 +84,12 @@ def _clearing_settings_screen() -> Screen[Any]:
     return ClearingSettingsScreen()
 
 
+def _summary_screen() -> Screen[Any]:
+    from tui.screens.summary import SummaryScreen
+
+    return SummaryScreen()
+
+
 def _audit_screen() -> Screen[Any]:
     from tui.screens.audit_log import AuditLogScreen
 
@@ -104,6 +110,7 @@ class FapiaoApp(App[int]):
         "audit": _audit_screen,
         "disk": lambda: __import__("tui.screens.disk", fromlist=["DiskScreen"]).DiskScreen(),
         "clearing_settings": _clearing_settings_screen,
+        "summary": _summary_screen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
@@ -115,6 +122,7 @@ class FapiaoApp(App[int]):
         Binding("f6", "open('disk')", "Disk", show=False, id="app.disk"),
         Binding("f7", "toggle_void_red", "Void/red", show=False, id="app.void_red"),
         Binding("f8", "toggle_language", "Language", show=False, id="app.language"),
+        Binding("f10", "open('summary')", "Summary", show=False, id="app.summary"),
     ]
 
     session: var[Session | None] = var(None)

@@ -51,6 +51,7 @@ class DeskCommands(Provider):
                     f"open('{mode}')",
                 )
             yield t("tui.cmd.open", screen=t("tui.screen.clearing_log")), "open('clearing_log')"
+            yield f"{t('tui.cmd.open', screen=t('tui.screen.summary'))} (F10)", "open('summary')"
             yield f"{t('tui.cmd.void_red')} (F7)", "toggle_void_red"
             from storage.accounts.permissions import offered  # not needed before login
 

@@ -60,3 +60,21 @@ class DiskLoggedIn(Message):
         super().__init__()
         self.words = words
         self.ok = ok
+
+
+class MarkDone(Message):
+    """A bulk 入账/报销 mark ended: what it did (``storage.tracking.marks.MarkResult``), or why
+    nothing was marked (``error``, in the user's language)."""
+
+    def __init__(self, result: object | None, error: str = "") -> None:
+        super().__init__()
+        self.result = result
+        self.error = error
+
+
+class SummaryLoaded(Message):
+    """The tracking summary, read in a worker (``storage.tracking.summary.TrackingSummary``)."""
+
+    def __init__(self, summary: object) -> None:
+        super().__init__()
+        self.summary = summary

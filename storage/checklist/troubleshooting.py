@@ -93,7 +93,13 @@ def _status_and_permission(
                           t("trouble.permission.other_branch"),
                           t("trouble.permission.other_branch_next")),
         )  # fmt: skip
-    if invoice.status == InvoiceStatus.NORMAL.value:
+    if invoice.reimbursed:  # an invoice claimed once, handed in again: stop it here
+        when = invoice.reimbursed_at.strftime("%Y-%m-%d") if invoice.reimbursed_at else "?"
+        status = ChecklistItem("status", status_title, ItemState.FAIL,
+                               t("trouble.status.reimbursed", claim=invoice.claim_ref or "-",
+                                 who=invoice.reimbursed_by or "?", when=when),
+                               t("trouble.status.reimbursed_next"))  # fmt: skip
+    elif invoice.status == InvoiceStatus.NORMAL.value:
         status = ChecklistItem("status", status_title, ItemState.PASS, t("trouble.status.normal"),
                                t("trouble.next.none"))  # fmt: skip
     else:

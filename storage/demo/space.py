@@ -19,7 +19,7 @@ from pathlib import Path
 
 from storage.accounts.users import add_user
 from storage.config.settings import Settings, data_dir, load_settings
-from storage.demo.data import generate_invoices
+from storage.demo.data import generate_invoices, received_invoices
 from storage.store.database import open_database, write
 from storage.store.invoice_store import count_invoices, save_invoices
 from storage.store.models import Invoice, Role, Source, User
@@ -28,6 +28,7 @@ from storage.store.schema import upgrade
 DEMO_BRANCH = "总部"
 OTHER_BRANCH = "上海分公司"
 DEMO_INVOICES = 6000
+DEMO_RECEIVED = 60
 
 #: Set while a demo runs (to its folder): the keyring is not used then (``backup.secrets``).
 DEMO_DIR_ENV = "FAPIAO_DEMO_DIR"
@@ -87,6 +88,9 @@ def prepare_demo_store(path: Path | None = None, *, today: dt.date | None = None
         )
         save_invoices(records, branch=DEMO_BRANCH)
         write(_synced_each_evening)
+        # what the business bought: the invoices F9 marks 入账 / 报销 on the lookup list
+        save_invoices(received_invoices(DEMO_RECEIVED, seed=2027, end=today or dt.date.today()),
+                      branch=DEMO_BRANCH)  # fmt: skip
     return url
 
 

@@ -25,6 +25,7 @@ from storage.rules.money import format_money
 from storage.rules.query_kind import ParsedQuery, QueryKind, classify
 from storage.store.database import database_proxy
 from storage.store.models import Invoice, InvoiceLine
+from storage.tracking.states import state_text
 
 __all__ = [
     "Cause",
@@ -76,6 +77,8 @@ class InvoiceSummary:
     status: str
     branch: str
     direction: str = "issued"
+    booking: str = "unbooked"  # 入账 state (storage.tracking.states)
+    reimbursed: bool = False  # 报销: shown loudly wherever the invoice turns up again
 
     @property
     def counterparty_name(self) -> str:
@@ -133,7 +136,8 @@ def summary(invoice: Invoice) -> InvoiceSummary:
         id=invoice.id, type=invoice.type, code=invoice.code, number=invoice.number,
         date=invoice.date, amount=invoice.amount, total=invoice.total,
         buyer_name=invoice.buyer_name, seller_name=invoice.seller_name, status=invoice.status,
-        branch=invoice.branch, direction=invoice.direction,
+        branch=invoice.branch, direction=invoice.direction, booking=invoice.booking,
+        reimbursed=bool(invoice.reimbursed),
     )  # fmt: skip
 
 
@@ -145,7 +149,8 @@ def _summary_of_row(row: dict[str, Any]) -> InvoiceSummary:
         id=row["id"], type=row["type"], code=row["code"], number=row["number"], date=date,
         amount=row["amount"], total=row["total"], buyer_name=row["buyer_name"],
         seller_name=row["seller_name"], status=row["status"], branch=row["branch"],
-        direction=row["direction"],
+        direction=row["direction"], booking=row.get("booking", "unbooked"),
+        reimbursed=bool(row.get("reimbursed")),
     )  # fmt: skip
 
 
@@ -238,7 +243,8 @@ class InvoiceDetail:
 _DETAIL_FIELDS = (
     "type", "code", "number", "date", "check_code", "amount", "tax", "total", "rate",
     "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id", "status", "red_of",
-    "direction", "booked", "reimbursed", "branch", "source", "synced_at", "remark",
+    "direction", "booking", "booking_period", "booked_by", "booked_at", "reimbursed",
+    "claim_ref", "reimbursed_by", "reimbursed_at", "branch", "source", "synced_at", "remark",
 )  # fmt: skip
 _LINE_FIELDS = ("item", "spec", "unit", "quantity", "unit_price", "amount", "rate", "tax")
 
@@ -258,7 +264,9 @@ def _field_text(invoice: Invoice, name: str) -> str:
         return status_text(value)
     if name in ("direction", "source"):
         return t(f"{name}.{value}") if value else ""
-    if name in ("booked", "reimbursed"):
+    if name == "booking":
+        return state_text(value)
+    if name == "reimbursed":
         return t("lookup.yes" if value else "lookup.no")
     if name == "rate":
         return _rate_text(value)

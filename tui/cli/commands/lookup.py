@@ -70,8 +70,11 @@ def table(rows: tuple[InvoiceSummary, ...], *, show_branch: bool, indent: str = 
         headers.append(t("lookup.label.branch"))
     body = []
     for r in rows:
+        status = r.status_text
+        if r.reimbursed:  # loud wherever it turns up again
+            status += " ⚠" + t("tracking.reimbursed")
         cells = [r.number, r.code or "-", r.date.isoformat(), _cut(r.counterparty_name, NAME_WIDTH),
-                 format_money(r.total), r.status_text]  # fmt: skip
+                 format_money(r.total), status]  # fmt: skip
         if show_branch:
             cells.append(r.branch)
         body.append(cells)
