@@ -24,8 +24,10 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from storage.config.settings import Settings
-from storage.messages import both, language, set_language, t, user_text
+from storage.messages import both
+from storage.messages import language as context_language
 from tui.commands import DeskCommands, DeskPalette
+from tui.language import t, user_text
 from tui.messages import StoreFailed, StoreOpened
 from tui.screens.base import DeskScreen
 from tui.screens.help import HelpScreen
@@ -144,13 +146,19 @@ class FapiaoApp(App[int]):
         self.demo_path = demo_path
         self.demo_disk = demo and demo_disk  # the built-in simulator behind the header strip
         self.store_error = ""
-        self.set_reactive(FapiaoApp.language, language())
+        # The language the app starts in: the caller's (settings, --lang); F8 switches it here.
+        self.set_reactive(FapiaoApp.language, context_language())
         self.set_reactive(FapiaoApp.clear_remind_days, settings.clear_remind_days)
         if ansi:
             self.theme = "ansi-dark"
 
     def get_default_screen(self) -> Screen[Any]:
         return LoginScreen()
+
+    def on_load(self) -> None:
+        from tui.threads import use_language_executor
+
+        use_language_executor()  # thread workers render in the language shown when they start
 
     def on_mount(self) -> None:
         # After the first frame: the login form is on screen and takes typing while the
@@ -293,8 +301,9 @@ class FapiaoApp(App[int]):
         self.show_void_red = not self.show_void_red
 
     def action_toggle_language(self) -> None:
-        set_language("en" if language() == "zh" else "zh")
-        self.language = language()
+        # The app's choice only: texts read it when shown (tui.language), every screen and
+        # widget that holds words re-renders on the change; no query runs again.
+        self.language = "en" if self.language == "zh" else "zh"
 
     async def action_quit(self) -> None:
         from tui.quit_guard import quit_when_idle

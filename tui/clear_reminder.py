@@ -8,7 +8,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from storage.messages import t
+from tui.language import t
 from tui.widgets.disk_strip import clear_reminder, due_soon
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from textual.command import (
     SearchIcon,
 )
 
-from storage.messages import t
+from tui.language import t
 
 if TYPE_CHECKING:
     from tui.app import FapiaoApp

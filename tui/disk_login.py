@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from storage.messages import t
+from tui.language import t
 
 if TYPE_CHECKING:
     from tui.disk_live import DiskLive
@@ -49,7 +49,7 @@ def log_in_with_pin(
     (not for a PIN refused unsent: not 6–8 digits, or rejected by this disk before)."""
     from devices.errors import DiskError, DiskProblem, PinLocked, WrongPin
     from devices.pin import PinNotSent, login_with_pin
-    from storage.messages import user_text
+    from tui.language import user_text
 
     from_keyring = not typed
     pin = typed or keyring_pin()

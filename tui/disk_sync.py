@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from storage.messages import t
+from tui.language import t
 
 if TYPE_CHECKING:
     from devices.sync import SyncProgress
@@ -50,8 +50,8 @@ def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
     from devices.sync import sync_invoices
     from storage.accounts.permissions import Permission, PermissionDenied, require
     from storage.audit import chain as audit
-    from storage.messages import user_text
     from tui.disk_login import forget_keyring_pin, keyring_pin
+    from tui.language import user_text
 
     live = app.disk_live
     session = app.session

@@ -17,7 +17,7 @@ from textual import events
 from textual.app import App
 from textual.message import Message
 
-from storage.messages import t
+from tui.language import t
 
 if TYPE_CHECKING:  # pyserial loads only when a scanner is configured
     from devices.scanner import ScannerState, SerialScanner

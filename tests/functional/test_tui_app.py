@@ -11,7 +11,6 @@ from textual.widgets import DataTable, Input, Static
 
 from storage.accounts.users import add_user
 from storage.config.settings import Settings
-from storage.messages import language
 from storage.store.database import close_database, open_database
 from storage.store.models import Role, User
 from storage.store.schema import upgrade
@@ -306,7 +305,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         await log_in(pilot)
         await look_up(pilot, VOID_NUMBER)
         await pilot.press("f8")
-        assert language() == "en"
+        assert app.language == "en"  # the app's choice (no process-wide language)
         screen = app.screen
         assert screen.query_one("#query", Input).placeholder.startswith("number / code")
         assert table_rows(screen.query_one(InvoiceTable))[0][0] == "void"
@@ -314,7 +313,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         assert "F1 Help" in plain(screen.query_one(KeyHints))
         assert plain(screen.query_one(DiskStrip)).startswith("Disk ● 004 to clear")
         await pilot.press("f8")
-        assert language() == "zh"
+        assert app.language == "zh"  # the app's choice (no process-wide language)
         assert "F1 帮助" in plain(screen.query_one(KeyHints))
 
 

@@ -20,8 +20,9 @@ from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.worker import Worker
 
-from storage.messages import catalogue, t
+from storage.messages import catalogue
 from tui.display import fit
+from tui.language import t
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 
 if TYPE_CHECKING:

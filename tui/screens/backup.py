@@ -24,8 +24,9 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, ProgressBar, Static
 from textual.worker import Worker
 
-from storage.messages import catalogue, t, user_text
+from storage.messages import catalogue
 from tui.display import fit
+from tui.language import t, user_text
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog, SetPassphraseDialog
 

@@ -38,8 +38,9 @@ from textual.worker import Worker
 
 from devices.clearing.model import Action, ClearPlan
 from devices.client import ClearKind
-from storage.messages import Listing, Message, MessageError, t, user_text
+from storage.messages import Listing, Message, MessageError
 from tui.display import fit
+from tui.language import t, text_of, user_text
 from tui.screens.base import DeskScreen, Hints
 from tui.screens.clearing_dialogs import PinDialog, SupervisorDialog
 from tui.screens.dialogs import PassphraseDialog, SetPassphraseDialog
@@ -318,7 +319,7 @@ class ClearingScreen(DeskScreen):
         """The status line; a ``Message`` is said again in the new language on F8."""
         self._message = (text, error)
         line = self.query_one("#clear-status", Static)
-        line.update(text.text() if isinstance(text, Message) else text)
+        line.update(text_of(text) if isinstance(text, Message) else text)
         line.set_class(error, "-error")
 
     def _hints(self) -> Hints:
@@ -474,7 +475,7 @@ class ClearingScreen(DeskScreen):
         if pre is None:
             return
         if not pre.ok:
-            failed = Listing([c.title.text() for c in pre.failed])
+            failed = Listing([text_of(c.title) for c in pre.failed])
             self._say(Message("clear.error.preflight", {"checks": failed}), error=True)
             return
         rec = pre.recommendation
@@ -809,7 +810,7 @@ class ClearingScreen(DeskScreen):
         self.ask_passphrase = event.ask
         self.new_key = event.new_key
         for notice in event.notices:
-            self.app.notify(notice.text(), timeout=10)
+            self.app.notify(text_of(notice), timeout=10)
         self.query_one("#clear-info", Static).update(panels.info_line(self.pre, self.holder))
         self._show_preflight()
         self._show_progress()
@@ -821,7 +822,7 @@ class ClearingScreen(DeskScreen):
         self.progress = None
         self._show_progress()
         for notice in event.notices:
-            self.app.notify(notice.text(), timeout=10)
+            self.app.notify(text_of(notice), timeout=10)
         if not event.ok and what not in ("upload", "login"):
             self._say(event.text, error=True)
         if what == "check":

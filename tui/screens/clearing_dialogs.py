@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from storage.messages import t
+from tui.language import t
 from tui.screens.dialogs import Dialog
 
 if TYPE_CHECKING:

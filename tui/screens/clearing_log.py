@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import Worker
 
 from storage.clearing.journal import FINISHED_RUN_STATES, RunState
-from storage.messages import t
 from tui.display import fit
+from tui.language import t, text_of
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.clearing_dialogs import ExportDialog
 
@@ -204,7 +204,8 @@ class ClearLogScreen(DeskScreen):
     def _export(self, session: Session, path: Path, views: list[RunView]) -> None:
         from storage.accounts.permissions import PermissionDenied
         from storage.clearing.history import export_history
-        from storage.messages import MessageError, user_text
+        from storage.messages import MessageError
+        from tui.language import user_text
 
         try:
             with self.desk.store_connection():
@@ -241,7 +242,7 @@ class ClearLogScreen(DeskScreen):
         for view in self.views:
             table.add_row(
                 Text(str(view.id), justify="right"), f"{view.started_at:%m-%d %H:%M}", view.period,
-                fit(view.kind_name.text(), 8), fit(view.state_name.text(), 8), fit(view.started_by, 8),
+                fit(text_of(view.kind_name), 8), fit(text_of(view.state_name), 8), fit(view.started_by, 8),
                 fit(view.confirmed_by or "—", 8), fit(per_type(view), rest), key=str(view.id),
             )  # fmt: skip
         if self.views:

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from storage.messages import t, user_text
+from tui.language import t, user_text
 from tui.screens.base import DeskScreen, Hints
 
 if TYPE_CHECKING:

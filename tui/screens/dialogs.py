@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from storage.messages import t
+from tui.language import t
 
 R = TypeVar("R")
 

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
-from storage.messages import t
+from tui.language import t
 from tui.screens.base import MAIN_HINTS, DeskScreen, Hints
 from tui.widgets.disk_strip import state_word
 

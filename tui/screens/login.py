@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker
 
-from storage.messages import t, user_text
+from tui.language import t, user_text
 from tui.messages import LoginFinished, LoginReady
 from tui.screens.base import DeskScreen, Hints
 

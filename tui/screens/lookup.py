@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.worker import Worker, get_current_worker
 
-from storage.messages import t
+from tui.language import t, text_of
 from tui.messages import LookupDone
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen
@@ -127,7 +127,7 @@ class LookupScreen(DeskScreen):
             with self.desk.store_connection():
                 result = lookup(text, session, options)
         except LookupFailed as exc:  # the store answers; this one search was refused
-            result = LookupResult(text, classify(text).kind, problem=exc.message.text())
+            result = LookupResult(text, classify(text).kind, problem=text_of(exc.message))
         if not worker.is_cancelled:
             self.post_message(LookupDone(result))
 

@@ -8,8 +8,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select, Static
 
-from storage.messages import t
 from storage.store.models import Role
+from tui.language import t
 from tui.screens.dialogs import Dialog
 
 

@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from storage.messages import t, user_text
 from tui.display import fit
+from tui.language import t, user_text
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.user_dialogs import AddUserDialog, NewUser, PasswordDialog, RoleDialog
 

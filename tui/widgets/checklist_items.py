@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from storage.checklist.troubleshooting import ChecklistItem, ItemState
-from storage.messages import t
+from tui.language import t
 
 #: States the clerk may tick (and untick): the machine could not decide them.
 TICKABLE = frozenset({ItemState.MANUAL, ItemState.UNKNOWN, ItemState.TICKED})

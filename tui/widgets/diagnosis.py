@@ -12,8 +12,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from storage.lookup.engine import CauseKind
-from storage.messages import t
 from tui.display import date_text, money, status_text
+from tui.language import t
 
 if TYPE_CHECKING:
     from storage.lookup.engine import Cause, InvoiceSummary

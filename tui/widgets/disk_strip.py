@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from storage.messages import t
+from tui.language import t
 
 WIDE = 110  # columns from which every type is listed
 LOW_STOCK = 10  # blank invoices left at which the stock shows even at 80 columns

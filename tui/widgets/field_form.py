@@ -17,9 +17,9 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from storage.checklist.cross_check import Difference
-from storage.messages import t
 from storage.rules.field_checks import FIELDS, FieldVerdict, Verdict
 from tui.display import fit, short_type
+from tui.language import t
 
 #: The fields the clerk types; the type is inferred from them, not typed.
 TYPED_FIELDS = tuple(name for name in FIELDS if name != "type")

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from storage.messages import t
+from tui.language import t
 from tui.widgets.disk_strip import DiskState, DiskStrip
 
 if TYPE_CHECKING:

@@ -1,5 +1,5 @@
 """Texts of the F4 clearing wizard and the clearing log screen (the flow's own words are in
-``clearing.py``)."""
+``storage/messages/clearing.py``)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "tui.screen.clearing_log": ("清卡记录", "Clearing log"),
