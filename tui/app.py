@@ -27,7 +27,7 @@ from storage.config.settings import Settings
 from storage.messages import both
 from storage.messages import language as context_language
 from tui.commands import DeskCommands, DeskPalette
-from tui.language import t, user_text
+from tui.language import Said, said_of, t, user_text
 from tui.messages import StoreFailed, StoreOpened
 from tui.screens.base import DeskScreen
 from tui.screens.help import HelpScreen
@@ -145,7 +145,7 @@ class FapiaoApp(App[int]):
         self.today = today
         self.demo_path = demo_path
         self.demo_disk = demo and demo_disk  # the built-in simulator behind the header strip
-        self.store_error = ""
+        self.store_error: Said = ""
         # The language the app starts in: the caller's (settings, --lang); F8 switches it here.
         self.set_reactive(FapiaoApp.language, context_language())
         self.set_reactive(FapiaoApp.clear_remind_days, settings.clear_remind_days)
@@ -205,7 +205,7 @@ class FapiaoApp(App[int]):
             has_users = User.select().exists()
         except (StoreUnreachable, peewee.PeeweeException, OSError) as exc:
             log.warning("store unreachable: %s", exc)
-            self.post_message(StoreFailed(user_text(exc)))
+            self.post_message(StoreFailed(said_of(exc)))
             return
         finally:
             db = database_proxy.obj

@@ -42,3 +42,23 @@ def user_text(error: BaseException) -> str:
     if isinstance(error, MessageError):
         return error.message.render(language())
     return str(error)
+
+
+#: What a status line says: a ``Message`` (said again in the new language on F8) or words
+#: that have no other language (a path, the disk's own text).
+Said = Message | str
+
+
+def msg(key: str, **fields: object) -> Message:
+    """A catalogue text kept unrendered, for a line that must follow F8."""
+    return Message(key, fields)
+
+
+def said_of(error: BaseException) -> Said:
+    """What a status line keeps for ``error``: its message where it carries one."""
+    message = getattr(error, "message", None)
+    return message if isinstance(message, Message) else str(error)
+
+
+def render(said: Said) -> str:
+    return said.render(language()) if isinstance(said, Message) else said

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # the engine (and argon2) load on first use, not at start-up
     from storage.accounts.users import Session
     from storage.lookup.engine import LookupResult
     from tui.invoice_view import InvoiceView
+    from tui.language import Said
 
 
 class StoreOpened(Message):
@@ -23,7 +24,7 @@ class StoreOpened(Message):
 class StoreFailed(Message):
     """The store could not be opened; ``detail`` is for the screen (no traceback)."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: Said) -> None:
         super().__init__()
         self.detail = detail
 
@@ -35,7 +36,7 @@ class LoginReady(Message):
 class LoginFinished(Message):
     """A log-in attempt ended: a session, or the refusal text from ``AuthError``."""
 
-    def __init__(self, session: Session | None, error: str = "") -> None:
+    def __init__(self, session: Session | None, error: Said = "") -> None:
         super().__init__()
         self.session = session
         self.error = error

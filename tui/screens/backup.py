@@ -167,7 +167,7 @@ def run_job(job: Job, session: Session, settings: Settings,
         checked = service.verify(session, job.backup_id or None, progress=progress,
                                  settings=settings, passphrase=job.passphrase)[0]  # fmt: skip
         if checked.ok:
-            return t("backup.verify_ok", id=checked.backup_id, check=checked.check,
+            return t("backup.verify_ok", id=checked.backup_id, check=checked.check_name,
                      seconds=checked.seconds), True  # fmt: skip
         return t("backup.verify_failed", id=checked.backup_id, problem=checked.problem), False
     if job.action == "restore":

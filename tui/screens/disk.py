@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
+from storage.messages import catalogue
 from tui.language import t
 from tui.screens.base import MAIN_HINTS, DeskScreen, Hints
 from tui.widgets.disk_strip import state_word
@@ -40,6 +41,12 @@ def _yuan(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def op_name(op: str) -> str:
+    """The disk log's operation in the language shown (``LOGIN`` → 登录)."""
+    key = f"tui.disk.op.{op}"
+    return t(key) if key in catalogue() else op
 
 
 class DiskScreen(DeskScreen):
@@ -175,7 +182,7 @@ class DiskScreen(DeskScreen):
         if not entries:
             log.add_row("", "", "", t("disk_live.log_empty"))
         for entry in reversed(entries):  # newest first
-            log.add_row(entry.time.strftime("%m-%d %H:%M"), entry.op,
+            log.add_row(entry.time.strftime("%m-%d %H:%M"), op_name(entry.op),
                         t("disk_live.ok" if entry.ok else "disk_live.failed"), entry.detail)  # fmt: skip
 
     # -- login

@@ -140,10 +140,11 @@ def cmd_verify(ctx: CliContext) -> int:
     with _failures():
         results = service.verify(session, ctx.args.id, thorough=not ctx.args.quick,
                                  progress=_progress(ctx), settings=ctx.settings)  # fmt: skip
-    lines = [t("backup.verify_ok", id=r.backup_id, check=r.check, seconds=r.seconds) if r.ok
+    lines = [t("backup.verify_ok", id=r.backup_id, check=r.check_name, seconds=r.seconds) if r.ok
              else t("backup.verify_failed", id=r.backup_id, problem=r.problem) for r in results]  # fmt: skip
     ctx.emit("\n".join(lines), {"ok": all(r.ok for r in results),
-                                "results": [asdict(r) for r in results]})  # fmt: skip
+                                "results": [asdict(r) | {"problem": r.problem.text() if r.problem else ""}
+                                            for r in results]})  # fmt: skip
     return Exit.OK if all(r.ok for r in results) else Exit.FAILED
 
 
