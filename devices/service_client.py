@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.client import DiskClient, DiskStatus
+from devices.client import DiskClient
 from devices.errors import DiskNotAnswering, DiskProblem, DiskUnreachable, disk_error
 from devices.frames import Event, JsonObject
 from devices.json_lines import read_lines
@@ -231,22 +231,6 @@ class ServiceClient(DiskClient):
               progress: EventHandler | None = None) -> JsonObject:  # fmt: skip
         return self.connection.request(cmd, body or {},
                                        progress=progress if cmd in LONG_COMMANDS else None)  # fmt: skip
-
-
-class _Replayed(DiskClient):
-    """Reads one reply body with ``DiskClient``'s own parsing (for pushed STATUS bodies)."""
-
-    def __init__(self, body: JsonObject) -> None:
-        self._body = body
-
-    def _call(self, cmd: str, body: JsonObject | None = None,
-              progress: EventHandler | None = None) -> JsonObject:  # fmt: skip
-        return self._body
-
-
-def parse_status(body: JsonObject) -> DiskStatus:
-    """A pushed STATUS body as ``DiskStatus``; ``BadReply`` if it is malformed."""
-    return _Replayed(body).status()
 
 
 # -- finding or starting the service -----------------------------------------------------

@@ -27,12 +27,22 @@ from storage.config.settings import Settings
 from storage.messages import both
 from storage.messages import language as context_language
 from tui.commands import DeskCommands, DeskPalette
-from tui.language import Said, said_of, t, user_text
-from tui.messages import StoreFailed, StoreOpened
+from tui.disk_state import DiskState
+from tui.language import Said, render, said_of, t, user_text
+from tui.messages import (
+    DiskStateChanged,
+    NoticesArrived,
+    Reminder,
+    ScannerRead,
+    ScannerStateChanged,
+    StoreFailed,
+    StoreOpened,
+    StoreSettingsRead,
+    SyncFinished,
+)
 from tui.screens.base import DeskScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
-from tui.widgets.disk_strip import DiskState
 
 if TYPE_CHECKING:
     from storage.accounts.users import Session
@@ -213,6 +223,32 @@ class FapiaoApp(App[int]):
                 db.close()  # this thread ends here; each worker opens its own connection
         self.post_message(StoreOpened(has_users))
 
+    def on_disk_state_changed(self, event: DiskStateChanged) -> None:
+        self.disk_live.publish(event.state)
+
+    def on_reminder(self, event: Reminder) -> None:
+        self.notify(render(event.said), severity="warning", timeout=event.timeout)
+
+    def on_store_settings_read(self, event: StoreSettingsRead) -> None:
+        self.apply_settings(event.settings)
+
+    def on_notices_arrived(self, event: NoticesArrived) -> None:
+        self.notice_feed.show(event.notices)
+
+    def on_scanner_read(self, event: ScannerRead) -> None:
+        from tui.scanner_bridge import deliver
+
+        deliver(self, event.text)
+
+    def on_scanner_state_changed(self, event: ScannerStateChanged) -> None:
+        from tui.scanner_bridge import state_changed
+
+        state_changed(self, event.state)
+
+    def on_sync_finished(self, event: SyncFinished) -> None:
+        if event.said is not None:
+            self.notify(render(event.said))
+
     def on_store_opened(self, event: StoreOpened) -> None:
         self.store_state = "ready" if event.has_users else "no_users"
         self.notice_feed.start()
@@ -269,10 +305,10 @@ class FapiaoApp(App[int]):
 
         reminder = backup_reminder(self.settings)
         if reminder is not None:
-            self.call_from_thread(self.notify, reminder.text(), severity="warning", timeout=10)
+            self.post_message(Reminder(reminder, timeout=10))
         text = clearing_reminder(self)
         if text:
-            self.call_from_thread(self.notify, text, severity="warning", timeout=15)
+            self.post_message(Reminder(text, timeout=15))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _NEEDS_LOGIN and self.session is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tui.language import t
+from tui.language import Said, msg, said_of
 
 if TYPE_CHECKING:
     from tui.disk_live import DiskLive
@@ -43,37 +43,36 @@ def forget_keyring_pin() -> None:
 
 def log_in_with_pin(
     live: DiskLive, typed: str, on_send: Callable[[], None] | None = None
-) -> tuple[str, bool]:
+) -> tuple[Said, bool]:
     """One LOGIN with ``typed`` (or the keyring's PIN), through ``devices.pin.login_with_pin``:
     the words to show, and whether it worked. ``on_send`` is called when the LOGIN goes out
     (not for a PIN refused unsent: not 6–8 digits, or rejected by this disk before)."""
     from devices.errors import DiskError, DiskProblem, PinLocked, WrongPin
     from devices.pin import PinNotSent, login_with_pin
-    from tui.language import user_text
 
     from_keyring = not typed
     pin = typed or keyring_pin()
     if not pin:
-        return t("disk_live.no_pin"), False
+        return msg("disk_live.no_pin"), False
     client = live.client
     if client is None:
-        return t("tui.disk.disconnected"), False
+        return msg("tui.disk.disconnected"), False
     try:
         login_with_pin(client, pin, rejected=live.rejected_pins, on_send=on_send,
                        device_id=live.info.device_id if live.info is not None else None)  # fmt: skip
     except PinNotSent as exc:
-        return user_text(exc), False
+        return said_of(exc), False
     except WrongPin as exc:
         if from_keyring:
             forget_keyring_pin()
         left = exc.tries_left if exc.tries_left is not None else "?"
-        return t("disk_live.wrong_pin", n=left), False
+        return msg("disk_live.wrong_pin", n=left), False
     except PinLocked:
-        return t("disk_live.pin_locked"), False
+        return msg("disk_live.pin_locked"), False
     except DiskError as exc:
         return exc.message or exc.code, False
     except DiskProblem as exc:
         return str(exc), False
     finally:
         del pin
-    return t("disk_live.login_ok"), True
+    return msg("disk_live.login_ok"), True

@@ -27,6 +27,7 @@ from tests.support.tui import (
     wait_for,
 )
 from tui.app import FapiaoApp, few_colours
+from tui.disk_state import DiskState
 from tui.screens.clearing import ClearingScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
@@ -34,7 +35,7 @@ from tui.screens.login import LoginScreen
 from tui.screens.lookup import LookupScreen
 from tui.screens.placeholder import PlaceholderScreen
 from tui.widgets.diagnosis import Diagnosis
-from tui.widgets.disk_strip import DiskState, DiskStrip
+from tui.widgets.disk_strip import DiskStrip
 from tui.widgets.header import AppHeader
 from tui.widgets.invoice_table import InvoiceTable
 from tui.widgets.key_hints import KeyHints

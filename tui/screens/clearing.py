@@ -111,7 +111,7 @@ class Progressed(TextualMessage):
 class Finished(TextualMessage):
     """A step's worker is done: ``ok`` with ``value``, or ``text`` says why not."""
 
-    def __init__(self, what: str, ok: bool, text: str = "", value: Any = None,
+    def __init__(self, what: str, ok: bool, text: str | Message = "", value: Any = None,
                  notices: list[Message] | None = None) -> None:  # fmt: skip
         super().__init__()
         self.what = what

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.worker import Worker, get_current_worker
 
 from tui.language import t, text_of
-from tui.messages import LookupDone
+from tui.messages import LookupDone, SyncFinished
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen
 from tui.screens.detail import DetailScreen
@@ -236,9 +236,13 @@ class LookupScreen(DeskScreen):
         if event.option.id == SYNC:
             from tui.disk_sync import start_sync
 
-            start_sync(self.desk, on_done=lambda ok: self._search_now() if ok else None)
+            start_sync(self.desk, self)
         elif event.option.id is not None:
             self.open_detail(int(event.option.id))
+
+    def on_sync_finished(self, event: SyncFinished) -> None:
+        if event.ok:  # the answer may be different now (the event goes on to the app)
+            self._search_now()
 
     def open_detail(self, invoice_id: int) -> None:
         self.app.push_screen(DetailScreen(invoice_id))
