@@ -234,7 +234,7 @@ async def test_no_match_shows_the_diagnosis(tmp_path: Path) -> None:
         # and the screen says so plainly. Once it lands, every cause is listed, numbered, e.g.
         # "本系统中没有这张发票" (NOT_HERE); this loop checks whatever the engine gives.
         for number, cause in enumerate(result.causes, start=1):
-            assert f"{number}. {cause.title}" in shown
+            assert f"{number}. {cause.title.text()}" in shown
         if not result.causes:
             assert "没有匹配的发票" in shown
 

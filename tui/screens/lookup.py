@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.worker import Worker, get_current_worker
 
-from tui.language import t, text_of
+from tui.language import t
 from tui.messages import LookupDone, SyncFinished
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen
@@ -73,9 +73,11 @@ class LookupScreen(DeskScreen):
     def retranslate(self) -> None:
         self.query_box.placeholder = t("tui.lookup.placeholder")
         self.table.retranslate()
-        if self.result is not None and not self.result.matches and self.result.query:
-            self._search_now()  # the causes come localised from the engine
-        self._update_status()
+        result = self.result
+        if result is not None and not result.matches and result.query:
+            self._show(result)  # the causes are messages: said again, not searched again
+        else:
+            self._update_status()
 
     def _filter_changed(self) -> None:
         self._update_status()
@@ -127,7 +129,7 @@ class LookupScreen(DeskScreen):
             with self.desk.store_connection():
                 result = lookup(text, session, options)
         except LookupFailed as exc:  # the store answers; this one search was refused
-            result = LookupResult(text, classify(text).kind, problem=text_of(exc.message))
+            result = LookupResult(text, classify(text).kind, problem=exc.message)
         if not worker.is_cancelled:
             self.post_message(LookupDone(result))
 
