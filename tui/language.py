@@ -14,7 +14,7 @@ from __future__ import annotations
 from textual._context import active_app
 
 import tui.texts  # noqa: F401  (the screens' texts, registered with the catalogue)
-from storage.messages import LANGUAGES, Language, Message, MessageError
+from storage.messages import LANGUAGES, Language, Message, MessageError, msg
 from storage.messages import language as context_language
 
 
@@ -44,14 +44,11 @@ def user_text(error: BaseException) -> str:
     return str(error)
 
 
+__all__ = ["Said", "language", "msg", "render", "said_of", "t", "text_of", "user_text"]
+
 #: What a status line says: a ``Message`` (said again in the new language on F8) or words
 #: that have no other language (a path, the disk's own text).
 Said = Message | str
-
-
-def msg(key: str, **fields: object) -> Message:
-    """A catalogue text kept unrendered, for a line that must follow F8."""
-    return Message(key, fields)
 
 
 def said_of(error: BaseException) -> Said:

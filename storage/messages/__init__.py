@@ -109,7 +109,7 @@ def _render(key: str, fields: Mapping[str, object], language: Language) -> str:
 
 
 def _field(value: object, language: Language) -> object:
-    if isinstance(value, Message | Listing):
+    if isinstance(value, Message | Listing | Words):
         return value.render(language)
     if isinstance(value, MessageError):
         return value.message.render(language)
@@ -144,14 +144,34 @@ class Message:
         return f"{self.render('zh')} / {self.render('en')}"
 
 
+def msg(key: str, /, **fields: object) -> Message:
+    """``Message(key, fields)``, written like ``t(key, **fields)``: a text kept unrendered."""
+    return Message(key, fields)
+
+
 @dataclass(frozen=True)
 class Listing:
-    """Items listed the way each language lists them: ``甲、乙`` and ``A, B``."""
+    """Items listed the way each language lists them: ``甲、乙`` and ``A, B``; an item may be a
+    ``Message`` (a field's name), rendered in the list's language."""
 
-    items: Sequence[str]
+    items: Sequence[str | Message]
 
     def render(self, language: Language) -> str:
-        return _render("list.separator", {}, language).join(self.items)
+        return _render("list.separator", {}, language).join(
+            item.render(language) if isinstance(item, Message) else item for item in self.items
+        )
+
+
+@dataclass(frozen=True)
+class Words:
+    """Domain vocabulary the domain knows in both languages (an invoice type's name), as a
+    field: rendered in the language of the text it fills."""
+
+    zh: str
+    en: str
+
+    def render(self, language: Language) -> str:
+        return self.zh if language == "zh" else self.en
 
 
 class MessageError(Exception):

@@ -212,7 +212,7 @@ class ChecklistScreen(DeskScreen):
         self.query_one("#items-hint", Static).update(t("tui.checklist.items_hint"))
         self._recheck()
         self._show_differences(self.differences)
-        self._check_store_now()  # the checklist's texts come from the domain, localised
+        self.checklist.show(self.items)  # messages: said again, the store not asked again
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self._check_store_now()  # a sync or another clerk may have changed the store

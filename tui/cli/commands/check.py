@@ -69,7 +69,7 @@ def cmd_check(ctx: CliContext) -> int:
         notes = (
             t("check_cli.notes", notes=t("check_cli.note_separator").join(extra)) if extra else ""
         )
-        lines.append(f"{label}{mark}{v.reason}{notes}")
+        lines.append(f"{label}{mark}{v.reason.text()}{notes}")
     if overall is Verdict.ERROR:
         lines.append(t("check_cli.summary_error", n=counts[Verdict.ERROR]))
     elif overall is Verdict.WARNING:
@@ -78,6 +78,7 @@ def cmd_check(ctx: CliContext) -> int:
         lines.append(t("check_cli.summary_ok"))
     ctx.emit("\n".join(lines), {
         "verdict": overall.value,
-        "fields": [asdict(v) | {"verdict": v.verdict.value} for v in verdicts],
+        "fields": [asdict(v) | {"verdict": v.verdict.value, "reason": v.reason.text()}
+                   for v in verdicts],
     })  # fmt: skip
     return Exit.FAILED if overall is Verdict.ERROR else Exit.OK
