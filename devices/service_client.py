@@ -37,7 +37,7 @@ from devices.service import (
     default_socket_path,
     read_holder,
 )
-from storage.messages import t
+from storage.messages import Message, t
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class StatusEvent:
 
     connected: bool
     status: JsonObject | None
-    detail: str = ""
+    detail: Message | str = ""  # why not connected: ours as a message, the service's as sent
 
 
 class ServiceGone(DiskUnreachable):
@@ -130,7 +130,7 @@ class ServiceConnection:
                 waiting = list(self._pending.values())
             for box in waiting:
                 box.put({"gone": True})
-            self._status(StatusEvent(False, None, t("disk_live.service_gone")))
+            self._status(StatusEvent(False, None, Message("disk_live.service_gone")))
 
     def _dispatch(self, line: bytes) -> None:
         try:

@@ -27,7 +27,8 @@ from devices.pin import RejectedPins
 from devices.service import default_socket_path
 from devices.service_client import ServiceClient, ServiceConnection, StatusEvent, connect
 from tui.disk_state import DiskState, from_status
-from tui.messages import DiskStateChanged
+from tui.language import said_of
+from tui.messages import DiskStateChanged, post_from_thread
 
 if TYPE_CHECKING:
     from tui.app import FapiaoApp
@@ -129,8 +130,8 @@ class DiskLive:
                     self._connect(path, spawn)
                 except DiskProblem as exc:
                     log.info("device service unreachable: %s", exc)
-                    self.app.post_message(DiskStateChanged(
-                        DiskState(configured=True, connected=False, problem=str(exc))))  # fmt: skip
+                    down = DiskState(configured=True, connected=False, problem=said_of(exc))
+                    post_from_thread(self.app, DiskStateChanged(down))
                     self._sleep(RECONNECT, cancelled)
                     continue
             if self._demo is not None and self._demo.seed_store(self.app):
@@ -145,7 +146,7 @@ class DiskLive:
                 before = self.store_seq
                 self._read_store_seq()
                 if before != self.store_seq:
-                    self.app.post_message(DiskStateChanged(None))
+                    post_from_thread(self.app, DiskStateChanged(None))
 
     def _sleep(self, seconds: float, cancelled: Callable[[], bool]) -> None:
         waited = 0.0
@@ -178,7 +179,7 @@ class DiskLive:
                 status = parse_status(event.status)
             except BadReply as exc:
                 log.warning("unreadable STATUS from the disk: %s", exc)
-                event = StatusEvent(False, None, str(exc))
+                event = StatusEvent(False, None, said_of(exc))
         if status is not None and self.info is None and self.client is not None:
             try:
                 self.info = self.client.hello()
@@ -191,7 +192,7 @@ class DiskLive:
         self.status = status
         if ahead or self.store_seq is None:
             self._read_store_seq()
-        self.app.post_message(DiskStateChanged(from_status(event, status, self.info)))
+        post_from_thread(self.app, DiskStateChanged(from_status(event, status, self.info)))
 
     def _read_store_seq(self) -> None:
         if self.info is None or self.app.store_state != "ready":

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from devices.client import TypeState
+from storage.messages import Message
 
 if TYPE_CHECKING:
     from devices.client import DiskInfo, DiskStatus
@@ -47,7 +48,7 @@ class DiskState:
     logged_in: bool = False
     last_invoice_seq: int | None = None
     device_id: str = ""
-    problem: str = ""  # why it is not connected (the F6 screen shows it)
+    problem: Message | str = ""  # why it is not connected (the F6 screen shows it)
 
     def most_urgent(self) -> TypeLine | None:
         return min(self.types, key=lambda line: line.urgency) if self.types else None

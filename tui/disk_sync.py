@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual.message_pump import MessagePump
 
 from tui.language import Said, msg, said_of, t
-from tui.messages import SyncFinished, SyncProgressed
+from tui.messages import SyncFinished, SyncProgressed, post_from_thread
 
 if TYPE_CHECKING:
     from devices.sync import SyncProgress
@@ -64,7 +64,7 @@ def _sync(app: FapiaoApp, asker: MessagePump) -> None:
             raise DiskProblem(t("tui.disk.disconnected"))
 
         def progress(step: SyncProgress) -> None:
-            asker.post_message(SyncProgressed(step.fetched))
+            post_from_thread(asker, SyncProgressed(step.fetched))
 
         def relogin() -> None:
             pin = keyring_pin()
@@ -97,4 +97,4 @@ def _sync(app: FapiaoApp, asker: MessagePump) -> None:
     finally:
         live.sync_running = False
         live.poke()
-        asker.post_message(SyncFinished(ok, said))
+        post_from_thread(asker, SyncFinished(ok, said))
