@@ -28,8 +28,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal
@@ -88,16 +87,6 @@ def set_language(language: str) -> None:
 def language() -> Language:
     """The current context's language."""
     return _language.get()
-
-
-@contextmanager
-def in_language(language: str) -> Iterator[None]:
-    """Render in ``language`` inside the block, in this context only."""
-    token = _language.set(as_language(language))
-    try:
-        yield
-    finally:
-        _language.reset(token)
 
 
 def _render(key: str, fields: Mapping[str, object], language: Language) -> str:
