@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
 
+from tui.language import language
 from tui.messages import NoticesArrived, StoreSettingsRead, post_from_thread
 
 if TYPE_CHECKING:
@@ -107,10 +108,12 @@ class NoticeFeed:
         if self.app.session is None:
             return
         for notice in notices:
-            lines = notice.body_lines()
+            shown = language()  # the app's choice now, not the one it started with
+            lines = notice.body_lines(shown)
             if len(lines) > TOAST_LINES:
                 lines = [*lines[: TOAST_LINES - 1], "…"]
-            self.app.notify("\n".join(lines) or notice.subject_text(), title=notice.subject_text(),
+            subject = notice.subject_text(shown)
+            self.app.notify("\n".join(lines) or subject, title=subject,
                             severity=notice.severity, timeout=TOAST_SECONDS)  # type: ignore[arg-type]  # fmt: skip
             self.shown.append(notice.id)
 
