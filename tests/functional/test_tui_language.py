@@ -161,3 +161,23 @@ async def test_the_palette_says_no_match_in_chinese(tmp_path: Path) -> None:
         assert not any("No matches" in p for p in prompts())
         await pilot.press("enter")  # choosing it just closes the palette
         await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
+
+
+async def test_a_thread_worker_renders_in_the_language_shown_when_it_started(
+    tmp_path: Path,
+) -> None:
+    # The refusal is worded in the login worker's thread (storage renders it as it raises):
+    # the thread gets the app's language of the moment, not the default one.
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store_state == "ready")
+        screen = app.screen
+        await wait_for(pilot, lambda: not screen.query_one("#username", Input).disabled)
+        await pilot.press("f8")
+        screen.query_one("#username", Input).value = "clerk"
+        screen.query_one("#password", Input).value = "not-the-password"
+        screen.query_one("#password", Input).focus()
+        await pilot.press("enter")
+        message = screen.query_one("#login-message")
+        await wait_for(pilot, lambda: "password" in plain(message), timeout=15)
+        assert plain(message) == "wrong user name or password"
