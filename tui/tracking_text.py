@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from storage.messages import t
 from storage.tracking.states import MIGRATED_BY, state_text
+from tui.language import t
 
 if TYPE_CHECKING:
     from storage.tracking.marks import MarkResult

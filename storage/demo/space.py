@@ -36,10 +36,6 @@ DEMO_DIR_ENV = "FAPIAO_DEMO_DIR"
 _KEPT_ENV = ("FAPIAO_USER", "FAPIAO_PASSWORD_FILE", "FAPIAO_LANG", "FAPIAO_LOG_LEVEL")
 
 
-def demo_running() -> bool:
-    return bool(os.environ.get(DEMO_DIR_ENV))
-
-
 @contextlib.contextmanager
 def demo_space(language: str) -> Iterator[Settings]:
     """A fresh demo folder and settings pointing only into it, for one run; afterwards the

@@ -14,10 +14,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from storage.messages import catalogue, language, t
+from storage.messages import catalogue
 from storage.rules.invoice_types import type_name
 from storage.tracking.states import is_booked
 from tui.display import date_text, money, rate_text, status_text, unit_price, yes_no
+from tui.language import language, t
 from tui.messages import DetailLoaded
 from tui.screens.base import MAIN_HINTS, DeskScreen, Hints
 from tui.tracking_text import tracking_rows

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from storage.messages import t
+from tui.language import t
 from tui.screens.base import DeskScreen, Hints
 
 _KEYS = (

@@ -16,8 +16,8 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.worker import Worker, get_current_worker
 
-from storage.messages import t
-from tui.messages import DiskLoggedIn, LookupDone, MarkDone
+from tui.language import render, t
+from tui.messages import DiskLoginDone, LookupDone, MarkDone, SyncFinished
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen
 from tui.screens.detail import DetailScreen
@@ -79,9 +79,11 @@ class LookupScreen(DeskScreen):
     def retranslate(self) -> None:
         self.query_box.placeholder = t("tui.lookup.placeholder")
         self.table.retranslate()
-        if self.result is not None and not self.result.matches and self.result.query:
-            self._search_now()  # the causes come localised from the engine
-        self._update_status()
+        result = self.result
+        if result is not None and not result.matches and result.query:
+            self._show(result)  # the causes are messages: said again, not searched again
+        else:
+            self._update_status()
 
     def _filter_changed(self) -> None:
         self._update_status()
@@ -133,7 +135,7 @@ class LookupScreen(DeskScreen):
             with self.desk.store_connection():
                 result = lookup(text, session, options)
         except LookupFailed as exc:  # the store answers; this one search was refused
-            result = LookupResult(text, classify(text).kind, problem=exc.message.text())
+            result = LookupResult(text, classify(text).kind, problem=exc.message)
         if not worker.is_cancelled:
             self.post_message(LookupDone(result))
 
@@ -260,7 +262,7 @@ class LookupScreen(DeskScreen):
             and not live.status.logged_in
         )
         if not needs_pin:
-            start_sync(self.desk, on_done=lambda ok: self._search_now() if ok else None)
+            start_sync(self.desk, self)
             return
         from tui.screens.clearing_dialogs import PinDialog
 
@@ -274,17 +276,20 @@ class LookupScreen(DeskScreen):
     def _log_in_then_sync(self, pin: str) -> None:
         from tui.disk_login import log_in_with_pin
 
-        words, ok = log_in_with_pin(self.desk.disk_live, pin)
-        self.post_message(DiskLoggedIn(words, ok))
+        said, ok = log_in_with_pin(self.desk.disk_live, pin)
+        self.post_message(DiskLoginDone(said, ok))
 
-    @on(DiskLoggedIn)
-    def _logged_in(self, event: DiskLoggedIn) -> None:
+    def on_disk_login_done(self, event: DiskLoginDone) -> None:
         if not event.ok:
-            self.notify(event.words, severity="error")
+            self.notify(render(event.said), severity="error")
             return
         from tui.disk_sync import start_sync
 
-        start_sync(self.desk, on_done=lambda ok: self._search_now() if ok else None)
+        start_sync(self.desk, self)
+
+    def on_sync_finished(self, event: SyncFinished) -> None:
+        if event.ok:  # the answer may be different now (the event goes on to the app)
+            self._search_now()
 
     def open_detail(self, invoice_id: int) -> None:
         self.app.push_screen(DetailScreen(invoice_id))

@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from storage.messages import t
 from storage.tracking.marks import (
     Booking,
     Mark,
@@ -23,6 +22,7 @@ from storage.tracking.marks import (
     check_period,
 )
 from storage.tracking.states import SETTABLE, BookingState, state_text
+from tui.language import t
 from tui.screens.dialogs import DIALOG_CSS, Dialog
 
 REIMBURSED, UNDO = "reimbursed", "undo"

@@ -15,9 +15,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from storage.messages import t
 from storage.tracking.states import state_text
 from tui.display import money
+from tui.language import t
 from tui.messages import SummaryLoaded
 from tui.screens.base import DeskScreen, Hints
 

@@ -14,9 +14,9 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
-from storage.messages import t
 from storage.tracking.states import is_booked
 from tui.display import date_text, fit, money, short_type, status_text
+from tui.language import t
 
 if TYPE_CHECKING:
     from storage.lookup.engine import InvoiceSummary

@@ -88,12 +88,16 @@ def table(rows: tuple[InvoiceSummary, ...], *, show_branch: bool, indent: str = 
 
 
 def _cause_lines(number: int, cause: Cause, show_branch: bool) -> list[str]:
-    lines = [f"{number}. {cause.title}"]
-    lines += [f"   {line}" for line in cause.detail.splitlines()]
+    lines = [f"{number}. {cause.title.text()}"]
+    lines += [f"   {line}" for line in detail_text(cause).splitlines()]
     lines.append("   " + t("lookup.cli.action", action=cause.action))
     if cause.candidates:
         lines += table(cause.candidates, show_branch=show_branch, indent="   ")
     return lines
+
+
+def detail_text(cause: Cause) -> str:
+    return (cause.lead.text() if cause.lead else "") + cause.detail.text()
 
 
 def human(result: LookupResult, session: Session) -> str:
@@ -126,9 +130,9 @@ def as_json(result: LookupResult) -> dict[str, Any]:
         "causes": [
             {
                 "kind": c.kind.value,
-                "title": c.title,
-                "detail": c.detail,
-                "action": c.action,
+                "title": c.title.text(),
+                "detail": detail_text(c),
+                "action": c.action.text(),
                 "candidates": [_summary_json(s) for s in c.candidates],
             }
             for c in result.causes
