@@ -48,6 +48,14 @@ class FileRefused(Exception):
 class RowProblem:
     row: int
     problem: Problem
+    member: str = ""  # the file inside a bundle (ZIP) the problem is about; "" for rows
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"row": self.row, "code": self.problem.key,
+                               "reason": self.problem.text()}  # fmt: skip
+        if self.member:
+            out["member"] = self.member
+        return out
 
 
 @dataclass
@@ -61,6 +69,7 @@ class FileReport:
     already_imported: bool = False
     imported_at: dt.datetime | None = None  # when an already imported file first went in
     refused: Problem | None = None
+    warnings: list[RowProblem] = field(default_factory=list)  # noted, not refused
 
     @property
     def rejected_count(self) -> int:
@@ -81,8 +90,6 @@ class FileReport:
             "refused": None if self.refused is None else {
                 "code": self.refused.key, "reason": self.refused.text()},
             "rejected_count": self.rejected_count,
-            "rejected": [
-                {"row": r.row, "code": r.problem.key, "reason": r.problem.text()}
-                for r in self.rejected
-            ],
+            "rejected": [r.to_json() for r in self.rejected],
+            "warnings": [w.to_json() for w in self.warnings],
         }  # fmt: skip

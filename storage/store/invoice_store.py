@@ -114,7 +114,11 @@ def _party_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     return found
 
 
-_STORED_COLUMNS = ("id", "number", "code", "branch", *_MUTABLE, *_FIXED)
+_FILLABLE = ("buyer_tax_id", "seller_tax_id", "buyer_name", "seller_name", "check_code", "type")
+# The fields of the counterparty for an issued (False) and a received (True) invoice.
+_PARTY_FIELDS = {False: ("buyer_name", "buyer_tax_id"), True: ("seller_name", "seller_tax_id")}
+_STORED_COLUMNS = ("id", "number", "code", "branch", "direction", *_MUTABLE, *_FIXED,
+                   "buyer_name", "seller_name", "check_code", "type")  # fmt: skip
 _STORED_MONEY = ("amount", "tax", "total")
 
 
@@ -161,9 +165,13 @@ def _save_chunk(
             for f in _MUTABLE
             if getattr(record, f) not in (None, "") and getattr(record, f) != row[f]
         }
-        # A tax id the first source lacked (a scanned QR carries none) is filled in.
-        changes.update({f: getattr(record, f) for f in ("buyer_tax_id", "seller_tax_id")
+        # What the first source lacked (a scanned QR carries no tax ids, a PDF's text no
+        # names) is filled in from a later one; what it stated is never overwritten.
+        changes.update({f: getattr(record, f) for f in _FILLABLE
                         if getattr(record, f) and not row[f]})  # fmt: skip
+        if any(f in changes for f in _PARTY_FIELDS[row["direction"] == "received"]):
+            side = _side(row, record, changes)
+            changes["counterparty"] = resolve_parties({side}).get(side)
         # A void or red status is final: a stale record never turns it back to normal.
         if row["status"] != InvoiceStatus.NORMAL.value and changes.get("status") == "normal":
             changes.pop("status")
@@ -247,6 +255,14 @@ def _save_chunk(
             line_rows,
         )
     return result
+
+
+def _side(
+    row: dict[str, object], record: InvoiceRecord, changes: dict[str, object]
+) -> tuple[str, str]:
+    """The counterparty (name, tax id) once ``changes`` are applied to the stored ``row``."""
+    name, tax_id = _PARTY_FIELDS[row["direction"] == "received"]
+    return (str(changes.get(name, row[name]) or ""), str(changes.get(tax_id, row[tax_id]) or ""))
 
 
 def _differs(row: dict[str, object], record: InvoiceRecord, name: str) -> bool:

@@ -1,0 +1,117 @@
+"""PDF e-invoices → what the file says, read with pypdf (BSD).
+
+数电 PDFs from the national platform carry the fields in the document Info dictionary
+(``/InvoiceNumber /IssueTime /TotalAmWithoutTax /TotalTaxAm /TotalTax-includedAmount
+/BuyerIdNum /SellerIdNum``; amounts may lack decimals, ``0.8``): the ``PDF_INFO`` source, read
+without touching the pages. A re-saved 数电 PDF has lost them and a classic PDF never had
+them: only the text layer is left, in whatever order the producer drew it.
+
+The text is trusted only where a value sits right after its printed label (发票号码：…,
+开票日期：…, 合计 ¥… ¥…, （小写）¥…), which survives any drawing order. Names and tax ids
+appear twice (buyer, seller) with the same label and their order cannot be told reliably,
+so the text source leaves them to a better source. A PDF that yields no number, date or
+amounts this way is refused with the reason, never guessed at.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from storage.importing.einvoice.found import Found, Rank, found
+from storage.importing.report import RowError
+from storage.rules.invoice_types import TYPE_NAMES
+
+MAX_TEXT_PAGES = 2  # an invoice is one page; its list of lines may run onto a second
+INFO_KEYS = {
+    "/InvoiceNumber": "number", "/IssueTime": "date", "/TotalAmWithoutTax": "amount",
+    "/TotalTaxAm": "tax", "/TotalTax-includedAmount": "total", "/BuyerIdNum": "buyer_tax_id",
+    "/SellerIdNum": "seller_tax_id", "/BuyerName": "buyer_name", "/SellerName": "seller_name",
+}  # fmt: skip
+_MONEY = r"(-?[0-9][0-9,]*\.[0-9]{2})"
+_TEXT = {
+    "number": re.compile(r"发\s*票\s*号\s*码\s*[:：]?\s*([0-9]{20}|[0-9]{8})(?![0-9])"),
+    "code": re.compile(r"发\s*票\s*代\s*码\s*[:：]?\s*([0-9]{12}|[0-9]{10})(?![0-9])"),
+    "date": re.compile(
+        r"开\s*票\s*日\s*期\s*[:：]?\s*([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日"
+        r"|[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    ),
+    "check_code": re.compile(r"校\s*验\s*码\s*[:：]?\s*((?:[0-9]\s*){20})"),
+    "total": re.compile(r"[（(]\s*小\s*写\s*[)）]\s*[¥￥]?\s*" + _MONEY),
+}
+_SUMS = re.compile(
+    r"合\s*计\s*[¥￥]\s*" + _MONEY + r"\s*[¥￥]?\s*" + r"(-?[0-9][0-9,]*\.[0-9]{2}|\*+)"
+)
+# The printed title, longest names first: 增值税电子普通发票 before 普通发票.
+_TITLES = sorted(TYPE_NAMES.items(), key=lambda item: -len(item[0]))
+_REQUIRED = ("number", "date")
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on odd files are not ours
+
+
+def read_pdf(data: bytes, origin: str, *, file_index: int = 0) -> list[Found]:
+    """The Info source, else the text source; ``RowError`` when neither can be trusted."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise RowError("import.einvoice.pdf_encrypted")
+        info = _info(reader)
+        if info.get("number"):
+            return [found(origin, Rank.PDF_INFO, info, file_index=file_index)]
+        text = _text(reader)
+    except RowError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError, ArithmeticError) as exc:  # fmt: skip
+        # A damaged PDF fails anywhere inside pypdf, with many exception types.
+        raise RowError("import.einvoice.bad_pdf", detail=type(exc).__name__) from None
+    return [text_found(text, origin, file_index=file_index)]
+
+
+def _info(reader: PdfReader) -> dict[str, str]:
+    meta = reader.metadata
+    if not meta:
+        return {}
+    out = {}
+    for key, name in INFO_KEYS.items():
+        value = meta.get(key)
+        if value is not None and str(value).strip():
+            out[name] = str(value).strip()
+    return out
+
+
+def _text(reader: PdfReader) -> str:
+    parts = []
+    for page in reader.pages[:MAX_TEXT_PAGES]:
+        parts.append(page.extract_text() or "")
+    return "\n".join(parts)
+
+
+def text_found(text: str, origin: str, *, file_index: int = 0) -> Found:
+    """The fields the text layer states beside their labels; ``RowError`` naming the first
+    one it cannot find when the invoice cannot be told from it."""
+    if not text.strip():
+        raise RowError("import.einvoice.pdf_no_text")
+    raw: dict[str, str] = {}
+    for name, pattern in _TEXT.items():
+        match = pattern.search(text)
+        if match:
+            raw[name] = match[1]
+    sums = _SUMS.search(text)
+    if sums:
+        raw["amount"], raw["tax"] = sums[1], sums[2]
+    for name in _REQUIRED:
+        if name not in raw:
+            raise RowError("import.einvoice.pdf_unsure", field=f"@import.column.{name}")
+    if "total" not in raw and "amount" not in raw:
+        raise RowError("import.einvoice.pdf_unsure", field="@import.column.total")
+    folded = re.sub(r"\s+", "", text)
+    for name, code in _TITLES:
+        if len(name) >= 4 and name in folded:
+            raw["type"] = code
+            break
+    return found(origin, Rank.PDF_TEXT, raw, file_index=file_index)

@@ -1,0 +1,168 @@
+"""``import_einvoices``: the received files of one import run into the store, all at once.
+
+Every file is read first (nothing written yet); the sources of all files are merged by
+invoice, so one invoice that came as PDF + OFD + XML, in one bundle or in three files, is
+one record with the best value of each field. Then everything is saved in one write
+transaction: an import that fails half-way leaves the store as it was.
+
+Each file gets its own report: what it added, its members that failed and why, conflicts
+(between two files of this run, or with what the store already holds), warnings. An invoice
+is counted in the file of its strongest source; the others it came in count it unchanged.
+A file whose content was imported cleanly before changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storage.audit import chain as audit
+from storage.importing.einvoice.found import Found
+from storage.importing.einvoice.merge import Merged, group, merge
+from storage.importing.einvoice.reading import Reading, read_file
+from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
+from storage.store.database import write
+from storage.store.invoice_store import Conflict, save_invoices
+from storage.store.models import Direction, ImportedFile
+from storage.store.records import InvoiceRecord
+
+MB = 1024 * 1024
+MAX_FILE_BYTES = 512 * MB  # a bundle of thousands of invoices is tens of MB
+
+
+@dataclass(frozen=True)
+class Importer:
+    """On whose behalf, and which way the invoices go (received, unless told otherwise)."""
+
+    username: str
+    branch: str
+    direction: str = Direction.RECEIVED.value
+
+
+@dataclass
+class _File:
+    path: Path
+    report: FileReport
+    sha256: str = ""
+    reading: Reading = field(default_factory=Reading)
+    skip: bool = True  # refused, or imported before
+
+
+def _member(source: Found, file: _File) -> str:
+    prefix = file.path.name + "/"
+    return source.origin[len(prefix) :] if source.origin.startswith(prefix) else ""
+
+
+def _read(index: int, path: Path) -> _File:
+    file = _File(path, FileReport(name=path.name))
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileRefused(
+                "import.file.too_big", size=-(-size // MB), limit=MAX_FILE_BYTES // MB
+            )
+        data = path.read_bytes()
+    except OSError:
+        file.report.refused = Problem("import.file.missing")
+        return file
+    if not data:
+        file.report.refused = Problem("import.file.empty")
+        return file
+    file.sha256 = hashlib.sha256(data).hexdigest()
+    if _already(file):
+        return file
+    try:
+        file.reading = read_file(path.name, data, file_index=index)
+    except FileRefused as exc:
+        file.report.refused = exc.problem
+        return file
+    file.skip = False
+    for number, (member, problem) in enumerate(file.reading.problems, start=1):
+        file.report.rejected.append(RowProblem(number, problem, member))
+    for member in file.reading.skipped:
+        file.report.warnings.append(RowProblem(0, Problem("import.einvoice.skipped"), member))
+    return file
+
+
+def _already(file: _File) -> bool:
+    prior = ImportedFile.get_or_none(ImportedFile.sha256 == file.sha256)
+    if prior is None:
+        return False
+    file.report.already_imported = True
+    file.report.imported_at = prior.imported_at
+    return True
+
+
+def import_einvoices(paths: Sequence[Path], who: Importer) -> list[FileReport]:
+    """One report per path, in order; refused files say why and add nothing."""
+    files = [_read(i, path) for i, path in enumerate(paths)]
+    live = [f for f in files if not f.skip]
+    merged = [merge(sources, direction=who.direction)
+              for sources in group([s for f in live for s in f.reading.sources])]  # fmt: skip
+    for invoice in merged:
+        _note(invoice, files)
+    if live:
+        write(lambda: _save(live, files, merged, who))
+    return [f.report for f in files]
+
+
+def _note(invoice: Merged, files: list[_File]) -> None:
+    """Conflicts and bad values go to every file the invoice came in; warnings to its best."""
+    involved = {s.file_index: s for s in reversed(invoice.sources)}  # the strongest per file
+    if invoice.problem is not None:
+        for index, source in involved.items():
+            report = files[index].report
+            report.rejected.append(RowProblem(0, invoice.problem, _member(source, files[index])))
+    best = files[invoice.best.file_index]
+    for warning in invoice.warnings:
+        best.report.warnings.append(RowProblem(0, warning, _member(invoice.best, best)))
+
+
+def _save(live: list[_File], files: list[_File], merged: list[Merged], who: Importer) -> None:
+    by_file: dict[int, list[InvoiceRecord]] = defaultdict(list)
+    sources_of: dict[tuple[str, str], Merged] = {}
+    for invoice in merged:
+        if invoice.record is not None:
+            by_file[invoice.best.file_index].append(invoice.record)
+            sources_of[invoice.record.identity] = invoice
+    for file in live:
+        index = files.index(file)
+        result = save_invoices(by_file.get(index, []), branch=who.branch, own_branch_only=True)
+        report = file.report
+        report.added, report.updated, report.unchanged = (
+            result.added,
+            result.updated,
+            result.unchanged,
+        )
+        for conflict in result.conflicts:
+            _stored_conflict(conflict, sources_of[conflict.record.identity], files)
+    for invoice in merged:
+        if invoice.record is not None:
+            # The other files it came in only confirmed it.
+            for index in {s.file_index for s in invoice.sources} - {invoice.best.file_index}:
+                files[index].report.unchanged += 1
+    for file in live:
+        report = file.report
+        if report.ok:
+            ImportedFile.insert(sha256=file.sha256, name=file.path.name[:500], added=report.added,
+                                updated=report.updated, rejected=0,
+                                username=who.username).on_conflict_ignore().execute()  # fmt: skip
+        audit.record(who.username, "import", target=file.path.name, sha256=file.sha256,
+                     added=report.added, updated=report.updated, unchanged=report.unchanged,
+                     rejected=report.rejected_count)  # fmt: skip
+
+
+def _stored_conflict(conflict: Conflict, invoice: Merged, files: list[_File]) -> None:
+    if conflict.other_branch:
+        problem = Problem("import.row.other_branch", {})
+    else:
+        problem = Problem("import.einvoice.stored_conflict", {
+            "column": f"@import.column.{conflict.field}", "stored": conflict.stored,
+            "given": conflict.given, "given_from": invoice.best.origin})  # fmt: skip
+    involved = {s.file_index: s for s in reversed(invoice.sources)}
+    for index, source in involved.items():
+        report = files[index].report
+        report.rejected.append(RowProblem(0, problem, _member(source, files[index])))
