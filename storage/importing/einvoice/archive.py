@@ -99,10 +99,11 @@ class SafeZip:
                 return member
         return None
 
-    def read(self, member: Member, *, limit: int = MAX_MEMBER_BYTES) -> bytes:
+    def read(self, member: Member, *, limit: int | None = None) -> bytes:
         """The member's bytes, at most ``limit`` of them; ``RowError`` when it is encrypted,
         damaged, bigger than allowed, or inflates like a bomb. A bomb also stops the archive."""
         info = member.info
+        limit = MAX_MEMBER_BYTES if limit is None else limit
         if info.flag_bits & _ENCRYPTED_FLAG:
             raise RowError("import.einvoice.encrypted")
         try:

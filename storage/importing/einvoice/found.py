@@ -9,6 +9,7 @@ a date becomes a date) so two sources compare by meaning, not by spelling.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import IntEnum
@@ -52,6 +53,9 @@ class Found:
     values: dict[str, object]
     file_index: int = 0  # which of the files given to the import it came from
     lines: tuple[LineRecord, ...] = field(default=())
+    # What else the same file can tell at a cost (a PDF's text layer, ~20 ms): asked only
+    # when no source of the invoice gave its names.
+    more: Callable[[], dict[str, object]] | None = field(default=None, compare=False)
 
     @property
     def identity(self) -> tuple[str, str]:

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from storage.importing import fields as f
-from storage.importing.einvoice.found import RANK_NAMES, Found
+from storage.importing.einvoice.found import RANK_NAMES, Found, Rank
 from storage.importing.report import Problem, RowError
 from storage.rules.invoice_types import infer_type_from_code
 from storage.store.models import InvoiceStatus
 from storage.store.records import InvoiceRecord
 
+_NAMES = ("buyer_name", "seller_name")
 CONFLICTING = ("date", "amount", "tax", "total", "buyer_tax_id", "seller_tax_id")
 _FIELDS = ("type", "check_code", "rate", "buyer_name", "buyer_tax_id", "seller_name",
            "seller_tax_id", "remark")  # fmt: skip
@@ -59,7 +60,7 @@ def group(sources: list[Found]) -> list[list[Found]]:
 
 
 def merge(sources: list[Found], *, direction: str) -> Merged:
-    ordered = sorted(sources, key=lambda s: -s.rank)
+    ordered = sorted(_with_more(sources), key=lambda s: -s.rank)
     merged = Merged(ordered)
     conflict = _conflict(ordered)
     if conflict is not None:
@@ -72,6 +73,21 @@ def merge(sources: list[Found], *, direction: str) -> Merged:
         return merged
     merged.warnings.extend(_warnings(merged.record))
     return merged
+
+
+def _with_more(sources: list[Found]) -> list[Found]:
+    """The sources, and what the costly ones add when no source gave the names."""
+    if all(any(n in s.values for s in sources) for n in _NAMES):
+        return sources
+    out = list(sources)
+    for source in sources:
+        if source.more is not None:
+            extra = source.more()
+            if extra:
+                values = {**extra, "number": source.values["number"],
+                          "code": source.values.get("code", "")}  # fmt: skip
+                out.append(Found(source.origin, Rank.PDF_TEXT, values, source.file_index))
+    return out
 
 
 def _conflict(ordered: list[Found]) -> Problem | None:

@@ -6,11 +6,13 @@
 without touching the pages. A re-saved 数电 PDF has lost them and a classic PDF never had
 them: only the text layer is left, in whatever order the producer drew it.
 
-The text is trusted only where a value sits right after its printed label (发票号码：…,
-开票日期：…, 合计 ¥… ¥…, （小写）¥…), which survives any drawing order. Names and tax ids
-appear twice (buyer, seller) with the same label and their order cannot be told reliably,
-so the text source leaves them to a better source. A PDF that yields no number, date or
-amounts this way is refused with the reason, never guessed at.
+The text is laid out again by position (pypdf's layout mode), which undoes any drawing
+order, and then trusted only where a value sits right after its printed label (发票号码：…,
+开票日期：…, 合计 ¥… ¥…, （小写）¥…). Names and tax ids share one label for buyer and seller:
+they are taken only when the label appears exactly twice, the buyer's first (left of the
+seller's on a 数电 invoice, above it on a classic one); otherwise they are left to a better
+source. A PDF that yields no number, date or amounts this way is refused with the reason,
+never guessed at.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from dataclasses import replace
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -43,12 +46,22 @@ _TEXT = {
     "check_code": re.compile(r"校\s*验\s*码\s*[:：]?\s*((?:[0-9]\s*){20})"),
     "total": re.compile(r"[（(]\s*小\s*写\s*[)）]\s*[¥￥]?\s*" + _MONEY),
 }
+_PAIRS = {
+    ("buyer_name", "seller_name"): re.compile(r"名\s*称\s*[:：]\s*(\S+)"),
+    ("buyer_tax_id", "seller_tax_id"): re.compile(
+        r"纳\s*税\s*人\s*识\s*别\s*号\s*[:：]\s*([0-9A-Z]{15,20})(?![0-9A-Z])"
+    ),
+}
 _SUMS = re.compile(
     r"合\s*计\s*[¥￥]\s*" + _MONEY + r"\s*[¥￥]?\s*" + r"(-?[0-9][0-9,]*\.[0-9]{2}|\*+)"
 )
 # The printed title, longest names first: 增值税电子普通发票 before 普通发票.
 _TITLES = sorted(TYPE_NAMES.items(), key=lambda item: -len(item[0]))
 _REQUIRED = ("number", "date")
+_NAME_FIELDS = ("buyer_name", "seller_name", "buyer_tax_id", "seller_tax_id", "type")
+# A damaged PDF fails anywhere inside pypdf, with many exception types.
+_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+               RecursionError, OSError, ArithmeticError)  # fmt: skip
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on odd files are not ours
 
@@ -61,15 +74,28 @@ def read_pdf(data: bytes, origin: str, *, file_index: int = 0) -> list[Found]:
             raise RowError("import.einvoice.pdf_encrypted")
         info = _info(reader)
         if info.get("number"):
-            return [found(origin, Rank.PDF_INFO, info, file_index=file_index)]
+            source = found(origin, Rank.PDF_INFO, info, file_index=file_index)
+            return [replace(source, more=lambda: _names(reader, source))]
         text = _text(reader)
     except RowError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError, OSError, ArithmeticError) as exc:  # fmt: skip
-        # A damaged PDF fails anywhere inside pypdf, with many exception types.
+    except _PDF_ERRORS as exc:
         raise RowError("import.einvoice.bad_pdf", detail=type(exc).__name__) from None
     return [text_found(text, origin, file_index=file_index)]
+
+
+def _names(reader: PdfReader, info: Found) -> dict[str, object]:
+    """Names and tax ids from the text of a PDF whose Info gave the rest (Info has no names);
+    nothing when the text names another invoice or cannot be read."""
+    try:
+        text = text_found(_text(reader), info.origin)
+    except RowError:
+        return {}
+    except _PDF_ERRORS:
+        return {}
+    if text.identity[0] != info.identity[0]:
+        return {}
+    return {k: v for k, v in text.values.items() if k in _NAME_FIELDS}
 
 
 def _info(reader: PdfReader) -> dict[str, str]:
@@ -87,7 +113,7 @@ def _info(reader: PdfReader) -> dict[str, str]:
 def _text(reader: PdfReader) -> str:
     parts = []
     for page in reader.pages[:MAX_TEXT_PAGES]:
-        parts.append(page.extract_text() or "")
+        parts.append(page.extract_text(extraction_mode="layout") or "")
     return "\n".join(parts)
 
 
@@ -101,6 +127,10 @@ def text_found(text: str, origin: str, *, file_index: int = 0) -> Found:
         match = pattern.search(text)
         if match:
             raw[name] = match[1]
+    for (buyer, seller), pattern in _PAIRS.items():
+        values = pattern.findall(text)
+        if len(values) == 2:
+            raw[buyer], raw[seller] = values
     sums = _SUMS.search(text)
     if sums:
         raw["amount"], raw["tax"] = sums[1], sums[2]

@@ -46,7 +46,7 @@ def read_file(name: str, data: bytes, *, file_index: int) -> Reading:
     reading = Reading()
     if data.startswith(ZIP_MAGIC):
         archive = SafeZip(data, refused_key="import.einvoice.bad_zip")
-        if archive.find("OFD.xml") is not None:
+        if archive.find("OFD.xml") is not None or name.lower().endswith(".ofd"):
             _single(reading, lambda: read_ofd(archive, name, file_index=file_index))
         else:
             _bundle(reading, archive, name, "", file_index)
@@ -93,7 +93,7 @@ def _member(reading: Reading, data: bytes, origin: str, path: str, depth: int, n
             inner = SafeZip(data, depth=depth + 1)
         except FileRefused as exc:
             raise RowError(exc.problem.key, **exc.problem.fields) from None
-        if inner.find("OFD.xml") is not None:
+        if inner.find("OFD.xml") is not None or path.lower().endswith(".ofd"):
             try:
                 reading.sources.extend(read_ofd(inner, origin, file_index=file_index))
             except FileRefused as exc:
