@@ -300,6 +300,36 @@ def save_invoices(
     return total
 
 
+def complete_placeholders(records: Sequence[InvoiceRecord], *, marker: str) -> int:
+    """Stored invoices whose remark is ``marker`` came from a source that knew one figure
+    (a QR: 不含税金额 for a classic invoice, 价税合计 for 数电) and held it as both amount and
+    total with tax 0. Each takes the amounts (and remark) of a fuller record of the same
+    identity that agrees with that figure and the date; one that disagrees is left for
+    ``save_invoices`` to report as a conflict. Returns how many were completed; call inside
+    the write transaction of the save that follows."""
+    wanted = {r.identity: r for r in records}
+    if not wanted:
+        return 0
+    completed = 0
+    numbers = sorted({number for number, _ in wanted})
+    for start in range(0, len(numbers), 500):
+        query = Invoice.select().where(
+            Invoice.number.in_(numbers[start : start + 500]) & (Invoice.remark == marker)
+        )
+        for stored in query:
+            record = wanted.get((stored.number, stored.code))
+            if record is None or stored.date != record.date:
+                continue
+            known = record.total if not stored.code else record.amount
+            if stored.total != known or stored.tax != 0:
+                continue
+            Invoice.update(amount=record.amount, tax=record.tax, total=record.total,
+                           remark=record.remark, updated_at=dt.datetime.now().replace(microsecond=0)
+                           ).where(Invoice.id == stored.id).execute()  # fmt: skip
+            completed += 1
+    return completed
+
+
 def find_invoice(number: str, code: str) -> Invoice | None:
     """The stored invoice with this identity: a 20-digit 数电 number stands alone, a classic
     number goes with its code."""

@@ -201,3 +201,25 @@ def test_a_digital_number_from_another_year_is_noted(
     report = import_files([_write(tmp_path, "a.xml", einvoice_xml(record))], CLERK)[0]
     assert report.added == 1 and report.ok
     assert [w.problem.key for w in report.warnings] == ["import.einvoice.number_year"]
+
+
+def test_a_scanned_qr_is_completed_by_the_file_and_a_wrong_one_is_a_conflict(
+    store: peewee.Database, tmp_path: Path
+) -> None:
+    right, wrong = digital(), digital("25322000000365404823")
+    qr = _write(tmp_path, "scans.txt", (
+        f"01,32,,{right.number},250.00,20250808,,A1B2,\n"
+        f"01,32,,{wrong.number},999.00,20250808,,A1B2,\n").encode())  # fmt: skip
+    files = [
+        _write(tmp_path, "a.ofd", ofd_bytes(right)),
+        _write(tmp_path, "b.ofd", ofd_bytes(wrong)),
+    ]
+    reports = import_files([qr, *files], CLERK)
+    assert reports[0].added == 2  # the scans go in first, tax to be completed
+    assert (reports[1].updated, reports[1].rejected) == (1, [])
+    completed = Invoice.get(Invoice.number == right.number)
+    assert (completed.amount, completed.tax, completed.total, completed.remark) == (
+        Decimal("235.85"), Decimal("14.15"), Decimal("250.00"), "")  # fmt: skip
+    assert completed.buyer_name == right.buyer_name  # and what the QR lacked is filled in
+    assert [r.problem.key for r in reports[2].rejected] == ["import.einvoice.stored_conflict"]
+    assert Invoice.get(Invoice.number == wrong.number).total == Decimal("999.00")

@@ -23,9 +23,10 @@ from storage.audit import chain as audit
 from storage.importing.einvoice.found import Found
 from storage.importing.einvoice.merge import Merged, group, merge
 from storage.importing.einvoice.reading import Reading, read_file
+from storage.importing.qr_text import QR_REMARK
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
 from storage.store.database import write
-from storage.store.invoice_store import Conflict, save_invoices
+from storage.store.invoice_store import Conflict, complete_placeholders, save_invoices
 from storage.store.models import Direction, ImportedFile
 from storage.store.records import InvoiceRecord
 
@@ -130,7 +131,10 @@ def _save(live: list[_File], files: list[_File], merged: list[Merged], who: Impo
             sources_of[invoice.record.identity] = invoice
     for file in live:
         index = files.index(file)
-        result = save_invoices(by_file.get(index, []), branch=who.branch, own_branch_only=True)
+        records = by_file.get(index, [])
+        # An invoice scanned from its QR earlier held the QR's one figure: complete it.
+        complete_placeholders(records, marker=QR_REMARK)
+        result = save_invoices(records, branch=who.branch, own_branch_only=True)
         report = file.report
         report.added, report.updated, report.unchanged = (
             result.added,
