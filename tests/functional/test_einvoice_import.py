@@ -223,3 +223,16 @@ def test_a_scanned_qr_is_completed_by_the_file_and_a_wrong_one_is_a_conflict(
     assert completed.buyer_name == right.buyer_name  # and what the QR lacked is filled in
     assert [r.problem.key for r in reports[2].rejected] == ["import.einvoice.stored_conflict"]
     assert Invoice.get(Invoice.number == wrong.number).total == Decimal("999.00")
+
+
+def test_a_file_too_big_or_missing_is_refused(
+    store: peewee.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.importing.einvoice import run
+
+    monkeypatch.setattr(run, "MAX_FILE_BYTES", 1000)
+    big = _write(tmp_path, "big.ofd", ofd_bytes(digital()))
+    reports = import_files([big, tmp_path / "gone.zip"], CLERK)
+    assert [r.refused.key if r.refused else None for r in reports] == [
+        "import.file.too_big", "import.file.missing"]  # fmt: skip
+    assert count_invoices() == 0

@@ -62,9 +62,9 @@ def _read(index: int, path: Path) -> _File:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise FileRefused(
-                "import.file.too_big", size=-(-size // MB), limit=MAX_FILE_BYTES // MB
-            )
+            file.report.refused = Problem("import.file.too_big", {
+                "size": -(-size // MB), "limit": MAX_FILE_BYTES // MB})  # fmt: skip
+            return file
         data = path.read_bytes()
     except OSError:
         file.report.refused = Problem("import.file.missing")
