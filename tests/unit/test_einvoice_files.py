@@ -6,6 +6,7 @@ GB18030 names), and hostile or broken archives, each refused with its reason."""
 from __future__ import annotations
 
 import io
+import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -330,3 +331,25 @@ def _pdf_without_text() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def test_an_xbrl_attachment_gives_code_and_number_run_together() -> None:
+    record = classic()
+    xbrl = (
+        '<?xml version="1.0" encoding="UTF-8"?><xbrli:xbrl xmlns:xbrli="http://www.xbrl.org/2003/instance"'
+        ' xmlns:fp="http://xbrl.mof.gov.cn/taxonomy/fp"><fp:UniqueCodeOfInvoice>'
+        f"{record.code}{record.number}</fp:UniqueCodeOfInvoice><fp:DateOfIssue>2020-07-23"
+        "</fp:DateOfIssue><fp:TotalAmountExcludingTax>510.68</fp:TotalAmountExcludingTax>"
+        "<fp:TotalTaxAmount>15.32</fp:TotalTaxAmount><fp:TotalAmountIncludingTax>526.00"
+        "</fp:TotalAmountIncludingTax></xbrli:xbrl>"
+    ).encode()
+    # A 数电-style OFD of the same invoice whose CustomData lacks the code: the XBRL gives it.
+    base = zipfile.ZipFile(io.BytesIO(ofd_bytes(record)))
+    members = [(i.filename, base.read(i)) for i in base.infolist()
+               if not i.filename.startswith("Doc_0/Attachs/")]  # fmt: skip
+    members.append(("Doc_0/Attachs/invoice.xbrl.xml", xbrl))
+    invoice = _one("x.ofd", zip_bytes(members))
+    assert invoice.record is not None
+    assert [s.rank for s in invoice.sources] == [Rank.OFD_ATTACHMENT, Rank.OFD_CUSTOM_DATA]
+    assert (invoice.record.code, invoice.record.number, invoice.record.total) == (
+        record.code, record.number, Decimal("526.00"))  # fmt: skip
