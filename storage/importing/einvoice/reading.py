@@ -89,20 +89,14 @@ def _bundle(reading: Reading, archive: SafeZip, name: str, prefix: str, file_ind
 def _member(reading: Reading, data: bytes, origin: str, path: str, depth: int, name: str,
             file_index: int) -> None:  # fmt: skip
     if data.startswith(ZIP_MAGIC):
-        try:
+        try:  # an archive refused as a whole is, in here, one bad member
             inner = SafeZip(data, depth=depth + 1)
+            if inner.find("OFD.xml") is not None or path.lower().endswith(".ofd"):
+                reading.sources.extend(read_ofd(inner, origin, file_index=file_index))
+            else:
+                _bundle(reading, inner, name, path + "/", file_index)
         except FileRefused as exc:
             raise RowError(exc.problem.key, **exc.problem.fields) from None
-        if inner.find("OFD.xml") is not None or path.lower().endswith(".ofd"):
-            try:
-                reading.sources.extend(read_ofd(inner, origin, file_index=file_index))
-            except FileRefused as exc:
-                raise RowError(exc.problem.key, **exc.problem.fields) from None
-        else:
-            try:
-                _bundle(reading, inner, name, path + "/", file_index)
-            except FileRefused as exc:
-                raise RowError(exc.problem.key, **exc.problem.fields) from None
     elif data.startswith(PDF_MAGIC):
         reading.sources.extend(read_pdf(data, origin, file_index=file_index))
     elif is_xml(data):

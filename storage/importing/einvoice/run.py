@@ -45,6 +45,7 @@ class Importer:
 
 @dataclass
 class _File:
+    index: int  # its place among the files given
     path: Path
     report: FileReport
     sha256: str = ""
@@ -58,7 +59,7 @@ def _member(source: Found, file: _File) -> str:
 
 
 def _read(index: int, path: Path) -> _File:
-    file = _File(path, FileReport(name=path.name))
+    file = _File(index, path, FileReport(name=path.name))
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -106,7 +107,13 @@ def import_einvoices(paths: Sequence[Path], who: Importer) -> list[FileReport]:
     for invoice in merged:
         _note(invoice, files)
     if live:
-        write(lambda: _save(live, files, merged, who))
+        # The transaction may be retried (a busy store): it returns what it did, and only
+        # then do the reports change.
+        saved = write(lambda: _save(live, files, merged, who))
+        for index, outcome in saved.items():
+            report = files[index].report
+            report.added, report.updated, report.unchanged = outcome.counts
+            report.rejected.extend(outcome.conflicts)
     return [f.report for f in files]
 
 
@@ -122,44 +129,55 @@ def _note(invoice: Merged, files: list[_File]) -> None:
         best.report.warnings.append(RowProblem(0, warning, _member(invoice.best, best)))
 
 
-def _save(live: list[_File], files: list[_File], merged: list[Merged], who: Importer) -> None:
+@dataclass
+class _Outcome:
+    """What saving did for one file: (added, updated, unchanged), and conflicts found."""
+
+    counts: tuple[int, int, int] = (0, 0, 0)
+    conflicts: list[RowProblem] = field(default_factory=list)
+
+
+def _save(live: list[_File], files: list[_File], merged: list[Merged],
+          who: Importer) -> dict[int, _Outcome]:  # fmt: skip
     by_file: dict[int, list[InvoiceRecord]] = defaultdict(list)
     sources_of: dict[tuple[str, str], Merged] = {}
+    confirmed: dict[int, int] = defaultdict(int)
     for invoice in merged:
         if invoice.record is not None:
             by_file[invoice.best.file_index].append(invoice.record)
             sources_of[invoice.record.identity] = invoice
+            # The other files it came in only confirmed it.
+            for index in {s.file_index for s in invoice.sources} - {invoice.best.file_index}:
+                confirmed[index] += 1
+    outcomes: dict[int, _Outcome] = {file.index: _Outcome() for file in live}
     for file in live:
-        index = files.index(file)
-        records = by_file.get(index, [])
+        records = by_file.get(file.index, [])
         # An invoice scanned from its QR earlier held the QR's one figure: complete it.
         complete_placeholders(records, marker=QR_REMARK)
         result = save_invoices(records, branch=who.branch, own_branch_only=True)
-        report = file.report
-        report.added, report.updated, report.unchanged = (
-            result.added,
-            result.updated,
-            result.unchanged,
-        )
+        outcomes[file.index].counts = (result.added, result.updated,
+                                       result.unchanged + confirmed[file.index])  # fmt: skip
         for conflict in result.conflicts:
-            _stored_conflict(conflict, sources_of[conflict.record.identity], files)
-    for invoice in merged:
-        if invoice.record is not None:
-            # The other files it came in only confirmed it.
-            for index in {s.file_index for s in invoice.sources} - {invoice.best.file_index}:
-                files[index].report.unchanged += 1
+            invoice = sources_of[conflict.record.identity]
+            for index, problem in _stored_conflict(conflict, invoice, files):
+                outcomes[index].conflicts.append(problem)
     for file in live:
-        report = file.report
-        if report.ok:
-            ImportedFile.insert(sha256=file.sha256, name=file.path.name[:500], added=report.added,
-                                updated=report.updated, rejected=0,
+        outcome = outcomes[file.index]
+        added, updated, unchanged = outcome.counts
+        rejected = file.report.rejected_count + len(outcome.conflicts)
+        if not rejected:
+            ImportedFile.insert(sha256=file.sha256, name=file.path.name[:500], added=added,
+                                updated=updated, rejected=0,
                                 username=who.username).on_conflict_ignore().execute()  # fmt: skip
         audit.record(who.username, "import", target=file.path.name, sha256=file.sha256,
-                     added=report.added, updated=report.updated, unchanged=report.unchanged,
-                     rejected=report.rejected_count)  # fmt: skip
+                     added=added, updated=updated, unchanged=unchanged,
+                     rejected=rejected)  # fmt: skip
+    return outcomes
 
 
-def _stored_conflict(conflict: Conflict, invoice: Merged, files: list[_File]) -> None:
+def _stored_conflict(conflict: Conflict, invoice: Merged,
+                     files: list[_File]) -> list[tuple[int, RowProblem]]:  # fmt: skip
+    """The conflict with the store, for every file the invoice came in."""
     if conflict.other_branch:
         problem = Problem("import.row.other_branch", {})
     else:
@@ -167,6 +185,5 @@ def _stored_conflict(conflict: Conflict, invoice: Merged, files: list[_File]) ->
             "column": f"@import.column.{conflict.field}", "stored": conflict.stored,
             "given": conflict.given, "given_from": invoice.best.origin})  # fmt: skip
     involved = {s.file_index: s for s in reversed(invoice.sources)}
-    for index, source in involved.items():
-        report = files[index].report
-        report.rejected.append(RowProblem(0, problem, _member(source, files[index])))
+    return [(index, RowProblem(0, problem, _member(source, files[index])))
+            for index, source in involved.items()]  # fmt: skip
