@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from storage.demo.received_files import ofd_bytes, pdf_bytes
@@ -353,3 +355,31 @@ def test_an_xbrl_attachment_gives_code_and_number_run_together() -> None:
     assert [s.rank for s in invoice.sources] == [Rank.OFD_ATTACHMENT, Rank.OFD_CUSTOM_DATA]
     assert (invoice.record.code, invoice.record.number, invoice.record.total) == (
         record.code, record.number, Decimal("526.00"))  # fmt: skip
+
+
+_FUZZ_BASE = zip_bytes([
+    ("a/x.ofd", (SAMPLES / "easyofd_增值税电子专票5_052002100113_00008006.ofd").read_bytes()),
+    ("b/y.pdf", pdf_bytes(digital())),
+    ("c/z.xml", einvoice_xml(digital("25322000000365404823"))),
+], compress=False)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(_FUZZ_BASE) - 1), st.integers(0, 255)),
+                min_size=1, max_size=8), st.integers(64, len(_FUZZ_BASE)))  # fmt: skip
+def test_fuzzed_bundles_are_read_or_refused_with_a_reason(
+    flips: list[tuple[int, int]], length: int
+) -> None:
+    data = bytearray(_FUZZ_BASE[:length])
+    for at, value in flips:
+        if at < len(data):
+            data[at] = value
+    try:
+        reading = _read("fuzz.zip", bytes(data))
+    except FileRefused as exc:
+        assert exc.problem.text()  # a reason a clerk can read, in the catalogue
+        return
+    for member, problem in reading.problems:
+        assert member and problem.text()
+    for invoice in _merged(reading):
+        assert (invoice.record is None) != (invoice.problem is None)
