@@ -383,3 +383,38 @@ def test_fuzzed_bundles_are_read_or_refused_with_a_reason(
         assert member and problem.text()
     for invoice in _merged(reading):
         assert (invoice.record is None) != (invoice.problem is None)
+
+
+def test_what_a_pdfs_info_lacks_comes_from_its_own_text() -> None:
+    from pypdf import PdfWriter
+
+    record = digital()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(record, info=False))))
+    # A producer that wrote the number and the total only.
+    writer.add_metadata({"/InvoiceNumber": record.number, "/TotalTax-includedAmount": "250"})
+    out = io.BytesIO()
+    writer.write(out)
+    invoice = _one("partial.pdf", out.getvalue())
+    assert [s.rank for s in invoice.sources] == [Rank.PDF_INFO, Rank.PDF_TEXT]
+    assert _fields(invoice) == {**_fields_of(record), "buyer_tax_id": "", "seller_tax_id": ""}
+
+
+_FUZZ_PDF = pdf_bytes(digital(), info=False)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(_FUZZ_PDF) - 1), st.integers(0, 255)),
+                min_size=1, max_size=6), st.integers(16, len(_FUZZ_PDF)))  # fmt: skip
+def test_fuzzed_pdfs_are_read_or_refused_with_a_reason(
+    flips: list[tuple[int, int]], length: int
+) -> None:
+    data = bytearray(_FUZZ_PDF[:length])
+    for at, value in flips:
+        if at < len(data):
+            data[at] = value
+    try:
+        (invoice,) = _merged(_read("fuzz.pdf", bytes(data)))
+    except FileRefused as exc:
+        assert exc.problem.text()
+        return
+    assert (invoice.record is None) != (invoice.problem is None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -109,7 +110,8 @@ class SafeZip:
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError,
+                NotImplementedError) as exc:  # fmt: skip
             raise RowError("import.einvoice.damaged", detail=str(exc)[:80]) from None
         if len(data) > limit:
             raise RowError("import.einvoice.member_too_big", limit=limit // MB)

@@ -23,7 +23,8 @@ from storage.rules.invoice_types import infer_type_from_code
 from storage.store.models import InvoiceStatus
 from storage.store.records import InvoiceRecord
 
-_NAMES = ("buyer_name", "seller_name")
+_NAMES = frozenset({"buyer_name", "seller_name"})
+_AMOUNTS = frozenset({"amount", "tax", "total"})
 CONFLICTING = ("date", "amount", "tax", "total", "buyer_tax_id", "seller_tax_id")
 _FIELDS = ("type", "check_code", "rate", "buyer_name", "buyer_tax_id", "seller_name",
            "seller_tax_id", "remark")  # fmt: skip
@@ -76,8 +77,10 @@ def merge(sources: list[Found], *, direction: str) -> Merged:
 
 
 def _with_more(sources: list[Found]) -> list[Found]:
-    """The sources, and what the costly ones add when no source gave the names."""
-    if all(any(n in s.values for s in sources) for n in _NAMES):
+    """The sources, and what the costly ones add when none gave the names, the date or
+    two of the three amounts."""
+    stated = {name for s in sources for name in s.values}
+    if stated.issuperset(_NAMES) and "date" in stated and len(stated & _AMOUNTS) >= 2:
         return sources
     out = list(sources)
     for source in sources:

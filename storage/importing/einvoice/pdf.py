@@ -20,15 +20,17 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from storage.importing.einvoice.found import Found, Rank, found
 from storage.importing.report import RowError
 from storage.rules.invoice_types import TYPE_NAMES
 
+T = TypeVar("T")
 MAX_TEXT_PAGES = 2  # an invoice is one page; its list of lines may run onto a second
 INFO_KEYS = {
     "/InvoiceNumber": "number", "/IssueTime": "date", "/TotalAmWithoutTax": "amount",
@@ -58,44 +60,48 @@ _SUMS = re.compile(
 # The printed title, longest names first: 增值税电子普通发票 before 普通发票.
 _TITLES = sorted(TYPE_NAMES.items(), key=lambda item: -len(item[0]))
 _REQUIRED = ("number", "date")
-_NAME_FIELDS = ("buyer_name", "seller_name", "buyer_tax_id", "seller_tax_id", "type")
-# A damaged PDF fails anywhere inside pypdf, with many exception types.
-_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-               RecursionError, OSError, ArithmeticError)  # fmt: skip
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on odd files are not ours
 
 
 def read_pdf(data: bytes, origin: str, *, file_index: int = 0) -> list[Found]:
     """The Info source, else the text source; ``RowError`` when neither can be trusted."""
+    reader, info = _pypdf(lambda: _open(data))
+    if info.get("number"):
+        source = found(origin, Rank.PDF_INFO, info, file_index=file_index)
+        return [replace(source, more=lambda: _rest(reader, source))]
+    return [text_found(_pypdf(lambda: _text(reader)), origin, file_index=file_index)]
+
+
+def _pypdf(read: Callable[[], T]) -> T:
+    """``read`` with pypdf's failures as one reason: a damaged PDF fails anywhere inside it,
+    with any exception type (zlib, struct, recursion…), as openpyxl does on a damaged XLSX."""
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise RowError("import.einvoice.pdf_encrypted")
-        info = _info(reader)
-        if info.get("number"):
-            source = found(origin, Rank.PDF_INFO, info, file_index=file_index)
-            return [replace(source, more=lambda: _names(reader, source))]
-        text = _text(reader)
+        return read()
     except RowError:
         raise
-    except _PDF_ERRORS as exc:
+    except Exception as exc:
         raise RowError("import.einvoice.bad_pdf", detail=type(exc).__name__) from None
-    return [text_found(text, origin, file_index=file_index)]
 
 
-def _names(reader: PdfReader, info: Found) -> dict[str, object]:
-    """Names and tax ids from the text of a PDF whose Info gave the rest (Info has no names);
-    nothing when the text names another invoice or cannot be read."""
+def _open(data: bytes) -> tuple[PdfReader, dict[str, str]]:
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        raise RowError("import.einvoice.pdf_encrypted")
+    return reader, _info(reader)
+
+
+def _rest(reader: PdfReader, info: Found) -> dict[str, object]:
+    """What the text of a PDF adds to its Info dictionary (which has no names, and may lack
+    a field): only fields Info does not state, so a PDF never contradicts itself; nothing
+    when the text names another invoice or cannot be read."""
     try:
-        text = text_found(_text(reader), info.origin)
+        text = text_found(_pypdf(lambda: _text(reader)), info.origin)
     except RowError:
-        return {}
-    except _PDF_ERRORS:
         return {}
     if text.identity[0] != info.identity[0]:
         return {}
-    return {k: v for k, v in text.values.items() if k in _NAME_FIELDS}
+    return {k: v for k, v in text.values.items() if k not in info.values}
 
 
 def _info(reader: PdfReader) -> dict[str, str]:
