@@ -418,3 +418,12 @@ def test_fuzzed_pdfs_are_read_or_refused_with_a_reason(
         assert exc.problem.text()
         return
     assert (invoice.record is None) != (invoice.problem is None)
+
+
+def test_a_classic_invoice_xml_received_on_its_own() -> None:
+    sample = SAMPLES / "ofdrw_1_033002000211_83089647.ofd"
+    attached = zipfile.ZipFile(sample).read("Doc_0/Attachs/original_invoice.xml")
+    invoice = _one("original_invoice.xml", attached)
+    (by_file,) = [s for s in expected() if s["file"] == sample.name]
+    assert _fields(invoice) == {k: by_file[k] for k in _fields(invoice)}
+    assert _refused("other.xml", b"<Invoice><ID>1</ID></Invoice>") == "import.file.not_einvoice"

@@ -69,7 +69,7 @@ def read_ofd(archive: SafeZip, origin: str, *, file_index: int = 0) -> list[Foun
     problems: list[RowError] = []
     for member in _attachments(archive, doc_dir):
         try:
-            source = _attachment(_read(archive, member), origin, file_index)
+            source = attachment_found(_read(archive, member), origin, file_index=file_index)
         except RowError as exc:
             problems.append(exc)
             continue
@@ -102,7 +102,9 @@ def _attachments(archive: SafeZip, doc_dir: str) -> list[Member]:
             and posixpath.basename(m.name.replace("\\", "/")).lower() != "attachments.xml"]  # fmt: skip
 
 
-def _attachment(data: bytes, origin: str, file_index: int) -> Found | None:
+def attachment_found(data: bytes, origin: str, *, file_index: int = 0) -> Found | None:
+    """The invoice in an attached XML (classic ``eInvoice``, XBRL, or a 数电 ``EInvoice``);
+    None for an attachment that is no invoice. Also reads such XML received on its own."""
     root = parse_xml(data)
     if local(root.tag) == "EInvoice":  # a 数电 XML attached whole
         return einvoice_found(data, origin, Rank.OFD_ATTACHMENT, file_index=file_index)

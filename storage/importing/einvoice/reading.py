@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from storage.importing.einvoice.archive import SafeZip
 from storage.importing.einvoice.found import Found
-from storage.importing.einvoice.ofd import read_ofd
+from storage.importing.einvoice.ofd import attachment_found, read_ofd
 from storage.importing.einvoice.pdf import read_pdf
 from storage.importing.einvoice.xml_record import einvoice_found
 from storage.importing.report import FileRefused, Problem, RowError
@@ -56,10 +56,24 @@ def read_file(name: str, data: bytes, *, file_index: int) -> Reading:
     if data.startswith(PDF_MAGIC):
         _single(reading, lambda: read_pdf(data, name, file_index=file_index))
     elif is_xml(data):
-        _single(reading, lambda: [einvoice_found(data, name, file_index=file_index)])
+        _single(reading, lambda: [xml_found(data, name, file_index)])
     else:
         raise FileRefused("import.file.unsupported")
     return reading
+
+
+def xml_found(data: bytes, origin: str, file_index: int) -> Found:
+    """A 数电 ``EInvoice``; else a classic e-invoice XML (what an OFD attaches), received on
+    its own; ``RowError`` for anything else."""
+    try:
+        return einvoice_found(data, origin, file_index=file_index)
+    except RowError as exc:
+        if exc.problem.key != "import.file.not_einvoice":
+            raise
+        classic = attachment_found(data, origin, file_index=file_index)
+        if classic is None:
+            raise
+        return classic
 
 
 def _single(reading: Reading, read: Callable[[], list[Found]]) -> None:
@@ -100,6 +114,6 @@ def _member(reading: Reading, data: bytes, origin: str, path: str, depth: int, n
     elif data.startswith(PDF_MAGIC):
         reading.sources.extend(read_pdf(data, origin, file_index=file_index))
     elif is_xml(data):
-        reading.sources.append(einvoice_found(data, origin, file_index=file_index))
+        reading.sources.append(xml_found(data, origin, file_index))
     else:
         raise RowError("import.einvoice.member_format")
