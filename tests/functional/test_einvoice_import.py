@@ -236,3 +236,20 @@ def test_a_file_too_big_or_missing_is_refused(
     assert [r.refused.key if r.refused else None for r in reports] == [
         "import.file.too_big", "import.file.missing"]  # fmt: skip
     assert count_invoices() == 0
+
+
+def test_a_pdf_alone_takes_the_seller_name_the_store_knows_by_its_tax_id(
+    store: peewee.Database, tmp_path: Path
+) -> None:
+    record = digital()
+    import_files([_write(tmp_path, "a.ofd", ofd_bytes(record))], CLERK)
+    later = digital("25322000000365404899")
+    blind = pdf_bytes(later, info=True, leave_out=("名称：",))  # Info: tax ids, no names
+    report = import_files([_write(tmp_path, "b.pdf", blind)], CLERK)[0]
+    assert report.added == 1
+    invoice = Invoice.get(Invoice.number == later.number)
+    assert (invoice.seller_name, invoice.seller_tax_id) == (
+        record.seller_name,
+        record.seller_tax_id,
+    )
+    assert invoice.counterparty.name == record.seller_name

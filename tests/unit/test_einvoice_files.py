@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from storage.demo.received_files import ofd_bytes, pdf_bytes
 from storage.importing.einvoice import archive as archive_limits
 from storage.importing.einvoice.found import Rank
-from storage.importing.einvoice.merge import Merged, group, merge
+from storage.importing.einvoice.merge import Merged, group, known_names, merge
 from storage.importing.einvoice.reading import Reading, read_file
 from storage.importing.report import FileRefused
 from storage.messages import set_language
@@ -427,3 +427,20 @@ def test_a_classic_invoice_xml_received_on_its_own() -> None:
     (by_file,) = [s for s in expected() if s["file"] == sample.name]
     assert _fields(invoice) == {k: by_file[k] for k in _fields(invoice)}
     assert _refused("other.xml", b"<Invoice><ID>1</ID></Invoice>") == "import.file.not_einvoice"
+
+
+def test_names_a_pdf_lacks_come_from_the_same_tax_id_elsewhere_in_the_run() -> None:
+    first, second = digital(), digital("25322000000365404823")
+    # The second invoice's PDF: Info (tax ids, no names), and no name labels in its text.
+    blind = pdf_bytes(second, info=True, leave_out=("名称：",))
+    alone = _one("b.pdf", blind)
+    assert alone.record is not None and alone.record.seller_name == ""
+    reading = _read("bundle.zip", zip_bytes([("a.ofd", ofd_bytes(first)), ("b.pdf", blind)]))
+    records = {m.record.number: m.record for m in _merged_with_names(reading) if m.record}
+    assert (records[second.number].buyer_name, records[second.number].seller_name) == (
+        second.buyer_name, second.seller_name)  # fmt: skip
+
+
+def _merged_with_names(reading: Reading) -> list[Merged]:
+    names = known_names(reading.sources)
+    return [merge(same, direction="received", names=names) for same in group(reading.sources)]

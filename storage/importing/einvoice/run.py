@@ -21,13 +21,13 @@ from pathlib import Path
 
 from storage.audit import chain as audit
 from storage.importing.einvoice.found import Found
-from storage.importing.einvoice.merge import Merged, group, merge
+from storage.importing.einvoice.merge import Merged, group, known_names, merge
 from storage.importing.einvoice.reading import Reading, read_file
 from storage.importing.qr_text import QR_REMARK
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
 from storage.store.database import write
 from storage.store.invoice_store import Conflict, complete_placeholders, save_invoices
-from storage.store.models import Direction, ImportedFile
+from storage.store.models import Direction, ImportedFile, Party
 from storage.store.records import InvoiceRecord
 
 MB = 1024 * 1024
@@ -102,8 +102,10 @@ def import_einvoices(paths: Sequence[Path], who: Importer) -> list[FileReport]:
     """One report per path, in order; refused files say why and add nothing."""
     files = [_read(i, path) for i, path in enumerate(paths)]
     live = [f for f in files if not f.skip]
-    merged = [merge(sources, direction=who.direction)
-              for sources in group([s for f in live for s in f.reading.sources])]  # fmt: skip
+    sources = [s for f in live for s in f.reading.sources]
+    names = _stored_names(sources)
+    names.update(known_names(sources))
+    merged = [merge(same, direction=who.direction, names=names) for same in group(sources)]
     for invoice in merged:
         _note(invoice, files)
     if live:
@@ -115,6 +117,20 @@ def import_einvoices(paths: Sequence[Path], who: Importer) -> list[FileReport]:
             report.added, report.updated, report.unchanged = outcome.counts
             report.rejected.extend(outcome.conflicts)
     return [f.report for f in files]
+
+
+def _stored_names(sources: list[Found]) -> dict[str, str]:
+    """Tax id → the one name the store knows it by, for the tax ids of this run."""
+    tax_ids = sorted({str(s.values[k]) for s in sources
+                      for k in ("buyer_tax_id", "seller_tax_id") if k in s.values})  # fmt: skip
+    seen: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(tax_ids), 500):
+        query = Party.select(Party.name, Party.tax_id).where(
+            Party.tax_id.in_(tax_ids[start : start + 500]) & (Party.name != "")
+        )
+        for party in query:
+            seen[party.tax_id].add(party.name)
+    return {tax_id: found.pop() for tax_id, found in seen.items() if len(found) == 1}
 
 
 def _note(invoice: Merged, files: list[_File]) -> None:
