@@ -64,12 +64,16 @@ _REQUIRED = ("number", "date")
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings on odd files are not ours
 
 
-def read_pdf(data: bytes, origin: str, *, file_index: int = 0) -> list[Found]:
-    """The Info source, else the text source; ``RowError`` when neither can be trusted."""
+def read_pdf(data: bytes, origin: str, *, file_index: int = 0,
+             again: Callable[[], bytes] | None = None) -> list[Found]:  # fmt: skip
+    """The Info source, else the text source; ``RowError`` when neither can be trusted.
+    ``again``: the bytes once more, for reading the text later if needed (from the bundle,
+    so a run of thousands of PDFs does not hold them all inflated meanwhile)."""
     reader, info = _pypdf(lambda: _open(data))
     if info.get("number"):
         source = found(origin, Rank.PDF_INFO, info, file_index=file_index)
-        return [replace(source, more=lambda: _rest(reader, source))]
+        reread = again or (lambda: data)
+        return [replace(source, more=lambda: _rest(reread, source))]
     return [text_found(_pypdf(lambda: _text(reader)), origin, file_index=file_index)]
 
 
@@ -91,12 +95,12 @@ def _open(data: bytes) -> tuple[PdfReader, dict[str, str]]:
     return reader, _info(reader)
 
 
-def _rest(reader: PdfReader, info: Found) -> dict[str, object]:
+def _rest(again: Callable[[], bytes], info: Found) -> dict[str, object]:
     """What the text of a PDF adds to its Info dictionary (which has no names, and may lack
     a field): only fields Info does not state, so a PDF never contradicts itself; nothing
     when the text names another invoice or cannot be read."""
     try:
-        text = text_found(_pypdf(lambda: _text(reader)), info.origin)
+        text = text_found(_pypdf(lambda: _text(_open(again())[0])), info.origin)
     except RowError:
         return {}
     if text.identity[0] != info.identity[0]:

@@ -13,6 +13,7 @@ import codecs
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from storage.importing.einvoice.archive import SafeZip
 from storage.importing.einvoice.found import Found
@@ -95,13 +96,14 @@ def _bundle(reading: Reading, archive: SafeZip, name: str, prefix: str, file_ind
         origin = f"{name}/{path}"
         try:
             data = archive.read(member)
-            _member(reading, data, origin, path, archive.depth, name, file_index)
+            _member(reading, data, origin, path, archive.depth, name, file_index,
+                    again=partial(archive.read, member))  # fmt: skip
         except RowError as exc:
             reading.problems.append((path, exc.problem))
 
 
 def _member(reading: Reading, data: bytes, origin: str, path: str, depth: int, name: str,
-            file_index: int) -> None:  # fmt: skip
+            file_index: int, *, again: Callable[[], bytes]) -> None:  # fmt: skip
     if data.startswith(ZIP_MAGIC):
         try:  # an archive refused as a whole is, in here, one bad member
             inner = SafeZip(data, depth=depth + 1)
@@ -112,7 +114,7 @@ def _member(reading: Reading, data: bytes, origin: str, path: str, depth: int, n
         except FileRefused as exc:
             raise RowError(exc.problem.key, **exc.problem.fields) from None
     elif data.startswith(PDF_MAGIC):
-        reading.sources.extend(read_pdf(data, origin, file_index=file_index))
+        reading.sources.extend(read_pdf(data, origin, file_index=file_index, again=again))
     elif is_xml(data):
         reading.sources.append(xml_found(data, origin, file_index))
     else:
