@@ -7,7 +7,7 @@ import json
 import sys
 import time
 
-ALL = ("checks", "lookup", "import", "startup", "sync", "backup", "clear", "mark")
+ALL = ("checks", "lookup", "import", "startup", "sync", "backup", "clear", "mark", "einvoice")
 
 
 def main(argv: list[str]) -> int:
