@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from storage.config.settings import Settings
 from storage.messages import both, language, set_language, t, user_text
 from tui.commands import DeskCommands, DeskPalette
+from tui.key_order import queue_bound_key
 from tui.messages import StoreFailed, StoreOpened
 from tui.screens.base import DeskScreen
 from tui.screens.help import HelpScreen
@@ -148,6 +149,12 @@ class FapiaoApp(App[int]):
         self.set_reactive(FapiaoApp.clear_remind_days, settings.clear_remind_days)
         if ansi:
             self.theme = "ansi-dark"
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys read together keep their order in a box (see tui.key_order for Textual's cause).
+        if isinstance(event, events.Key) and queue_bound_key(self, event):
+            return
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen[Any]:
         return LoginScreen()
