@@ -34,6 +34,8 @@ from tui.screens.login import LoginScreen
 from tui.widgets.disk_strip import DiskState
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from storage.accounts.users import Session
     from storage.lookup.engine import LookupOptions
 
@@ -149,6 +151,15 @@ class FapiaoApp(App[int]):
         self.set_reactive(FapiaoApp.clear_remind_days, settings.clear_remind_days)
         if ansi:
             self.theme = "ansi-dark"
+
+    def get_driver_class(self) -> type[Driver]:
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from tui.driver import DiffingDriver
+
+        driver = super().get_driver_class()
+        # Only the changed lines go to the terminal (see tui.screen_diff for Textual's cause).
+        return DiffingDriver if driver is LinuxDriver else driver
 
     async def on_event(self, event: events.Event) -> None:
         # Keys read together keep their order in a box (see tui.key_order for Textual's cause).
