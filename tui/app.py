@@ -178,7 +178,8 @@ class FapiaoApp(App[int]):
 
         self.disk_live = DiskLive(self)  # the disk strip's poller; F6 and sync use it too
         self.disk_state = DiskState(configured=self.disk_live.configured)
-        self.disk_live.start()
+        # After the first frame too: the demo's disk loads the store's modules in its thread.
+        self.call_after_refresh(self.disk_live.start)
         from tui.notice_feed import NoticeFeed
 
         self.notice_feed = NoticeFeed(self)  # started once the store is open
@@ -360,11 +361,12 @@ def few_colours(environ: dict[str, str] | None = None) -> bool:
 
 
 def run_app(settings: Settings, *, demo: bool = False) -> int:
-    from storage.store.database import close_database
-
     app = FapiaoApp(settings, demo=demo, ansi=few_colours())
     try:
         code = app.run(mouse=False)
     finally:
+        # Imported here, once the app is done: the first frame comes before the store's modules.
+        from storage.store.database import close_database
+
         close_database()
     return int(code if code is not None else app.return_code or 0)

@@ -17,13 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from storage.accounts.users import add_user
 from storage.config.settings import Settings, data_dir, load_settings
-from storage.demo.data import generate_invoices
-from storage.store.database import open_database
-from storage.store.invoice_store import count_invoices, save_invoices
-from storage.store.models import Role, User
-from storage.store.schema import upgrade
 
 DEMO_BRANCH = "总部"
 OTHER_BRANCH = "上海分公司"
@@ -67,6 +61,15 @@ def demo_store_path() -> Path:
 
 def prepare_demo_store(path: Path | None = None, *, today: dt.date | None = None) -> str:
     """Open (and on first use seed) the demo store; returns its URL, models bound to it."""
+    # The store's modules (peewee, argon2…) load here, not with ``demo_space``: ``fapiao --demo``
+    # shows its first frame before them.
+    from storage.accounts.users import add_user
+    from storage.demo.data import generate_invoices
+    from storage.store.database import open_database
+    from storage.store.invoice_store import count_invoices, save_invoices
+    from storage.store.models import Role, User
+    from storage.store.schema import upgrade
+
     path = path or demo_store_path()
     url = f"sqlite:///{path}"
     db = open_database(url)
