@@ -96,7 +96,9 @@ def one_round(side: str, keep: Path | None, round_no: int, src: Path | None) -> 
         session = _session(side, Path(tmp), src)
         session.start()
         try:
-            if not session.wait_quiet(FIRST_PAINT_QUIET, timeout=60, after_output=True):
+            if not session.wait_for(_DRAWS, timeout=60):  # mode switches come before
+                raise RuntimeError(f"{side}: nothing was ever drawn")
+            if not session.wait_quiet(FIRST_PAINT_QUIET, timeout=60):
                 raise RuntimeError(f"{side}: the first screen never settled")
             start = [c for c in session.chunks if c.direction == "out"]
             first: dict[str, float] = {

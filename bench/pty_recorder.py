@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -115,8 +116,9 @@ class PtySession:
                 return True
         return False
 
-    def wait_for(self, text: bytes, timeout: float) -> bool:
-        """Read until ``text`` appears in the output (True) or ``timeout`` passed."""
+    def wait_for(self, text: bytes | re.Pattern[bytes], timeout: float) -> bool:
+        """Read until ``text`` (or a match of the pattern) appears in the output (True) or
+        ``timeout`` passed."""
         end = time.monotonic() + timeout
         seen = len(self.chunks)
         tail = b""
@@ -126,7 +128,7 @@ class PtySession:
                 if chunk.direction == "out":
                     tail = (tail + chunk.data)[-65536:]
             seen = len(self.chunks)
-            if text in tail:
+            if text.search(tail) if isinstance(text, re.Pattern) else text in tail:
                 return True
         return False
 
