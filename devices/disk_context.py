@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devices.client import parse_status
 from devices.errors import DiskProblem
 from devices.service_client import ServiceClient, ServiceConnection, ServiceGone
-from storage.lookup.engine import LookupOptions
-from storage.store.sync_state import last_synced_seq
+
+if TYPE_CHECKING:  # the store's modules load after the app's first frame (docs/terminal.md)
+    from storage.lookup.engine import LookupOptions
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ class DiskContext:
 
 def read_context(device_id: str, disk_last_seq: int) -> DiskContext:
     """The context for disk ``device_id``, the store's side read now."""
+    from storage.store.sync_state import last_synced_seq
+
     return DiskContext(disk_last_seq, last_synced_seq(device_id))
 
 
