@@ -92,7 +92,7 @@ def test_log_in_look_up_and_quit_in_a_real_terminal(tmux: Tmux) -> None:
     )
     assert "F1 帮助" in screen
     # the demo's own disk comes up live in the header: a type waiting for its clear
-    tmux.wait_for("税控盘 ● 004 已抄税未清卡")
+    tmux.wait_for("税控盘 ● 已连接 004 已抄税未清卡")
     tmux.type("clerk")
     tmux.wait_for("用户名    ▊  clerk")
     tmux.send("Enter")

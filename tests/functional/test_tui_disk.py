@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -27,7 +28,7 @@ from tui.widgets.header import AppHeader
 
 SIZE = (80, 24)
 SnapCompare = Callable[..., bool]
-REPORTED = "税控盘 ● 004 已抄税未清卡 !截止03-18(剩3天) 另3类"
+REPORTED = "税控盘 ● 已连接 004 已抄税未清卡 !剩3天 库存 120"  # at 80 columns, beside the user
 
 
 def strip_of(app: FapiaoApp) -> str:
@@ -52,7 +53,10 @@ async def test_strip_shows_the_disk_live_and_follows_its_changes(
             other = ServiceClient(ServiceConnection(service.socket_path).connect())
             other.sim(clock="2026-04-16T10:00:00+08:00")
             other.close()
-            assert await until_strip(pilot, app, "税控盘 ● 004 已锁死 另3类", 2.0) < 2.0
+            assert (
+                await until_strip(pilot, app, "税控盘 ● 已连接 | 004 已锁死 另3类 | 库存 120", 2.0)
+                < 2.0
+            )
             server.stop()  # the cable is pulled
             await until_strip(pilot, app, "税控盘 ○ 未连接", 5.0)
 
@@ -301,3 +305,28 @@ async def test_a_disk_restart_mid_sync_is_logged_in_again_with_the_keyring_pin(
     assert not any("重启" in text or "失败" in text for text in said), said
     numbers = [rec["number"] for rec in disk.state.invoices]
     assert Invoice.select().where(Invoice.number.in_(numbers)).count() == len(numbers)
+
+
+@pytest.mark.parametrize(
+    ("width", "strip"),
+    [
+        (80, "税控盘 ● 已连接 004 已抄税未清卡 !剩3天 库存 120"),
+        (120, "税控盘 ● 已连接 | 004 已抄税未清卡 !截止03-18(剩3天) 另3类 | 库存 120"),
+        (200, "税控盘 ● 已连接 | 004 已抄税未清卡 !截止03-18(剩3天) | 0"),
+    ],
+)
+async def test_the_header_shows_the_user_whole_and_the_richest_strip_that_fits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int, strip: str
+) -> None:
+    """At 120 and 200 columns neither the user nor the strip was cut; at 80 the strip keeps
+    已连接 and the stock (SPEC's example) beside the whole user, branch and [演示]."""
+    with disk_service(monkeypatch) as (_disk, server, _service):
+        app = demo_app(tmp_path, device_url=server.url)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await log_in(pilot)
+            await wait_for(pilot, lambda: "已连接" in strip_of(app), timeout=10)
+            await wait_for(pilot, lambda: strip_of(app).startswith(strip), timeout=10)
+            header = app.screen.query_one(AppHeader)
+            who = plain(header.query_one("#who"))
+            assert who == "clerk（前台）· 总部 [演示]"
+            assert cell_len(who) + cell_len(strip_of(app)) + 4 <= width  # nothing cut

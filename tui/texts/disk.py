@@ -5,6 +5,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the header strip
     "disk_live.strip.due": ("截止{deadline}(剩{days}天)", "due {deadline} ({days}d left)"),
     "disk_live.strip.overdue": ("截止{deadline}(已过期)", "due {deadline} (overdue)"),
+    # the same, where the header has little room: the days left, or that it is overdue
+    "disk_live.strip.days_left": ("剩{days}天", "{days}d left"),
+    "disk_live.strip.overdue_short": ("已过期", "overdue"),
     "disk_live.strip.others": ("另{n}类", "+{n} more"),
     "disk_live.strip.stock": ("库存 {n}", "stock {n}"),
     "disk_live.strip.busy": ("正忙：{cmd}", "busy: {cmd}"),

@@ -2,11 +2,15 @@
 
 The state is always spelled out (○/● and words), never carried by colour alone. The poller
 (``tui.disk_live``) posts the state (``tui.disk_state``); ``app.disk_state`` changes only when
-the value does, so an idle
-terminal receives nothing. Words are looked up at render time (the language switch).
-Narrower than ``WIDE`` columns (80×24), the strip shows the most urgent type and a count of
-the others, and leaves "已连接" to the ●. From ``clear_remind_days`` before a deadline the
-deadline reads ``!截止04-15(剩3天)`` in reverse video: the reminder every terminal shows.
+the value does, so an idle terminal receives nothing. Words are looked up at render time (the
+language switch).
+
+The strip takes the room the header leaves beside the user, branch and ``[演示]`` (which are
+never cut while the strip can give way) and shows the richest form that fits: every type with
+its deadline; else as many as fit, most urgent first, with a count of the others; then without that count, then
+with only the days left (or the date), then without it. 已连接 / 未连接 and the stock stay in every form (SPEC's
+example). From ``clear_remind_days`` before a deadline the deadline reads ``!截止04-15(剩3天)``
+in reverse video: the reminder every terminal shows.
 """
 
 from __future__ import annotations
@@ -18,28 +22,31 @@ from textual.widget import Widget
 from tui.disk_state import URGENCY, DiskState, TypeLine, due_soon
 from tui.language import t
 
-WIDE = 110  # columns from which every type is listed
-LOW_STOCK = 10  # blank invoices left at which the stock shows even at 80 columns
-
 
 def state_word(state: str) -> str:
     return t(f"disk_live.state.{state}") if state in URGENCY else state
 
 
-def type_text(line: TypeLine, remind_days: int | None = None) -> str:
+def type_text(line: TypeLine, remind_days: int | None = None, *, deadline: str = "full") -> str:
     """``004 已抄税未清卡 截止12-15(剩23天)``: the deadline only where something is due,
-    marked ``!`` from ``remind_days`` before it."""
+    marked ``!`` from ``remind_days`` before it. Where room is short, ``deadline="days"`` gives
+    ``!剩3天``, ``"date"`` gives ``!12-15``, and ``"none"`` leaves it out."""
     text = f"{line.type} {state_word(line.state)}"
-    if line.state in ("report_due", "reported") and line.deadline is not None:
-        deadline = f"{line.deadline.month:02d}-{line.deadline.day:02d}"
-        if line.days_left is not None and line.days_left >= 0:
-            key = (
-                "tui.notices.strip_remind" if due_soon(line, remind_days) else "disk_live.strip.due"
-            )
-            text += " " + t(key, deadline=deadline, days=line.days_left)
-        else:
-            text += " " + t("disk_live.strip.overdue", deadline=deadline)
-    return text
+    if deadline == "none" or line.state not in ("report_due", "reported") or line.deadline is None:
+        return text
+    day = f"{line.deadline.month:02d}-{line.deadline.day:02d}"
+    mark = "!" if due_soon(line, remind_days) else ""
+    left = line.days_left is not None and line.days_left >= 0
+    if deadline == "date":
+        return f"{text} {mark}{day}"
+    if deadline == "days":
+        words = t("disk_live.strip.days_left", days=line.days_left) if left else (
+            t("disk_live.strip.overdue_short"))  # fmt: skip
+        return f"{text} {mark}{words}"
+    if left:
+        key = "tui.notices.strip_remind" if mark else "disk_live.strip.due"
+        return text + " " + t(key, deadline=day, days=line.days_left)
+    return text + " " + t("disk_live.strip.overdue", deadline=day)
 
 
 def _line_style(line: TypeLine, remind_days: int | None) -> str:
@@ -48,36 +55,49 @@ def _line_style(line: TypeLine, remind_days: int | None) -> str:
     return "bold reverse" if due_soon(line, remind_days) and line.state != "locked" else "bold"
 
 
-def strip_text(state: DiskState, width: int, remind_days: int | None = None) -> Text:
-    text = Text(t("tui.disk.name") + " ")
+def strip_text(state: DiskState, room: int, remind_days: int | None = None) -> Text:
+    """The richest form of the strip that fits in ``room`` cells (the leanest when none does)."""
+    forms = list(_forms(state, remind_days))
+    return next((form for form in forms if form.cell_len <= room), forms[-1])
+
+
+def _forms(state: DiskState, remind_days: int | None) -> list[Text]:
+    head = Text(t("tui.disk.name") + " ")
     if not state.configured:
-        text.append("○ " + t("tui.disk.not_configured"))
-        return text
+        return [head + Text("○ " + t("tui.disk.not_configured"))]
     if not state.connected:
-        text.append("○ " + t("tui.disk.disconnected"), style="bold")
-        return text
-    urgent = state.most_urgent()
-    wide = width >= WIDE
-    if urgent is None or wide:
-        text.append("● " + t("tui.disk.connected"), style="bold")
-    else:
-        text.append("●", style="bold")
+        return [head + Text("○ " + t("tui.disk.disconnected"), style="bold")]
+    head.append("● " + t("tui.disk.connected"), style="bold")
     if state.busy:
-        text.append(" | " if wide or urgent is None else " ")
-        text.append(t("disk_live.strip.busy", cmd=t(f"disk_live.cmd.{state.busy}")), style="bold")
-    if urgent is not None:
-        shown = sorted(state.types, key=lambda line: line.urgency) if wide else [urgent]
-        for line in shown:
-            text.append(" | " if wide else " ")
-            text.append(type_text(line, remind_days), style=_line_style(line, remind_days))
-        if not wide and len(state.types) > 1:
-            text.append(" " + t("disk_live.strip.others", n=len(state.types) - 1))
-        # at 80 columns the stock shows only when it runs low (F6 always shows it)
-        if urgent.stock is not None and (wide or urgent.stock <= LOW_STOCK):
-            text.append((" | " if wide else " ") + t("disk_live.strip.stock", n=urgent.stock))
-    if state.detail:
-        text.append(" | " + state.detail)
-    return text
+        head.append(" | ")
+        head.append(t("disk_live.strip.busy", cmd=t(f"disk_live.cmd.{state.busy}")), style="bold")
+    urgent = state.most_urgent()
+    if urgent is None:
+        return [head]
+    stock = t("disk_live.strip.stock", n=urgent.stock) if urgent.stock is not None else ""
+
+    def form(lines: list[TypeLine], deadline: str, count_others: bool, sep: str) -> Text:
+        text = head.copy()
+        for line in lines:
+            text.append(sep)
+            text.append(type_text(line, remind_days, deadline=deadline),
+                        style=_line_style(line, remind_days))  # fmt: skip
+        hidden = len(state.types) - len(lines)
+        if count_others and hidden:
+            text.append(" " + t("disk_live.strip.others", n=hidden))
+        if stock:
+            text.append(sep + stock)
+        return text
+
+    every = sorted(state.types, key=lambda line: line.urgency)
+    return [
+        *(form(every[:n], "full", True, " | ") for n in range(len(every), 0, -1)),
+        form([urgent], "full", True, " "),
+        form([urgent], "full", False, " "),
+        form([urgent], "days", False, " "),
+        form([urgent], "date", False, " "),
+        form([urgent], "none", False, " "),
+    ]
 
 
 class DiskStrip(Widget):
@@ -89,4 +109,6 @@ class DiskStrip(Widget):
 
     def render(self) -> Text:
         remind_days = getattr(self.app, "clear_remind_days", None)  # None: no reminder window
-        return strip_text(self.state, self.app.size.width, remind_days)
+        beside = getattr(self.parent, "who_cells", 0)  # the user, branch and [演示] beside it
+        room = self.app.size.width - beside - 4  # the padding of both
+        return strip_text(self.state, room, remind_days)

@@ -27,6 +27,8 @@ class AppHeader(Horizontal):
     AppHeader DiskStrip { padding: 0 1; }
     """
 
+    who_cells = 0  # how wide the user, branch and [演示] are: the strip takes the rest
+
     def compose(self) -> ComposeResult:
         yield Static(id="who")
         yield DiskStrip()
@@ -60,5 +62,6 @@ class AppHeader(Horizontal):
             )
         if app.demo:
             text.append(" [" + t("tui.header.demo") + "]", style="bold")
+        self.who_cells = text.cell_len
         self.query_one("#who", Static).update(text)
         self.query_one(DiskStrip).refresh(layout=True)
