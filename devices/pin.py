@@ -22,6 +22,7 @@ from devices.client import DiskClient, LoginResult
 from devices.errors import DiskProblem, PinLocked, WrongPin
 from storage.backup.atomic_files import write_atomic
 from storage.config.settings import data_dir
+from storage.errors import Exit
 from storage.messages import MessageError
 
 PIN_SHAPE = re.compile(r"[0-9]{6,8}", re.ASCII)
@@ -37,6 +38,8 @@ class PinNotSent(MessageError, DiskProblem):
 
 class MalformedPin(PinNotSent):
     """Not 6–8 digits: the disk would only count it as a wrong try."""
+
+    exit_code = Exit.USAGE
 
 
 class PinRejectedBefore(PinNotSent):

@@ -60,7 +60,7 @@ def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
     try:
         assert session is not None
         if client is None:
-            raise DiskProblem(t("tui.disk.disconnected"))
+            raise DiskProblem("tui.disk.disconnected")
 
         def progress(step: SyncProgress) -> None:
             if on_progress is not None:

@@ -22,6 +22,7 @@ from typing import TypeVar
 from storage.accounts.permissions import Permission, require
 from storage.accounts.users import Session
 from storage.audit import chain as audit
+from storage.errors import system_reason
 from storage.importing.csv_rows import csv_line_rows, csv_rows
 from storage.importing.decoding import decode_text, open_text, text_encoding
 from storage.importing.einvoice_xml import MAX_XML_BYTES, parse_einvoice
@@ -147,8 +148,8 @@ def _scan(path: Path) -> _Scanned:
                         valid = False
                 chunk = handle.read(HEAD_BYTES)
                 digest.update(chunk)
-    except OSError:
-        raise FileRefused("import.file.missing") from None
+    except OSError as exc:  # missing, a folder, no permission: said in the reader's words
+        raise FileRefused("import.file.missing", reason=system_reason(exc)) from None
     if valid:
         try:
             utf8.decode(b"", final=True)

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from storage.errors import FapiaoError
+
 Language = Literal["zh", "en"]
 
 _language: Language = "zh"
@@ -61,8 +63,8 @@ def _render(key: str, fields: Mapping[str, object], language: Language) -> str:
 def _field(value: object, language: Language) -> object:
     if isinstance(value, Message | Listing):
         return value.render(language)
-    if isinstance(value, MessageError):
-        return value.message.render(language)
+    if isinstance(value, FapiaoError):
+        return value.render(language)
     return value
 
 
@@ -103,16 +105,16 @@ class Listing:
         return _render("list.separator", {}, language).join(self.items)
 
 
-class MessageError(Exception):
-    """An error whose text is a catalogue message, raised as ``SomeError(key, **fields)``.
+class MessageError(FapiaoError):
+    """A ``FapiaoError`` (``storage/errors.py``) raised as ``SomeError(key, **fields)``.
 
-    ``str()`` is ``中文 / English`` (what the command line prints); a screen shows
-    ``exc.message.text()``, the current language only.
+    ``str()`` is ``中文 / English``; a screen shows ``exc.message.text()``, the current
+    language only; the command line shows ``exc.render(language)``.
     """
 
-    def __init__(self, key: str, /, **fields: object) -> None:
-        super().__init__(key)
-        self.message = Message(key, fields)
+    @property
+    def message(self) -> Message:
+        return self.as_message()
 
     def __str__(self) -> str:
         return self.message.both()
@@ -120,7 +122,7 @@ class MessageError(Exception):
 
 def user_text(error: BaseException) -> str:
     """What a screen shows for ``error``: the current language only, where the error knows
-    both (``MessageError``); otherwise its text as it is."""
-    if isinstance(error, MessageError):
-        return error.message.text()
+    both (``FapiaoError``); otherwise its text as it is."""
+    if isinstance(error, FapiaoError):
+        return error.text()
     return str(error)

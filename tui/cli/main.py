@@ -8,16 +8,15 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
-from storage.accounts.permissions import PermissionDenied
-from storage.audit.chain import AuditTampered
-from storage.config.settings import Settings, SettingsError, load_settings
-from storage.messages import MessageError, both, language, set_language, t
+from storage.config.settings import Settings, load_settings
+from storage.errors import Exit, FapiaoError, file_error
+from storage.messages import language, set_language, t
 from storage.store.database import close_database
 from tui.cli.commands import register_all
 from tui.cli.context import CliContext
-from tui.cli.errors import CliError, Exit
+from tui.cli.usage import usage_error
 from tui.logs import setup_logging, teardown_logging
 
 log = logging.getLogger("fapiao.cli")
@@ -33,8 +32,8 @@ class _Formatter(argparse.HelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with its own headings in the user's language; bad usage exits 2 with the
-    message in both languages. Subcommands' parsers are of this class too."""
+    """argparse with its own headings in the user's language; bad usage is a ``CliError``
+    (exit 2) in the user's words. Subcommands' parsers are of this class too."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
@@ -45,10 +44,9 @@ class _Parser(argparse.ArgumentParser):
             if isinstance(action, argparse._HelpAction):
                 action.help = t("cli.help.help")
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        sys.stderr.write(both("cli.usage_error", detail=message) + "\n")
-        raise SystemExit(Exit.USAGE)
+        raise usage_error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,28 +78,41 @@ def _lang_option(raw: Sequence[str]) -> str | None:
     return None
 
 
-def _failed(ctx: CliContext, text: str, code: int, key: str) -> int:
-    """Say why on stderr; with ``--json`` also one JSON document on stdout."""
+def _failed(error: FapiaoError, as_json: bool) -> int:
+    """Say why once on stderr, in the chosen language; with ``--json`` also one JSON document
+    on stdout. The exit code is the error's."""
+    text = error.render(language())
     sys.stderr.write(text + "\n")
-    if ctx.as_json:
-        json.dump({"ok": False, "error": key or None, "message": text, "exit_code": code},
+    if as_json:
+        json.dump({"ok": False, "error": error.key, "message": text, "exit_code": error.exit_code},
                   sys.stdout, ensure_ascii=False)  # fmt: skip
         sys.stdout.write("\n")
-    return code
+    return int(error.exit_code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
+    # Before argparse has read the arguments (a usage error, a bad config file) --json is
+    # only known from the raw words; it is an option of every command that has one.
+    as_json = "--json" in raw
+    try:
+        return _main(raw)
+    except FapiaoError as exc:  # the one place an error becomes what the user reads
+        return _failed(exc, as_json)
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return Exit.OK
+    except KeyboardInterrupt:
+        return _failed(FapiaoError("cli.interrupted"), as_json)
+
+
+def _main(raw: list[str]) -> int:
     # The help texts are rendered when the parser is built, so the language comes first:
     # --lang wins over the settings, and a settings error is already in the asked language.
     asked = _lang_option(raw)
     if asked:
         set_language(asked)
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        sys.stderr.write(str(exc) + "\n")
-        return Exit.USAGE
+    settings = load_settings()
     set_language(asked or settings.language)
     parser = build_parser()
     args = parser.parse_args(raw)
@@ -124,28 +135,25 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             return _run_tui(settings, demo=args.demo)
         code: int = args.handler(ctx)
         return int(code)
-    except CliError as exc:
-        return _failed(ctx, str(exc), int(exc.code), "")
-    except AuditTampered as exc:  # tampering is said as such, never as an internal error
-        return _failed(ctx, str(exc), int(Exit.FAILED), "audit.tampered")
-    except PermissionDenied as exc:  # refused below the front-end, and audited there
-        return _failed(ctx, str(exc), int(Exit.FAILED), "auth.needs_role")
-    except MessageError as exc:  # a domain error that knows its exit code (e.g. clearing)
-        return _failed(ctx, str(exc), int(getattr(exc, "exit_code", Exit.FAILED)), exc.message.key)
-    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return Exit.OK
-    except KeyboardInterrupt:
-        sys.stderr.write(both("cli.interrupted") + "\n")
-        return Exit.FAILED
+    except (FapiaoError, BrokenPipeError):
+        raise  # said by main(), the one place errors are shown
+    except OSError as exc:
+        if exc.filename is None:
+            raise _internal(args, exc) from exc
+        # A file the user named (or one made for them) that could not be used: say which
+        # and why in the user's words, not the C library's English.
+        raise file_error(exc) from exc
     except Exception as exc:  # the last line of defence: no traceback reaches a clerk
-        log.exception("unhandled error in %s", args.command)
-        sys.stderr.write(both("error.internal", detail=type(exc).__name__) + "\n")
-        return Exit.FAILED
+        raise _internal(args, exc) from exc
     finally:
         if args.demo:
             close_database()  # the demo's store goes with its folder
             teardown_logging(handler)
+
+
+def _internal(args: argparse.Namespace, exc: Exception) -> FapiaoError:
+    log.exception("unhandled error in %s", args.command)  # the traceback goes to the log
+    return FapiaoError("error.internal", detail=type(exc).__name__)
 
 
 if __name__ == "__main__":

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from storage.accounts.permissions import PermissionDenied
 from storage.backup import service
-from storage.backup.errors import BackupError
 from storage.backup.manifest import BackupEntry
 from storage.backup.secrets import ask_on_terminal, read_passphrase
-from storage.config.secret_files import SecretFileError, read_secret_file
-from storage.messages import both, t
-from storage.store.database import StoreUnreachable
+from storage.config.secret_files import read_secret_file
+from storage.messages import t
 from tui.cli.context import CliContext
-from tui.cli.errors import CliError, Exit
+from tui.cli.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,22 +53,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     passphrase.add_argument("--new-passphrase-file")
 
 
-@contextmanager
-def _failures() -> Iterator[None]:
-    """The engine's errors as exit codes, in both languages; never a traceback."""
-    try:
-        yield
-    except BackupError as exc:
-        raise CliError(both(exc.key, **exc.fields), Exit(exc.exit_code)) from exc
-    except PermissionDenied as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
-    except StoreUnreachable as exc:
-        raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
-    except OSError as exc:
-        raise CliError(both("error.internal", detail=f"{type(exc).__name__}: {exc.strerror}"),
-                       Exit.FAILED) from exc  # fmt: skip
-
-
 def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
@@ -103,9 +83,8 @@ def _entry_json(entry: BackupEntry) -> dict[str, Any]:
 
 def cmd_backup(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        result = service.backup_now(session, ctx.args.kind, progress=_progress(ctx),
-                                    settings=ctx.settings)  # fmt: skip
+    result = service.backup_now(session, ctx.args.kind, progress=_progress(ctx),
+                                settings=ctx.settings)  # fmt: skip
     entry = result.entry
     lines = [t("backup.fell_back")] if result.fell_back_to_full else []
     lines.append(t("backup.done", kind=t(f"backup.kind.{entry.kind}"), id=entry.id,
@@ -117,8 +96,7 @@ def cmd_backup(ctx: CliContext) -> int:
 
 def cmd_list(ctx: CliContext) -> int:
     ctx.session()
-    with _failures():
-        entries = service.list_backups(ctx.settings)
+    entries = service.list_backups(ctx.settings)
     if not entries:
         ctx.emit(
             t("backup.list_empty", folder=service.backup_folder(ctx.settings)), {"backups": []}
@@ -137,9 +115,8 @@ def cmd_list(ctx: CliContext) -> int:
 
 def cmd_verify(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        results = service.verify(session, ctx.args.id, thorough=not ctx.args.quick,
-                                 progress=_progress(ctx), settings=ctx.settings)  # fmt: skip
+    results = service.verify(session, ctx.args.id, thorough=not ctx.args.quick,
+                             progress=_progress(ctx), settings=ctx.settings)  # fmt: skip
     lines = [t("backup.verify_ok", id=r.backup_id, check=r.check, seconds=r.seconds) if r.ok
              else t("backup.verify_failed", id=r.backup_id, problem=r.problem) for r in results]  # fmt: skip
     ctx.emit("\n".join(lines), {"ok": all(r.ok for r in results),
@@ -149,9 +126,8 @@ def cmd_verify(ctx: CliContext) -> int:
 
 def cmd_restore(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        result = service.restore(session, ctx.args.id, to=ctx.args.to, progress=_progress(ctx),
-                                 settings=ctx.settings)  # fmt: skip
+    result = service.restore(session, ctx.args.id, to=ctx.args.to, progress=_progress(ctx),
+                             settings=ctx.settings)  # fmt: skip
     lines = [t("backup.safety_taken", id=result.safety_backup)] if result.safety_backup else []
     lines.append(t("backup.restored", id=result.backup_id, target=result.target))
     ctx.emit("\n".join(lines), {"ok": True, **asdict(result)})
@@ -160,8 +136,7 @@ def cmd_restore(ctx: CliContext) -> int:
 
 def cmd_prune(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        result = service.prune(session, settings=ctx.settings, dry_run=ctx.args.dry_run)
+    result = service.prune(session, settings=ctx.settings, dry_run=ctx.args.dry_run)
     human = (t("backup.would_prune", kept=len(result.kept), ids=", ".join(result.deleted) or "-")
              if ctx.args.dry_run else
              t("backup.pruned", kept=len(result.kept), deleted=len(result.deleted)))  # fmt: skip
@@ -171,31 +146,25 @@ def cmd_prune(ctx: CliContext) -> int:
 
 def cmd_rotate(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        new_id = service.rotate_key(session, settings=ctx.settings)
+    new_id = service.rotate_key(session, settings=ctx.settings)
     ctx.emit(t("backup.rotated", id=new_id), {"ok": True, "key_id": new_id})
     return Exit.OK
 
 
 def cmd_destroy_key(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        service.destroy_key(session, ctx.args.key_id, settings=ctx.settings)
+    service.destroy_key(session, ctx.args.key_id, settings=ctx.settings)
     ctx.emit(t("backup.key_destroyed", id=ctx.args.key_id), {"ok": True, "key_id": ctx.args.key_id})
     return Exit.OK
 
 
 def cmd_change_passphrase(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        old = read_passphrase(ctx.settings)
-        if ctx.args.new_passphrase_file:
-            try:
-                new = read_secret_file(ctx.args.new_passphrase_file)
-            except SecretFileError as exc:
-                raise CliError(str(exc), Exit.USAGE) from exc
-        else:
-            new = ask_on_terminal(confirm=True, prompt_key="backup.new_passphrase_prompt")
-        count = service.change_passphrase(session, old, new, settings=ctx.settings)
+    old = read_passphrase(ctx.settings)
+    if ctx.args.new_passphrase_file:
+        new = read_secret_file(ctx.args.new_passphrase_file)
+    else:
+        new = ask_on_terminal(confirm=True, prompt_key="backup.new_passphrase_prompt")
+    count = service.change_passphrase(session, old, new, settings=ctx.settings)
     ctx.emit(t("backup.passphrase_changed", n=count), {"ok": True, "keys": count})
     return Exit.OK

@@ -8,10 +8,8 @@ import sys
 
 from rich.cells import cell_len
 
-from storage.accounts.permissions import Permission, PermissionDenied, require
+from storage.accounts.permissions import Permission, require
 from storage.accounts.users import (
-    AccountError,
-    Session,
     add_user,
     has_users,
     list_users,
@@ -19,8 +17,8 @@ from storage.accounts.users import (
     set_role,
     unlock,
 )
-from storage.config.secret_files import SecretFileError, read_secret_file
-from storage.messages import both, t
+from storage.config.secret_files import read_secret_file
+from storage.messages import t
 from storage.store.models import Role
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
@@ -62,15 +60,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _new_password(args: argparse.Namespace) -> str:
     if args.password_file:
-        try:
-            return read_secret_file(args.password_file)
-        except SecretFileError as exc:
-            raise CliError(str(exc), Exit.USAGE) from exc
+        return read_secret_file(args.password_file)
     if not sys.stdin.isatty():
-        raise CliError(both("cli.no_terminal"), Exit.USAGE)
+        raise CliError("cli.no_terminal")
     first = getpass.getpass(t("cli.password_prompt", user=args.name))
     if getpass.getpass(t("cli.password_repeat")) != first:
-        raise CliError(both("cli.password_mismatch"), Exit.USAGE)
+        raise CliError("cli.password_mismatch")
     return first
 
 
@@ -78,20 +73,17 @@ def cmd_add(ctx: CliContext) -> int:
     args = ctx.args
     role = Role(args.role)
     if role is not Role.SUPERVISOR and ctx.store_missing():
-        raise CliError(both("cli.first_user_must_be_supervisor"), Exit.USAGE)
+        raise CliError("cli.first_user_must_be_supervisor")
     ctx.store(create=True)  # the first supervisor may be the store's first write
     if has_users():
         acting = ctx.session()
-        _require(acting, Permission.MANAGE_USERS)
+        require(acting, Permission.MANAGE_USERS)
     elif role is not Role.SUPERVISOR:
         # The first account is created without a log-in, so it can only be the supervisor.
-        raise CliError(both("cli.first_user_must_be_supervisor"), Exit.USAGE)
+        raise CliError("cli.first_user_must_be_supervisor")
     branch = args.branch or ctx.settings.branch
-    try:
-        add_user(args.name, _new_password(args), role=role, branch=branch,
-                 all_branches=args.all_branches, by=ctx.args.user or "")  # fmt: skip
-    except AccountError as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    add_user(args.name, _new_password(args), role=role, branch=branch,
+             all_branches=args.all_branches, by=ctx.args.user or "")  # fmt: skip
     ctx.emit(
         t("cli.user_added", user=args.name, role=t(f"role.{role.value}"), branch=branch),
         {"user": args.name, "role": role.value, "branch": branch},
@@ -99,35 +91,22 @@ def cmd_add(ctx: CliContext) -> int:
     return Exit.OK
 
 
-def _require(session: Session, permission: Permission) -> None:
-    try:
-        require(session, permission)
-    except PermissionDenied as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
-
-
 def cmd_passwd(ctx: CliContext) -> int:
     acting = ctx.session()
     target = ctx.args.name or acting.username
     if target != acting.username:
-        _require(acting, Permission.MANAGE_USERS)  # a supervisor resets a forgotten password
+        require(acting, Permission.MANAGE_USERS)  # a supervisor resets a forgotten password
     ctx.args.name = target
-    try:
-        set_password(target, _new_password(ctx.args), by=acting.username)
-    except AccountError as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    set_password(target, _new_password(ctx.args), by=acting.username)
     ctx.emit(t("cli.user_passwd", user=target), {"user": target, "changed": "password"})
     return Exit.OK
 
 
 def cmd_role(ctx: CliContext) -> int:
     acting = ctx.session()
-    _require(acting, Permission.MANAGE_USERS)
+    require(acting, Permission.MANAGE_USERS)
     role = Role(ctx.args.role)
-    try:
-        set_role(ctx.args.name, role, by=acting.username)
-    except AccountError as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    set_role(ctx.args.name, role, by=acting.username)
     ctx.emit(t("cli.user_role", user=ctx.args.name, role=t(f"role.{role.value}")),
              {"user": ctx.args.name, "role": role.value})  # fmt: skip
     return Exit.OK
@@ -135,18 +114,15 @@ def cmd_role(ctx: CliContext) -> int:
 
 def cmd_unlock(ctx: CliContext) -> int:
     acting = ctx.session()
-    _require(acting, Permission.MANAGE_USERS)
-    try:
-        unlock(ctx.args.name, by=acting.username)
-    except AccountError as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    require(acting, Permission.MANAGE_USERS)
+    unlock(ctx.args.name, by=acting.username)
     ctx.emit(t("cli.user_unlocked", user=ctx.args.name), {"user": ctx.args.name, "unlocked": True})
     return Exit.OK
 
 
 def cmd_list(ctx: CliContext) -> int:
     acting = ctx.session()
-    _require(acting, Permission.MANAGE_USERS)
+    require(acting, Permission.MANAGE_USERS)
     users = list_users()
     lines = [
         f"{u.username:<16}{_pad(t(f'role.{u.role.value}'), 8)}{_pad(u.branch, 14)}"
