@@ -60,6 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help=t("cli.help.sim_delay"))  # fmt: skip
     sim.add_argument("--disconnect-after", type=int, metavar="N",
                      help=t("cli.help.sim_disconnect_after"))  # fmt: skip
+    sim.add_argument("--json", action="store_true")
     sim.set_defaults(handler=cmd_device_sim)
 
     service = sub.add_parser("device-service", help=t("cli.help.service"))
@@ -69,6 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                          help=t("cli.help.service_device"))  # fmt: skip
     service.add_argument("--idle-exit", type=float, metavar="S",
                          help=t("cli.help.service_idle_exit"))  # fmt: skip
+    service.add_argument("--json", action="store_true")
     service.set_defaults(handler=cmd_device_service)
 
 
