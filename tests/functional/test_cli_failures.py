@@ -187,3 +187,16 @@ def test_the_installed_command_exits_with_the_errors_code(
     document = json.loads(run.stdout)
     assert (run.returncode, document["exit_code"], document["error"]) == (exit_code, exit_code, key)
     assert run.stderr == document["message"] + "\n" and not CJK.search(run.stderr)
+
+
+def test_sync_with_the_disk_unplugged_is_one_document_and_exit_3(
+    accounts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = str(accounts / "ttyUSB9")  # a serial port that is not there
+    monkeypatch.setenv("FAPIAO_DEVICE_URL", port)
+    monkeypatch.setenv("FAPIAO_PIN_FILE", _secret(accounts, "pin", "123456"))
+    code, out, err = _run(["--lang", "en", "--user", "wang", "sync", "--json"], capsys)
+    document = json.loads(out)
+    assert (code, document["error"], document["exit_code"]) == (3, "disk.unreachable", 3)
+    assert port in document["message"] and "there is no such file" in document["message"]
+    assert err == document["message"] + "\n" and "Errno" not in err

@@ -82,12 +82,13 @@ def _failed(error: FapiaoError, as_json: bool) -> int:
     """Say why once on stderr, in the chosen language; with ``--json`` also one JSON document
     on stdout. The exit code is the error's."""
     text = error.render(language())
+    code = int(error.exit_code)
     sys.stderr.write(text + "\n")
     if as_json:
-        json.dump({"ok": False, "error": error.key, "message": text, "exit_code": error.exit_code},
+        json.dump({"ok": False, "error": error.key, "message": text, "exit_code": code},
                   sys.stdout, ensure_ascii=False)  # fmt: skip
         sys.stdout.write("\n")
-    return int(error.exit_code)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
