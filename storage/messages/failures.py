@@ -33,6 +33,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "参数 {argument} 需要至少一个值",
         "argument {argument} needs at least one value",
     ),
+    "cli.usage.at_most_one": (
+        "参数 {argument} 最多只能有一个值",
+        "argument {argument} takes at most one value",
+    ),
+    "cli.usage.takes_no_value": (
+        "参数 {argument} 不带值（给了 {value}）",
+        "argument {argument} takes no value (was given {value})",
+    ),
     "cli.usage.bad_number": (
         "参数 {argument} 应为数字，不能是 {value}",
         "argument {argument} must be a number, not {value}",

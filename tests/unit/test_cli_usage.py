@@ -29,6 +29,8 @@ CASES = [
     (["user", "role", "li", "boss"],
      "用法错误：参数 role 不能是 'boss'，可选：'clerk', 'supervisor', 'auditor'",
      "usage error: argument role cannot be 'boss'; choose from 'clerk', 'supervisor', 'auditor'"),
+    (["check", "number=1", "--json=yes"], "用法错误：参数 --json 不带值（给了 'yes'）",
+     "usage error: argument --json takes no value (was given 'yes')"),
     (["lookup", "1234", "--h"], "用法错误：选项 --h 不明确，可能是：--help, --hide-void-red",
      "usage error: option --h is ambiguous, it could be: --help, --hide-void-red"),
 ]  # fmt: skip

@@ -22,6 +22,8 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unrecognized arguments: (?P<arguments>.+)", "cli.usage.unrecognized"),
         (_ARGUMENT + r"expected (?:one argument|\d+ arguments?)", "cli.usage.expected_value"),
         (_ARGUMENT + r"expected at least one argument", "cli.usage.expected_values"),
+        (_ARGUMENT + r"expected at most one argument", "cli.usage.at_most_one"),
+        (_ARGUMENT + r"ignored explicit argument (?P<value>.+)", "cli.usage.takes_no_value"),
         (_ARGUMENT + r"invalid (?:int|float) value: (?P<value>.+)", "cli.usage.bad_number"),
         (_ARGUMENT + r"not allowed with argument (?P<other>.+)", "cli.usage.not_allowed_with"),
         (r"one of the arguments (?P<names>.+) is required", "cli.usage.one_required"),
