@@ -15,15 +15,8 @@ from pathlib import Path
 from types import FrameType
 
 from devices.client import DiskClient
-from devices.errors import (
-    DiskError,
-    DiskUnreachable,
-)
-from devices.pin import (
-    RejectedPins,
-    check_pin_shape,
-    login_with_pin,
-)
+from devices.errors import DiskError, DiskUnreachable
+from devices.pin import RejectedPins, check_pin_shape, login_with_pin
 from devices.service import DeviceService, ServiceAlreadyRunning, default_socket_path
 from devices.service_client import ServiceClient, who_holds
 from devices.service_client import connect as service_connect

@@ -10,10 +10,7 @@ from pathlib import Path
 import peewee
 
 from storage.errors import file_error
-from storage.exporting.invoices import (
-    ExportFilter,
-    export_invoices,
-)
+from storage.exporting.invoices import ExportFilter, export_invoices
 from storage.importing import FileRefused, FileReport, Who, import_file, refused_report
 from storage.importing.fields import parse_date, parse_status
 from storage.importing.report import RowError

@@ -15,13 +15,7 @@ import peewee
 from rich.cells import cell_len
 
 from storage.accounts.users import Session
-from storage.lookup.engine import (
-    Cause,
-    InvoiceSummary,
-    LookupOptions,
-    LookupResult,
-    lookup,
-)
+from storage.lookup.engine import Cause, InvoiceSummary, LookupOptions, LookupResult, lookup
 from storage.messages import t
 from storage.rules.money import format_money
 from storage.rules.query_kind import QueryKind, classify
