@@ -304,8 +304,7 @@ def cmd_clear(ctx: CliContext) -> int:
                              retry_of=plan.retry_of, targets=plan.targets)  # fmt: skip
         if not _ask(ctx, "cli.clear.ask_clear", kind=Message(f"clear.kind.{plan.kind.value}"),
                     period=plan.period):  # fmt: skip
-            _say(t("cli.clear.cancelled"))
-            return Exit.FAILED
+            raise ClearingError("cli.clear.cancelled")  # said (and with --json, one document)
         outcome = execute(session, session, clearing, plan, progress=_progress)
     _say("")
     text = "\n".join([t("cli.clear.result_title", period=plan.period,
