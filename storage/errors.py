@@ -105,9 +105,11 @@ def os_errno(exc: BaseException) -> int:
     """The errno of ``exc``, or of the OSError it was raised from (a library wrapping one);
     0 for none."""
     cause: BaseException | None = exc
-    while cause is not None:
+    seen: set[int] = set()
+    while cause is not None and id(cause) not in seen:
         if isinstance(cause, OSError) and cause.errno:
             return int(cause.errno)
+        seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
     return 0
 
