@@ -235,11 +235,11 @@ class FapiaoApp(App[int]):
             yield
 
     def lookup_options(self) -> LookupOptions:
+        from devices.disk_context import with_disk
         from storage.lookup.engine import LookupOptions
 
-        disk_seq, store_seq = self.disk_live.lookup_seqs()  # "not synced yet" when disk is ahead
-        return LookupOptions(show_void_red=self.show_void_red, today=self.today,
-                             disk_last_seq=disk_seq, store_last_seq=store_seq)  # fmt: skip
+        options = LookupOptions(show_void_red=self.show_void_red, today=self.today)
+        return with_disk(options, self.disk_live.lookup_context())  # "not synced yet"
 
     # -- logging in and moving between screens
 

@@ -52,10 +52,11 @@ class DeskCommands(Provider):
                 )
             yield t("tui.cmd.open", screen=t("tui.screen.clearing_log")), "open('clearing_log')"
             yield f"{t('tui.cmd.void_red')} (F7)", "toggle_void_red"
-            from storage.accounts.permissions import Permission, allowed  # not needed before login
+            from storage.accounts.permissions import offered  # not needed before login
 
+            shown = offered(app.session, (permission for _, permission in ADMIN_SCREENS))
             for mode, permission in ADMIN_SCREENS:  # no key of their own: palette only
-                if allowed(app.session, Permission(permission)):
+                if permission in shown:
                     yield t("tui.cmd.open", screen=t("tui.screen." + mode)), f"open('{mode}')"
         yield f"{t('tui.cmd.language')} (F8)", "toggle_language"
         yield f"{t('tui.cmd.quit')} (Ctrl+Q)", "quit"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sys
 import threading
 import time
@@ -22,9 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from devices.client import DiskInfo, DiskStatus
+from devices.disk_context import DiskContext
 from devices.errors import BadReply, DiskProblem
 from devices.pin import RejectedPins
-from devices.service import default_socket_path
+from devices.service import configured_socket
 from devices.service_client import ServiceClient, ServiceConnection, StatusEvent, connect
 from devices.service_client import parse_status as parse_status_body
 from tui.widgets.disk_strip import DiskState, TypeLine
@@ -43,10 +43,7 @@ SPAWN_IDLE_EXIT = 300  # a service started on demand stops after this long witho
 def socket_path(app: FapiaoApp) -> tuple[Path, bool]:
     """The service's socket, and whether it was configured explicitly (then the service is
     run by systemd or the admin, and the app never starts one)."""
-    configured = os.environ.get("FAPIAO_DEVICE_SOCKET") or app.settings.extra.get("device_socket")
-    if isinstance(configured, str) and configured:
-        return Path(configured), True
-    return default_socket_path(), False
+    return configured_socket(app.settings)
 
 
 def spawn_command(device_url: str, socket: Path) -> list[str]:
@@ -106,6 +103,11 @@ class DiskLive:
             self.app.disk_state = state
         for listener in list(self.listeners):
             listener()
+
+    def lookup_context(self) -> DiskContext | None:
+        """What the lookup needs of the disk ("not synced yet"), when the disk is known."""
+        disk_seq, store_seq = self.lookup_seqs()
+        return None if disk_seq is None else DiskContext(disk_seq, store_seq or 0)
 
     def lookup_seqs(self) -> tuple[int | None, int | None]:
         """(disk's newest record, store's last synced) when both are known, else (None, None)."""

@@ -1,7 +1,7 @@
-"""Sync from the app (F6, and the lookup's "not synced yet" cause): ``devices.sync`` in a thread
-worker over the app's service connection, the count as it goes, the result, an audit entry.
+"""Sync from the app (F6, and the lookup's "not synced yet" cause): ``devices.sync.sync_disk``
+in a thread worker over the app's service connection, the count as it goes, the result.
 
-Needs ``Permission.SYNC`` (checked below the screen, in the worker) and a logged-in disk.
+The use case checks the role and writes the audit entry; the sync needs a logged-in disk.
 Every page is saved with its position in one transaction, so a dropped SSH session loses
 nothing and the next sync resumes. A disk that restarts mid-sync is logged in again once with
 the keyring's PIN where one is kept (a typed PIN is never kept); without one the sync says the
@@ -46,12 +46,10 @@ def start_sync(app: FapiaoApp, on_progress: ProgressShown | None = None,
 def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
           on_done: Callable[[bool], None] | None) -> None:  # fmt: skip
     from devices.errors import DiskError, DiskProblem, DiskRestarted, WrongPin
-    from devices.pin import login_with_pin
-    from devices.sync import sync_invoices
-    from storage.accounts.permissions import Permission, PermissionDenied, require
-    from storage.audit import chain as audit
+    from devices.pin import login_with_keyring_pin
+    from devices.sync import sync_disk
+    from storage.accounts.permissions import PermissionDenied
     from storage.messages import user_text
-    from tui.disk_login import forget_keyring_pin, keyring_pin
 
     live = app.disk_live
     session = app.session
@@ -66,26 +64,15 @@ def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
             if on_progress is not None:
                 live.on_loop(on_progress, step.fetched)
 
-        def relogin() -> None:
-            pin = keyring_pin()
-            if not pin:
+        def relogin() -> None:  # the keyring's PIN only (a typed one is never kept)
+            if login_with_keyring_pin(client, rejected=live.rejected_pins) is None:
                 raise DiskRestarted()
-            try:
-                login_with_pin(client, pin, rejected=live.rejected_pins)
-            except WrongPin:
-                forget_keyring_pin()  # as F6 does: a keyring PIN that failed is not kept
-                raise
 
         with app.store_connection():
-            require(session, Permission.SYNC)
             # Logging in again is for a login the disk lost, never a first login behind F6.
             logged_in = live.status is not None and live.status.logged_in
-            result = sync_invoices(client, branch=session.branch, progress=progress,
-                                   relogin=relogin if logged_in else None)  # fmt: skip
-            audit.record(session.username, "sync", target=result.device_id,
-                         fetched=result.fetched, added=result.added, updated=result.updated,
-                         unchanged=result.unchanged, conflicts=result.conflicts,
-                         last_seq=result.last_seq)  # fmt: skip
+            result = sync_disk(session, client, progress=progress,
+                               relogin=relogin if logged_in else None)  # fmt: skip
         ok = True
         live.on_loop(app.notify, t("disk_live.sync.done", added=result.added,
                                    updated=result.updated))  # fmt: skip

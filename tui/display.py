@@ -37,6 +37,20 @@ def money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def unit_price(text: str) -> str:
+    """A unit price as money reads (``7651.7`` → ``7,651.70``), its extra decimals kept
+    (``3.1415926`` stays exact: a price may carry more than two)."""
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return text
+    if not value.is_finite():
+        return text
+    if value == value.quantize(Decimal("0.01")):
+        return money(value)
+    return f"{value.normalize():,f}"
+
+
 def date_text(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return t("tui.none")

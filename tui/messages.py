@@ -51,3 +51,12 @@ class DetailLoaded(Message):
     def __init__(self, view: InvoiceView | None) -> None:
         super().__init__()
         self.view = view
+
+
+class DiskLoggedIn(Message):
+    """A LOGIN with a typed PIN came back: the words to show, and whether it worked."""
+
+    def __init__(self, words: str, ok: bool) -> None:
+        super().__init__()
+        self.words = words
+        self.ok = ok

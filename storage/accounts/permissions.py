@@ -3,9 +3,10 @@ command: a refused action raises ``PermissionDenied`` and is itself audited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
-from storage.accounts.users import Session
+from storage.accounts.session import Session
 from storage.audit import chain as audit
 from storage.errors import FapiaoError
 from storage.messages import Message
@@ -51,6 +52,12 @@ class PermissionDenied(FapiaoError):
 
 def allowed(session: Session, permission: Permission) -> bool:
     return permission in GRANTS[session.role]
+
+
+def offered(session: Session, names: Iterable[str]) -> frozenset[str]:
+    """Which of these permissions (by value) ``session``'s role holds: for what a screen shows
+    or hides, never a guard (no store query; the use case behind still ``require``s)."""
+    return frozenset(name for name in names if Permission(name) in GRANTS[session.role])
 
 
 def current_role(session: Session) -> Role | None:

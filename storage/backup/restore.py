@@ -91,10 +91,16 @@ def as_rollback_journal(path: Path) -> None:
         os.close(fd)
 
 
+CHECK_CACHE_KIB = 64 * 1024
+
+
 def check_sqlite(path: Path, expected: dict[str, int], *, thorough: bool) -> str:
     """ "" when the database passes SQLite's own check and has the expected rows, else why not."""
     conn = sqlite3.connect(str(path))  # our own scratch copy: closing it removes its WAL files
     with contextlib.closing(conn):
+        # integrity_check walks every index against its table, revisiting pages: a bigger
+        # cache than the default 2 MiB saves re-reading them (about a third faster here).
+        conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
         try:
             pragma = "integrity_check" if thorough else "quick_check"
             result = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchmany(5)]

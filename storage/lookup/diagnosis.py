@@ -163,6 +163,25 @@ def _same_amount_nearby(amount: Any, date: dt.date, scope: Scope) -> list[Row]:
     )
 
 
+VERIFIABLE_YEARS = 5  # the national verification service (查验) covers five years back
+
+
+def _too_old(query: ParsedQuery, today: dt.date) -> list[Finding]:
+    """An invoice issued over five years ago: outside 查验, and likely never entered here.
+    Its date is the QR's, or for a 20-digit number the year its first two digits name."""
+    try:
+        limit = today.replace(year=today.year - VERIFIABLE_YEARS)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year - VERIFIABLE_YEARS, day=28)
+    if query.kind is QueryKind.QR and query.qr is not None and query.qr.date < limit:
+        return [Finding("too_old", "lookup.too_old", {"date": query.qr.date.isoformat()})]
+    if query.kind is QueryKind.NUMBER and len(query.digits) == 20:
+        year = 2000 + int(query.digits[:2])
+        if year < limit.year:
+            return [Finding("too_old", "lookup.too_old", {"date": str(year)})]
+    return []
+
+
 def _typed_wrong(query: ParsedQuery, scope: Scope) -> list[Finding]:
     if query.kind is QueryKind.NUMBER:
         return _number_near_misses(query.digits, scope) + _joined(query.digits, scope)
@@ -177,7 +196,7 @@ def _typed_wrong(query: ParsedQuery, scope: Scope) -> list[Finding]:
 
 def diagnose(query: ParsedQuery, ctx: Context) -> list[Finding]:
     """The causes that hold for a query with no visible match, most likely first."""
-    findings: list[Finding] = []
+    findings: list[Finding] = _too_old(query, ctx.today)
     if ctx.filtered_scope is not None:
         hidden = find(query, ctx.filtered_scope, CANDIDATES)
         if hidden:

@@ -56,6 +56,7 @@ class CauseKind(StrEnum):
     FILTERED_OUT = "filtered_out"
     OTHER_BRANCH = "other_branch"
     TOO_NEW = "too_new"
+    TOO_OLD = "too_old"
     NOT_HERE = "not_here"
 
 

@@ -33,7 +33,8 @@ def merge_newest(*pages: list[Row], limit: int) -> list[Row]:
 
 
 def find(query: ParsedQuery, scope: Scope, limit: int, *, qr_amount: bool = True) -> list[Row]:
-    """Up to ``limit`` invoices ``query`` names in ``scope``, newest first.
+    """Up to ``limit`` invoices ``query`` names in ``scope``, newest first (names: exact, then
+    prefix, then the rest, see ``names.invoices_named``).
 
     A QR names the invoice with its code and number whose amount agrees (``qr_amount``), or
     with any amount (for "does it exist elsewhere").

@@ -5,10 +5,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # screen names (palette, help)
     "tui.screen.users": ("用户管理", "Users"),
     "tui.screen.audit": ("审计日志", "Audit log"),
-    "tui.help.key_admin": (
-        "Ctrl+P  用户管理（主管）、审计日志（审计、主管）",
-        "Ctrl+P  users (supervisor), audit log (auditor, supervisor)",
-    ),
     # dialogs
     "tui.dialog.yes": ("确定 Y", "Yes Y"),
     "tui.dialog.no": ("取消 N", "No N"),

@@ -323,6 +323,15 @@ def check_invoice(draft: InvoiceDraft, *, today: dt.date | None = None) -> list[
     return [by_field[name] for name in FIELDS]
 
 
+def verdict_label(verdict: FieldVerdict, value: str) -> str:
+    """The verdict as a report or the command line writes it beside the reason: ``✓ 通过``,
+    ``! 注意``, ``✗ 错误``, or ``·`` for an empty field that needs nothing (``· 未填写``, as
+    the checklist screen shows it, never ``✓ 通过 未填写``)."""
+    if verdict.verdict is Verdict.OK and not value.strip():
+        return t("checks.verdict.empty")
+    return t(f"checks.verdict.{verdict.verdict.value}")
+
+
 def worst(verdicts: list[FieldVerdict]) -> Verdict:
     kinds = {v.verdict for v in verdicts}
     return Verdict.ERROR if Verdict.ERROR in kinds else (

@@ -18,7 +18,7 @@ import peewee
 from storage.rules.money import from_fen, to_fen
 from storage.rules.party_names import name_grams
 from storage.store.database import database_proxy, is_sqlite, write
-from storage.store.models import Invoice, InvoiceStatus
+from storage.store.models import Invoice, InvoiceStatus, Source
 from storage.store.records import InvoiceRecord
 
 BATCH = 2000
@@ -114,7 +114,7 @@ def _party_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     return found
 
 
-_STORED_COLUMNS = ("id", "number", "code", "branch", *_MUTABLE, *_FIXED)
+_STORED_COLUMNS = ("id", "number", "code", "branch", "synced_at", *_MUTABLE, *_FIXED)
 _STORED_MONEY = ("amount", "tax", "total")
 
 
@@ -167,6 +167,9 @@ def _save_chunk(
         # A void or red status is final: a stale record never turns it back to normal.
         if row["status"] != InvoiceStatus.NORMAL.value and changes.get("status") == "normal":
             changes.pop("status")
+        # An invoice the disk now reports (imported or scanned first) counts as synced from now.
+        if record.disk_seq is not None and (row["synced_at"] is None or "disk_seq" in changes):
+            changes["synced_at"] = now
         if changes:
             Invoice.update(**changes, updated_at=now).where(Invoice.id == row["id"]).execute()
             result.updated += 1
@@ -204,7 +207,7 @@ def _save_chunk(
             r.branch or branch,
             r.source,
             r.disk_seq,
-            stamp if r.disk_seq is not None else None,
+            stamp if r.disk_seq is not None or r.source == Source.DISK.value else None,
             r.remark,
             stamp,
             stamp,

@@ -128,6 +128,24 @@ def test_qr_issued_today_is_too_new_for_the_bureau(store: peewee.Database) -> No
     assert _kinds(later) == [CauseKind.NOT_HERE]
 
 
+def test_an_invoice_over_five_years_old_says_so_first(store: peewee.Database) -> None:
+    """A 2018 QR once led with "the disk has unsynced invoices" and never said its age."""
+    today = dt.date(2026, 11, 30)
+    qr = "01,04,044031800111,12345678,300.00,20180615,12345678901234567890,A1B2"
+    old = lookup(qr, CLERK, LookupOptions(today=today, disk_last_seq=120, store_last_seq=118))
+    assert _kinds(old)[0] is CauseKind.TOO_OLD and CauseKind.NOT_HERE in _kinds(old)
+    assert "2018-06-15" in old.causes[0].detail and "5 年" in old.causes[0].title
+    # A 20-digit number names its year in its first two digits.
+    number = lookup("19312000000012345678", CLERK, LookupOptions(today=today))
+    assert _kinds(number)[0] is CauseKind.TOO_OLD
+    # Within five years, no such cause.
+    recent = "01,04,044031800111,12345678,300.00,20211201,12345678901234567890,A1B2"
+    assert CauseKind.TOO_OLD not in _kinds(lookup(recent, CLERK, LookupOptions(today=today)))
+    assert CauseKind.TOO_OLD not in _kinds(
+        lookup("24312000000012345678", CLERK, LookupOptions(today=today))
+    )
+
+
 def test_disk_ahead_of_the_store_comes_first(store: peewee.Database) -> None:
     save_invoices([make_record("81966722")], branch="总部")
     result = lookup("81966723", CLERK, LookupOptions(disk_last_seq=120, store_last_seq=118))

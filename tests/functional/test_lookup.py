@@ -65,7 +65,7 @@ def test_exact_number_is_found_with_its_status(store: peewee.Database) -> None:
     assert result.causes == ()
 
 
-def test_two_character_name_finds_two_character_parties_newest_first(
+def test_two_character_name_finds_two_character_parties_exact_names_first(
     store: peewee.Database,
 ) -> None:
     save_invoices([
@@ -74,11 +74,37 @@ def test_two_character_name_finds_two_character_parties_newest_first(
         make_record("00000003", buyer_name="北京华信商贸有限公司", date=dt.date(2026, 1, 7)),
         make_record("00000004", buyer_name="华信", date=dt.date(2026, 1, 7)),
     ], branch="总部")  # fmt: skip
-    result = lookup("华信", CLERK)
-    assert [m.number for m in result.matches] == ["00000004", "00000003", "00000001"]
+    result = lookup("华信", CLERK)  # the party named exactly 华信 first, each tier newest first
+    assert [m.number for m in result.matches] == ["00000004", "00000001", "00000003"]
     assert lookup("华信商贸", CLERK).matches[0].buyer_name == "北京华信商贸有限公司"
     assert lookup("信商贸有", CLERK).matches[0].number == "00000003"
     assert lookup("商贸华信", CLERK).matches == ()  # all grams present somewhere is not enough
+
+
+def test_a_name_lists_exact_names_then_prefixes_then_the_rest(store: peewee.Database) -> None:
+    """Typing 光明 must not bury the buyer named exactly 光明 under the newer invoices of
+    南京光明… and 苏州光明… (issue 12, a clerk's rough edge 2)."""
+    newer = [
+        make_record(f"1{i:07d}", buyer_name=f"{city}光明{i}有限公司", date=dt.date(2026, 3, 1) + dt.timedelta(days=i % 20))
+        for i, city in enumerate(["南京", "苏州", "无锡"] * 30)
+    ]  # fmt: skip
+    save_invoices([
+        *newer,
+        make_record("20000001", buyer_name="光明", date=dt.date(2026, 1, 3)),
+        make_record("20000002", buyer_name="光明", date=dt.date(2026, 1, 9)),
+        make_record("20000003", buyer_name="光明电器商行", date=dt.date(2026, 2, 1)),
+    ], branch="总部")  # fmt: skip
+    for text in ("光明", " 光明 "):
+        result = lookup(text, CLERK, LookupOptions(limit=10))
+        assert [m.number for m in result.matches[:3]] == ["20000002", "20000001", "20000003"]
+        rest = result.matches[3:]
+        assert len(rest) == 7 and result.more
+        assert [(m.date, m.id) for m in rest] == sorted(
+            ((m.date, m.id) for m in rest), reverse=True
+        )
+        assert all("光明" in m.buyer_name for m in rest)
+    # A longer name ranks the same way: the prefix party before the ones that contain it.
+    assert lookup("光明电器", CLERK).matches[0].number == "20000003"
 
 
 def test_a_term_in_most_names_pages_newest_first(store: peewee.Database) -> None:

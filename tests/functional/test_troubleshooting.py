@@ -89,6 +89,9 @@ def test_report_saves_as_text_and_xlsx(store: peewee.Database, tmp_path: object)
                          [], CLERK, dt.datetime(2026, 11, 23, 9, 30))  # fmt: skip
     text = save_report(report, Path(str(tmp_path)) / "r.txt").read_text(encoding="utf-8")
     assert "发票信息核对报告" in text and "02550485" in text and "7. 终端兼容性" in text
+    assert "未填写" in text and "✓ 通过 | 未填写" not in text and "✓ 通过  未填写" not in text
+    empty_rows = [line for line in text.splitlines() if "未填写" in line]
+    assert empty_rows and all("通过" not in line for line in empty_rows)
     sheet = load_workbook(save_report(report, Path(str(tmp_path)) / "r.xlsx")).active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "发票信息核对报告" in cells and "2550485" in cells

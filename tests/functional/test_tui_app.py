@@ -194,6 +194,11 @@ async def test_typed_number_shows_its_status_and_enter_opens_the_detail(tmp_path
             assert label in fields
         assert "26112000000000000285" in fields  # the invoice it reverses
         assert "-19,797.50" in fields
+        # A red invoice has no lines of its own: said so, not "明细（0 行）" over an empty table.
+        assert plain(screen.query_one("#lines-title")) == (
+            "明细：红冲发票不列明细，见原发票 26112000000000000285"
+        )
+        assert not screen.query_one("#lines", DataTable).display
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
 
@@ -214,7 +219,11 @@ async def test_detail_shows_parties_and_lines(tmp_path: Path) -> None:
         assert "青岛同创信息技术有限公司" in parties
         lines = screen.query_one("#lines", DataTable)
         assert lines.row_count == len(screen.view.lines) == 1
-        assert [str(c) for c in lines.get_row_at(0)][-3:] == ["1,000.00", "13%", "130.00"]
+        cells = [str(c) for c in lines.get_row_at(0)]
+        assert cells[-3:] == ["1,000.00", "13%", "130.00"]
+        line = screen.view.lines[0]
+        assert cells[1:5] == [line.spec, line.unit, line.quantity, "1,000.00"]  # price as money
+        assert "同步时间 —" not in plain(screen.query_one("#detail-fields"))
         await pilot.press("f2")  # F2 on a detail goes back to the list, query kept
         await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
         assert app.screen.query_one("#query", Input).value == NORMAL_NUMBER
@@ -280,6 +289,7 @@ async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         help_text = plain(app.screen.query_one("#help-text"))
         assert "F2  发票查询" in help_text and "Ctrl+Q  退出" in help_text
+        assert help_text.count("Ctrl+P") == 1  # one line for the palette, not two
         assert "电话 400-000-0000" in help_text and "help@example.com" in help_text
         await pilot.press("f4")  # from help straight to another screen
         await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))

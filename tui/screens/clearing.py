@@ -549,8 +549,10 @@ class ClearingScreen(DeskScreen):
         if not self.ask_passphrase:
             self._start("backup", self._backup, None, None)
             return
+        from storage.backup.jobs import needs_approval
+
         session = self.desk.session
-        if self.new_key and session is not None and not session.is_supervisor:
+        if self.new_key and session is not None and needs_approval(session):
             # a clerk's first backup would set the passphrase: a supervisor approves it (F5 too)
             def approved(typed: tuple[str, str, str] | None) -> None:
                 if typed is not None:

@@ -16,7 +16,7 @@ from textual.worker import Worker
 
 from storage.messages import catalogue, language, t
 from storage.rules.invoice_types import type_name
-from tui.display import date_text, money, rate_text, status_text, yes_no
+from tui.display import date_text, money, rate_text, status_text, unit_price, yes_no
 from tui.messages import DetailLoaded
 from tui.screens.base import MAIN_HINTS, DeskScreen, Hints
 
@@ -112,7 +112,8 @@ class DetailScreen(DeskScreen):
         status.set_class(view.status != "normal", "-alert")
         self.query_one("#detail-fields", Static).update(_grid(self._field_rows(view), pairs=2))
         self.query_one("#detail-parties", Static).update(_grid(self._party_rows(view), pairs=1))
-        self.query_one("#lines-title", Static).update(t("tui.detail.lines", n=len(view.lines)))
+        self.query_one("#lines-title", Static).update(_lines_title(view))
+        self.query_one("#lines", DataTable).display = bool(view.lines)
         self._fill_lines(view)
 
     def _field_rows(self, view: InvoiceView) -> list[tuple[str, str]]:
@@ -153,6 +154,7 @@ class DetailScreen(DeskScreen):
         table.clear(columns=True)
         table.add_column(t("tui.line.item"), key="item")
         table.add_column(t("tui.line.spec"), key="spec")
+        table.add_column(t("tui.line.unit"), key="unit")
         table.add_column(Text(t("tui.line.quantity"), justify="right"), key="quantity")
         table.add_column(Text(t("tui.line.unit_price"), justify="right"), key="unit_price")
         table.add_column(Text(t("tui.line.amount"), justify="right"), key="amount")
@@ -161,9 +163,10 @@ class DetailScreen(DeskScreen):
         for line in view.lines:
             table.add_row(
                 line.item,
-                " ".join(part for part in (line.spec, line.unit) if part),
+                line.spec,
+                line.unit,
                 Text(line.quantity, justify="right"),
-                Text(line.unit_price, justify="right"),
+                Text(unit_price(line.unit_price), justify="right"),
                 Text(money(line.amount), justify="right"),
                 Text(rate_text(line.rate), justify="right"),
                 Text(money(line.tax), justify="right"),
@@ -171,3 +174,11 @@ class DetailScreen(DeskScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def _lines_title(view: InvoiceView) -> str:
+    if view.lines:
+        return t("tui.detail.lines", n=len(view.lines))
+    if view.red_of:
+        return t("tui.detail.no_lines_red", number=view.red_of)
+    return t("tui.detail.no_lines")

@@ -16,7 +16,7 @@ from tui.screens.base import DeskScreen, Hints
 _KEYS = (
     "tui.help.key_f1", "tui.help.key_f2", "tui.help.key_f3", "tui.help.key_f4",
     "tui.help.key_f5", "tui.help.key_f6", "tui.help.key_f7", "tui.help.key_f8",
-    "tui.help.key_esc", "tui.help.key_palette", "tui.help.key_admin", "tui.help.key_quit",
+    "tui.help.key_esc", "tui.help.key_palette", "tui.help.key_quit",
 )  # fmt: skip
 
 

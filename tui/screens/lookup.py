@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.worker import Worker, get_current_worker
 
 from storage.messages import t
-from tui.messages import LookupDone
+from tui.messages import DiskLoggedIn, LookupDone
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen
 from tui.screens.detail import DetailScreen
@@ -234,11 +234,48 @@ class LookupScreen(DeskScreen):
     @on(OptionList.OptionSelected, "#diagnosis")
     def _candidate_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == SYNC:
-            from tui.disk_sync import start_sync
-
-            start_sync(self.desk, on_done=lambda ok: self._search_now() if ok else None)
+            self._sync_now()
         elif event.option.id is not None:
             self.open_detail(int(event.option.id))
+
+    def _sync_now(self) -> None:
+        """Sync, then search again. A disk not logged in asks for its PIN right here (a clerk
+        at the counter has no reason to know that F6 is where the PIN goes)."""
+        from tui.disk_sync import start_sync
+
+        live = getattr(self.desk, "disk_live", None)
+        needs_pin = (
+            live is not None
+            and live.client is not None
+            and live.status is not None
+            and not live.status.logged_in
+        )
+        if not needs_pin:
+            start_sync(self.desk, on_done=lambda ok: self._search_now() if ok else None)
+            return
+        from tui.screens.clearing_dialogs import PinDialog
+
+        def typed(pin: str | None) -> None:
+            if pin is not None:
+                self._log_in_then_sync(pin)
+
+        self.app.push_screen(PinDialog(), typed)
+
+    @work(thread=True, exclusive=True, group="disk-login", exit_on_error=False)
+    def _log_in_then_sync(self, pin: str) -> None:
+        from tui.disk_login import log_in_with_pin
+
+        words, ok = log_in_with_pin(self.desk.disk_live, pin)
+        self.post_message(DiskLoggedIn(words, ok))
+
+    @on(DiskLoggedIn)
+    def _logged_in(self, event: DiskLoggedIn) -> None:
+        if not event.ok:
+            self.notify(event.words, severity="error")
+            return
+        from tui.disk_sync import start_sync
+
+        start_sync(self.desk, on_done=lambda ok: self._search_now() if ok else None)
 
     def open_detail(self, invoice_id: int) -> None:
         self.app.push_screen(DetailScreen(invoice_id))

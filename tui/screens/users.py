@@ -1,6 +1,6 @@
 """用户管理: the supervisor's accounts — list, add, reset a forgotten password, change a role,
-unlock. Every action goes through ``storage.accounts.users`` with ``by=`` the supervisor (audited
-there) after ``require(MANAGE_USERS)``: a clerk or auditor reads the refusal, not the list.
+unlock. Every action is a use case of ``storage.accounts.users`` given the acting session, which
+checks the role and audits: a clerk or auditor reads its refusal, not the list.
 """
 
 from __future__ import annotations
@@ -102,16 +102,15 @@ class UsersScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="users-list", exit_on_error=False, name="users")
     def _load(self, session: Session) -> None:
-        from storage.accounts.permissions import Permission, PermissionDenied, require
+        from storage.accounts.permissions import PermissionDenied
         from storage.accounts.users import list_users
 
         with self.desk.store_connection():
             try:
-                require(session, Permission.MANAGE_USERS)
+                users = list_users(session)
             except PermissionDenied as refused:
                 self.post_message(UsersLoaded(None, str(refused)))
                 return
-            users = list_users()
         self.post_message(UsersLoaded(users))
 
     def on_users_loaded(self, event: UsersLoaded) -> None:
@@ -169,7 +168,7 @@ class UsersScreen(DeskScreen):
 
         def entered(new: NewUser | None) -> None:
             if new is not None:
-                self._change(session, _adder(new, session.username))
+                self._change(session, _adder(new))
 
         self.app.push_screen(AddUserDialog(session.branch), entered)
 
@@ -180,7 +179,7 @@ class UsersScreen(DeskScreen):
 
         def entered(password: str | None) -> None:
             if password:
-                self._change(session, _password_setter(user.username, password, session.username))
+                self._change(session, _password_setter(user.username, password))
 
         self.app.push_screen(PasswordDialog(user.username), entered)
 
@@ -191,24 +190,23 @@ class UsersScreen(DeskScreen):
 
         def chosen(role: Role | None) -> None:
             if role is not None:
-                self._change(session, _role_setter(user.username, role, session.username))
+                self._change(session, _role_setter(user.username, role))
 
         self.app.push_screen(RoleDialog(user.username, user.role), chosen)
 
     def action_unlock(self) -> None:
         session, user = self.desk.session, self._chosen_user()
         if session is not None and user is not None:
-            self._change(session, _unlocker(user.username, session.username))
+            self._change(session, _unlocker(user.username))
 
     @work(thread=True, exclusive=True, group="users", exit_on_error=False, name="user-change")
-    def _change(self, session: Session, change: Callable[[], str]) -> None:
-        from storage.accounts.permissions import Permission, PermissionDenied, require
+    def _change(self, session: Session, change: Callable[[Session], str]) -> None:
+        from storage.accounts.permissions import PermissionDenied
         from storage.accounts.users import AccountError
 
         with self.desk.store_connection():
             try:
-                require(session, Permission.MANAGE_USERS)
-                text = change()
+                text = change(session)
             except (PermissionDenied, AccountError) as exc:
                 self.post_message(UserChanged(user_text(exc), ok=False))
                 return
@@ -232,45 +230,45 @@ class UsersScreen(DeskScreen):
         await self.app.run_action("open('lookup')")
 
 
-# The changes, run in the worker; each returns what to tell the supervisor.
+# The changes, run in the worker with the acting session; each returns what to tell the supervisor.
 
 
-def _adder(new: NewUser, by: str) -> Callable[[], str]:
-    def add() -> str:
-        from storage.accounts.users import add_user
+def _adder(new: NewUser) -> Callable[[Session], str]:
+    def add(acting: Session) -> str:
+        from storage.accounts.users import create_user
 
-        add_user(new.name, new.password, role=new.role, branch=new.branch, by=by)
+        create_user(acting, new.name, new.password, role=new.role, branch=new.branch)
         return t("tui.users.added", user=new.name, role=t(f"role.{new.role.value}"),
                  branch=new.branch)  # fmt: skip
 
     return add
 
 
-def _password_setter(username: str, password: str, by: str) -> Callable[[], str]:
-    def reset() -> str:
+def _password_setter(username: str, password: str) -> Callable[[Session], str]:
+    def reset(acting: Session) -> str:
         from storage.accounts.users import set_password
 
-        set_password(username, password, by=by)
+        set_password(acting, username, password)
         return t("tui.users.password_reset", user=username)
 
     return reset
 
 
-def _role_setter(username: str, role: Role, by: str) -> Callable[[], str]:
-    def change() -> str:
+def _role_setter(username: str, role: Role) -> Callable[[Session], str]:
+    def change(acting: Session) -> str:
         from storage.accounts.users import set_role
 
-        set_role(username, role, by=by)
+        set_role(acting, username, role)
         return t("tui.users.role_set", user=username, role=t(f"role.{role.value}"))
 
     return change
 
 
-def _unlocker(username: str, by: str) -> Callable[[], str]:
-    def unlock() -> str:
+def _unlocker(username: str) -> Callable[[Session], str]:
+    def unlock(acting: Session) -> str:
         from storage.accounts.users import unlock
 
-        unlock(username, by=by)
+        unlock(acting, username)
         return t("tui.users.unlocked", user=username)
 
     return unlock

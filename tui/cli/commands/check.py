@@ -9,7 +9,14 @@ from typing import Any, cast
 from rich.cells import cell_len
 
 from storage.messages import t
-from storage.rules.field_checks import FIELDS, InvoiceDraft, Verdict, check_invoice, worst
+from storage.rules.field_checks import (
+    FIELDS,
+    InvoiceDraft,
+    Verdict,
+    check_invoice,
+    verdict_label,
+    worst,
+)
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -58,7 +65,7 @@ def cmd_check(ctx: CliContext) -> int:
     lines = []
     for v in verdicts:
         label = _pad(t(f"checks.field.{v.field}"), 16)
-        mark = _pad(t(f"checks.verdict.{v.verdict.value}"), 8)
+        mark = _pad(verdict_label(v, getattr(draft, v.field)), 8)
         extra = [t("check_cli.fix", fix=v.fix)] if v.fix else []
         if v.required:
             extra.append(t("check_cli.required"))

@@ -16,22 +16,17 @@ from types import FrameType
 
 from devices.client import DiskClient
 from devices.errors import DiskError, DiskUnreachable
-from devices.pin import RejectedPins, check_pin_shape, login_with_pin
-from devices.service import DeviceService, ServiceAlreadyRunning, default_socket_path
+from devices.pin import RejectedPins, check_pin_shape, keyring_pin, login_with_pin
+from devices.service import DeviceService, ServiceAlreadyRunning, configured_socket
 from devices.service_client import ServiceClient, who_holds
 from devices.service_client import connect as service_connect
 from devices.simulator import SCENARIOS, Disk, FaultPlan, SimServer, StateFile, build
-from devices.sync import SyncResult, sync_invoices
-from storage.accounts.permissions import Permission, require
-from storage.audit import chain as audit
+from devices.sync import SyncResult, may_sync, sync_disk
 from storage.config.secret_files import read_secret_file
 from storage.errors import Unreachable, system_reason
 from storage.messages import t
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
-
-KEYRING_SERVICE = "fapiao"
-KEYRING_PIN = "disk-pin"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,18 +71,9 @@ def _pin() -> tuple[str, str]:
     path = os.environ.get("FAPIAO_PIN_FILE")
     if path:
         return read_secret_file(path), path
-    try:
-        import keyring
-        import keyring.errors
-
-        try:
-            stored = keyring.get_password(KEYRING_SERVICE, KEYRING_PIN)
-        except (keyring.errors.KeyringError, RuntimeError):
-            stored = None  # no keyring backend on a headless box: ask instead
-        if stored:
-            return stored, ""
-    except ImportError:  # pragma: no cover - keyring is a dependency
-        pass
+    stored = keyring_pin()  # None on a headless box with no keyring backend: ask instead
+    if stored:
+        return stored, ""
     if not sys.stdin.isatty():
         raise CliError("disk.no_terminal_pin")
     return getpass.getpass(t("disk.pin_prompt")), ""
@@ -95,7 +81,7 @@ def _pin() -> tuple[str, str]:
 
 def cmd_sync(ctx: CliContext) -> int:
     session = ctx.session()
-    require(session, Permission.SYNC)
+    may_sync(session)  # before a PIN is asked for or the disk opened
     url = ctx.settings.device_url
     if not url:
         raise CliError("disk.no_device")
@@ -109,24 +95,20 @@ def cmd_sync(ctx: CliContext) -> int:
             login_with_pin(client, pin, source=source, rejected=rejected, device_id=device_id)
 
         log_in()
-        result = sync_invoices(client, branch=session.branch, relogin=log_in)
+        result = sync_disk(session, client, relogin=log_in)
         # The records are saved; a refused logout changes nothing for the user.
         with contextlib.suppress(DiskError):
             client.logout()
-    audit.record(session.username, "sync", target=result.device_id, fetched=result.fetched,
-                 added=result.added, updated=result.updated, unchanged=result.unchanged,
-                 conflicts=result.conflicts, last_seq=result.last_seq)  # fmt: skip
     ctx.emit(_sync_text(result), _sync_json(result))
     return Exit.OK
 
 
 def _socket_path(ctx: CliContext) -> tuple[Path, bool]:
     """The service's socket and whether it is configured explicitly (then never spawned)."""
-    configured = (getattr(ctx.args, "socket", None) or os.environ.get("FAPIAO_DEVICE_SOCKET")
-                  or ctx.settings.extra.get("device_socket"))  # fmt: skip
-    if isinstance(configured, str) and configured:
-        return Path(configured), True
-    return default_socket_path(), False
+    given = getattr(ctx.args, "socket", None)
+    if isinstance(given, str) and given:
+        return Path(given), True
+    return configured_socket(ctx.settings)
 
 
 def _disk_client(ctx: CliContext) -> DiskClient:

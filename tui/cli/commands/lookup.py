@@ -1,7 +1,8 @@
 """``fapiao lookup QUERY``: the lookup screen's engine on the command line.
 
 Matches are listed newest first with their status in words; with none, the diagnosis is
-printed as numbered causes, most likely first. Exit 0 found, 1 not found (or a search the
+printed as numbered causes, most likely first (with "not synced yet" when a running device
+service says the disk has records the store has not: ``devices.disk_context``). Exit 0 found, 1 not found (or a search the
 store refused), 2 unusable query (empty, too short, too long), 3 store unreachable.
 """
 
@@ -14,6 +15,8 @@ from typing import Any
 import peewee
 from rich.cells import cell_len
 
+from devices.disk_context import from_service, with_disk
+from devices.service import configured_socket
 from storage.accounts.users import Session
 from storage.lookup.engine import Cause, InvoiceSummary, LookupOptions, LookupResult, lookup
 from storage.messages import t
@@ -132,6 +135,9 @@ def cmd_lookup(ctx: CliContext) -> int:
         raise CliError("cli.usage_error", detail="--limit ≥ 1")
     session = ctx.session()
     options = LookupOptions(show_void_red=not ctx.args.hide_void_red, limit=ctx.args.limit)
+    if ctx.settings.device_url:  # a running device service tells whether the disk is ahead
+        socket, _ = configured_socket(ctx.settings)
+        options = with_disk(options, from_service(socket, ctx.settings.device_url))
     try:
         result = lookup(text, session, options)
     except (peewee.OperationalError, peewee.InterfaceError) as exc:

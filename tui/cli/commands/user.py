@@ -8,9 +8,9 @@ import sys
 
 from rich.cells import cell_len
 
-from storage.accounts.permissions import Permission, require
 from storage.accounts.users import (
-    add_user,
+    check_first_account,
+    create_user,
     has_users,
     list_users,
     set_password,
@@ -72,18 +72,14 @@ def _new_password(args: argparse.Namespace) -> str:
 def cmd_add(ctx: CliContext) -> int:
     args = ctx.args
     role = Role(args.role)
-    if role is not Role.SUPERVISOR and ctx.store_missing():
-        raise CliError("cli.first_user_must_be_supervisor")
+    if ctx.store_missing():
+        check_first_account(role)  # before the store is created for it
     ctx.store(create=True)  # the first supervisor may be the store's first write
-    if has_users():
-        acting = ctx.session()
-        require(acting, Permission.MANAGE_USERS)
-    elif role is not Role.SUPERVISOR:
-        # The first account is created without a log-in, so it can only be the supervisor.
-        raise CliError("cli.first_user_must_be_supervisor")
+    # The first account is created without a log-in (``create_user`` checks it is one).
+    acting = ctx.session() if has_users() else None
     branch = args.branch or ctx.settings.branch
-    add_user(args.name, _new_password(args), role=role, branch=branch,
-             all_branches=args.all_branches, by=ctx.args.user or "")  # fmt: skip
+    create_user(acting, args.name, lambda: _new_password(args), role=role, branch=branch,
+                all_branches=args.all_branches)  # fmt: skip
     ctx.emit(
         t("cli.user_added", user=args.name, role=t(f"role.{role.value}"), branch=branch),
         {"user": args.name, "role": role.value, "branch": branch},
@@ -94,19 +90,16 @@ def cmd_add(ctx: CliContext) -> int:
 def cmd_passwd(ctx: CliContext) -> int:
     acting = ctx.session()
     target = ctx.args.name or acting.username
-    if target != acting.username:
-        require(acting, Permission.MANAGE_USERS)  # a supervisor resets a forgotten password
     ctx.args.name = target
-    set_password(target, _new_password(ctx.args), by=acting.username)
+    set_password(acting, target, lambda: _new_password(ctx.args))
     ctx.emit(t("cli.user_passwd", user=target), {"user": target, "changed": "password"})
     return Exit.OK
 
 
 def cmd_role(ctx: CliContext) -> int:
     acting = ctx.session()
-    require(acting, Permission.MANAGE_USERS)
     role = Role(ctx.args.role)
-    set_role(ctx.args.name, role, by=acting.username)
+    set_role(acting, ctx.args.name, role)
     ctx.emit(t("cli.user_role", user=ctx.args.name, role=t(f"role.{role.value}")),
              {"user": ctx.args.name, "role": role.value})  # fmt: skip
     return Exit.OK
@@ -114,16 +107,13 @@ def cmd_role(ctx: CliContext) -> int:
 
 def cmd_unlock(ctx: CliContext) -> int:
     acting = ctx.session()
-    require(acting, Permission.MANAGE_USERS)
-    unlock(ctx.args.name, by=acting.username)
+    unlock(acting, ctx.args.name)
     ctx.emit(t("cli.user_unlocked", user=ctx.args.name), {"user": ctx.args.name, "unlocked": True})
     return Exit.OK
 
 
 def cmd_list(ctx: CliContext) -> int:
-    acting = ctx.session()
-    require(acting, Permission.MANAGE_USERS)
-    users = list_users()
+    users = list_users(ctx.session())
     lines = [
         f"{u.username:<16}{_pad(t(f'role.{u.role.value}'), 8)}{_pad(u.branch, 14)}"
         + (t("cli.user_all_branches") if u.all_branches else "")
