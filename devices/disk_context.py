@@ -11,8 +11,9 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from devices.client import parse_status
 from devices.errors import DiskProblem
-from devices.service_client import ServiceClient, ServiceConnection, ServiceGone, parse_status
+from devices.service_client import ServiceClient, ServiceConnection, ServiceGone
 from storage.lookup.engine import LookupOptions
 from storage.store.sync_state import last_synced_seq
 

@@ -1,4 +1,4 @@
-"""Logging in to the disk with its PIN, shared by F6 and the F4 wizard.
+"""Logging in to the disk with its PIN, shared by F6, the F4 wizard and the lookup's "sync now".
 
 The PIN is a secret: it goes from the box straight to one LOGIN and is forgotten; never stored,
 never logged. An empty box uses the keyring's PIN where one is kept. A wrong PIN shows the
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from storage.messages import t
+from tui.language import Said, msg, said_of
 
 if TYPE_CHECKING:
     from tui.disk_live import DiskLive
@@ -20,17 +20,16 @@ if TYPE_CHECKING:
 
 def log_in_with_pin(
     live: DiskLive, typed: str, on_send: Callable[[], None] | None = None
-) -> tuple[str, bool]:
-    """One LOGIN with ``typed`` (or the keyring's PIN), through ``devices.pin.login_with_pin``:
-    the words to show, and whether it worked. ``on_send`` is called when the LOGIN goes out
-    (not for a PIN refused unsent: not 6–8 digits, or rejected by this disk before)."""
+) -> tuple[Said, bool]:
+    """One LOGIN with ``typed`` (or the keyring's PIN), through ``devices.pin``: the words to
+    show, and whether it worked. ``on_send`` is called when the LOGIN goes out (not for a PIN
+    refused unsent: not 6–8 digits, or rejected by this disk before)."""
     from devices.errors import DiskError, DiskProblem, PinLocked, WrongPin
     from devices.pin import PinNotSent, login_with_keyring_pin, login_with_pin
-    from storage.messages import user_text
 
     client = live.client
     if client is None:
-        return t("tui.disk.disconnected"), False
+        return msg("tui.disk.disconnected"), False
     device_id = live.info.device_id if live.info is not None else None
     try:
         if typed:
@@ -38,16 +37,16 @@ def log_in_with_pin(
                            device_id=device_id)  # fmt: skip
         elif login_with_keyring_pin(client, rejected=live.rejected_pins, on_send=on_send,
                                     device_id=device_id) is None:  # fmt: skip
-            return t("disk_live.no_pin"), False
+            return msg("disk_live.no_pin"), False
     except PinNotSent as exc:
-        return user_text(exc), False
+        return said_of(exc), False
     except WrongPin as exc:  # a keyring PIN that failed is gone from the keyring already
         left = exc.tries_left if exc.tries_left is not None else "?"
-        return t("disk_live.wrong_pin", n=left), False
+        return msg("disk_live.wrong_pin", n=left), False
     except PinLocked:
-        return t("disk_live.pin_locked"), False
+        return msg("disk_live.pin_locked"), False
     except DiskError as exc:
         return exc.message or exc.code, False
     except DiskProblem as exc:
-        return str(exc), False
-    return t("disk_live.login_ok"), True
+        return said_of(exc), False
+    return msg("disk_live.login_ok"), True

@@ -8,8 +8,9 @@ from decimal import Decimal
 from rich.cells import cell_len
 from rich.text import Text
 
-from storage.messages import catalogue, language, t
+from storage.messages import catalogue
 from storage.rules.invoice_types import type_name
+from tui.language import language, t
 
 # Status words carry the state; the style only underlines it (16 colours, no colour alone).
 _STATUS_STYLE = {

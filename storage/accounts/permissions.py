@@ -28,11 +28,13 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
     CHANGE_SETTINGS = "change_settings"  # peak hours, reminder days, recipients, mail server
+    MARK = "mark"  # 入账 / 报销 of received invoices (storage/tracking/marks.py)
+    UNDO_REIMBURSED = "undo_reimbursed"  # reopens an invoice to a second claim: supervisors
 
 
 _CLERK = {
     Permission.LOOKUP, Permission.CHECK, Permission.IMPORT, Permission.EXPORT, Permission.SYNC,
-    Permission.BACKUP_NOW, Permission.PREPARE_CLEAR,
+    Permission.BACKUP_NOW, Permission.PREPARE_CLEAR, Permission.MARK,
 }  # fmt: skip
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(_CLERK),

@@ -23,7 +23,7 @@ KNOWN_ACTIONS = (
     "export", "sync", "backup.create", "backup.verify", "backup.restore", "backup.prune",
     "backup.create.start", "backup.verify.start", "backup.restore.start",
     "backup.key_rotate", "backup.key_destroy", "backup.passphrase_change", "backup.passphrase_set",
-    "approve", "clear", "settings",
+    "approve", "clear", "settings", "mark",
 )  # fmt: skip
 
 

@@ -85,12 +85,14 @@ def run(session: Session, job: Job, *, settings: Settings,
                                  progress=progress, settings=settings,
                                  passphrase=job.passphrase)  # fmt: skip
         said = tuple(
-            Message("backup.verify_ok", {"id": r.backup_id, "check": r.check, "seconds": r.seconds})
+            Message("backup.verify_ok", {"id": r.backup_id, "check": r.check_name,
+                                         "seconds": r.seconds})
             if r.ok else Message("backup.verify_failed", {"id": r.backup_id, "problem": r.problem})
             for r in results
         )  # fmt: skip
         ok = all(r.ok for r in results)
-        return JobReport(ok, said, {"ok": ok, "results": [asdict(r) for r in results]})
+        facts = [asdict(r) | {"problem": r.problem.text() if r.problem else ""} for r in results]
+        return JobReport(ok, said, {"ok": ok, "results": facts})
     if job.action == "restore":
         restored = service.restore(session, job.backup_id, to=job.target, progress=progress,
                                    settings=settings, passphrase=job.passphrase)  # fmt: skip

@@ -374,7 +374,8 @@ def _note_verified(folder: Path, backup_id: str, result: VerifyResult) -> None:
             if e.id == backup_id:
                 e.verified_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
                 e.verified_ok = result.ok
-                e.verify_detail = result.problem or result.check
+                # kept as shown by whoever verified (the check's name when it passed)
+                e.verify_detail = result.problem.text() if result.problem else result.check
         manifest.save(folder, current)
 
 

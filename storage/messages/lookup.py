@@ -227,7 +227,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lookup.label.status": ("状态", "status"),
     "lookup.label.red_of": ("对应蓝字发票", "reverses invoice"),
     "lookup.label.direction": ("方向", "direction"),
-    "lookup.label.booked": ("入账", "booked"),
     "lookup.label.reimbursed": ("报销", "reimbursed"),
     "lookup.label.branch": ("分支机构", "branch"),
     "lookup.label.source": ("来源", "source"),

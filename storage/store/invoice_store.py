@@ -30,7 +30,7 @@ _FIXED = ("date", "amount", "tax", "total", "buyer_tax_id", "seller_tax_id")
 _INVOICE_COLUMNS = (
     "type", "code", "number", "date", "check_code", "amount", "tax", "total", "rate",
     "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id", "counterparty_id", "status",
-    "red_of", "direction", "booked", "reimbursed", "branch", "source", "disk_seq", "synced_at",
+    "red_of", "direction", "booking", "reimbursed", "branch", "source", "disk_seq", "synced_at",
     "remark", "created_at", "updated_at",
 )  # fmt: skip
 _LINE_COLUMNS = (
@@ -202,7 +202,7 @@ def _save_chunk(
             r.status,
             r.red_of,
             r.direction,
-            False,
+            "unbooked",
             False,
             r.branch or branch,
             r.source,

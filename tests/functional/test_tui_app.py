@@ -11,7 +11,6 @@ from textual.widgets import DataTable, Input, Static
 
 from storage.accounts.users import add_user
 from storage.config.settings import Settings
-from storage.messages import language
 from storage.store.database import close_database, open_database
 from storage.store.models import Role, User
 from storage.store.schema import upgrade
@@ -28,6 +27,7 @@ from tests.support.tui import (
     wait_for,
 )
 from tui.app import FapiaoApp, few_colours
+from tui.disk_state import DiskState
 from tui.screens.clearing import ClearingScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
@@ -35,7 +35,7 @@ from tui.screens.login import LoginScreen
 from tui.screens.lookup import LookupScreen
 from tui.screens.placeholder import PlaceholderScreen
 from tui.widgets.diagnosis import Diagnosis
-from tui.widgets.disk_strip import DiskState, DiskStrip
+from tui.widgets.disk_strip import DiskStrip
 from tui.widgets.header import AppHeader
 from tui.widgets.invoice_table import InvoiceTable
 from tui.widgets.key_hints import KeyHints
@@ -243,7 +243,7 @@ async def test_no_match_shows_the_diagnosis(tmp_path: Path) -> None:
         # and the screen says so plainly. Once it lands, every cause is listed, numbered, e.g.
         # "本系统中没有这张发票" (NOT_HERE); this loop checks whatever the engine gives.
         for number, cause in enumerate(result.causes, start=1):
-            assert f"{number}. {cause.title}" in shown
+            assert f"{number}. {cause.title.text()}" in shown
         if not result.causes:
             assert "没有匹配的发票" in shown
 
@@ -316,7 +316,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         await log_in(pilot)
         await look_up(pilot, VOID_NUMBER)
         await pilot.press("f8")
-        assert language() == "en"
+        assert app.language == "en"  # the app's choice (no process-wide language)
         screen = app.screen
         assert screen.query_one("#query", Input).placeholder.startswith("number / code")
         assert table_rows(screen.query_one(InvoiceTable))[0][0] == "void"
@@ -324,7 +324,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         assert "F1 Help" in plain(screen.query_one(KeyHints))
         assert plain(screen.query_one(DiskStrip)).startswith("Disk ● 004 to clear")
         await pilot.press("f8")
-        assert language() == "zh"
+        assert app.language == "zh"  # the app's choice (no process-wide language)
         assert "F1 帮助" in plain(screen.query_one(KeyHints))
 
 

@@ -90,7 +90,9 @@ async def test_supervisor_backs_up_and_verifies(tmp_path: Path, passphrase_file:
         await pilot.press("v")
         await finished(pilot, screen)
         assert rows(screen)[0][5].startswith("✓ 已校验")
-        assert message(screen).startswith(f"备份 {entry.id} 校验通过（integrity_check")
+        assert message(screen).startswith(
+            f"备份 {entry.id} 校验通过（完整性检查"
+        )  # the check by its name, not SQLite's
         assert manifest.load(folder)[0].verified_ok is True
         assert [e.ok for e in audit_rows(app, "backup.verify")] == [True]
 

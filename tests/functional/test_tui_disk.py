@@ -138,7 +138,7 @@ async def test_login_and_sync_from_f6_fill_the_store_and_the_audit(
         async with app.run_test(size=SIZE) as pilot:
             screen = await disk_screen(pilot, pin=PIN)
             log = screen.query_one("#disk-log", DataTable)
-            await wait_for(pilot, lambda: "LOGIN" in [str(c) for c in log.get_row_at(0)])
+            await wait_for(pilot, lambda: "登录" in [str(c) for c in log.get_row_at(0)])
             numbers = [rec["number"] for rec in disk.state.invoices]
             on_disk = Invoice.select().where(Invoice.number.in_(numbers))
             assert on_disk.count() == 0

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn, cast
 
+import tui.texts  # noqa: F401  (the command line's own texts, registered with the catalogue)
 from storage.config.settings import Settings, load_settings
 from storage.errors import Exit, FapiaoError, file_error
 from storage.messages import language, set_language, t

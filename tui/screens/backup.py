@@ -25,10 +25,12 @@ from textual.widgets import Button, DataTable, ProgressBar, Static
 from textual.worker import Worker
 
 from storage.backup.jobs import Job, byte_size
-from storage.messages import catalogue, t, user_text
+from storage.messages import catalogue
 from tui.display import fit
+from tui.language import Said, msg, said_of, t
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog, SetPassphraseDialog
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -103,7 +105,7 @@ def passphrase_must_be_asked(settings: Settings) -> bool:
 
 class BackupsLoaded(Message):
     def __init__(self, entries: list[BackupEntry], source: PassphraseSource, ask: bool,
-                 new_key: bool, folder: str, error: str = "") -> None:  # fmt: skip
+                 new_key: bool, folder: str, error: Said = "") -> None:  # fmt: skip
         super().__init__()
         self.entries = entries
         self.source = source  # where the passphrase comes from
@@ -120,7 +122,7 @@ class JobProgress(Message):
 
 
 class JobDone(Message):
-    def __init__(self, job: Job, text: str, ok: bool) -> None:
+    def __init__(self, job: Job, text: Said, ok: bool) -> None:
         super().__init__()
         self.job = job
         self.text = text
@@ -160,8 +162,8 @@ class BackupScreen(DeskScreen):
         self.entries: list[BackupEntry] = []
         self.running: Job | None = None
         self._loaded: BackupsLoaded | None = None
-        self._message = ("", False)  # (text, is an error)
-        self._loading = ("", False)
+        self._message: tuple[Said, bool] = ("", False)  # (text, is an error)
+        self._loading: tuple[Said, bool] = ("", False)
         self.offered: frozenset[str] = frozenset()  # the actions this user's role may start
 
     def compose_body(self) -> ComposeResult:
@@ -172,7 +174,7 @@ class BackupScreen(DeskScreen):
             yield Static(id="backup-phase")
             yield ProgressBar(id="backup-progress", show_eta=False)
             yield Static(id="backup-rate")
-        yield Static(id="backup-message")
+        yield StatusLine(id="backup-message")
         yield Static(id="backup-role-note", classes="backup-line")
         with Horizontal(id="backup-actions"):
             for action in _ACTIONS:
@@ -194,7 +196,7 @@ class BackupScreen(DeskScreen):
         self.query_one("#backup-role-note").display = not self.offered >= set(_ACTIONS)
         self.retranslate()
         self.table.focus()
-        self._loading = (t("tui.backup.loading"), False)
+        self._loading = (msg("tui.backup.loading"), False)
         self._say(*self._loading)
         self.reload()
 
@@ -211,8 +213,7 @@ class BackupScreen(DeskScreen):
             self.query_one("#backup-source", Static).update(
                 t(f"tui.backup.source.{source.where}", path=source.detail)
             )
-        self._fill()
-        self._say(*self._message)
+        self._fill()  # (the status line says its message again itself)
 
     # -- the list
 
@@ -231,7 +232,7 @@ class BackupScreen(DeskScreen):
         try:
             entries = service.list_backups(settings)
         except BackupError as exc:
-            self.post_message(BackupsLoaded([], source, ask, new_key, str(folder), user_text(exc)))
+            self.post_message(BackupsLoaded([], source, ask, new_key, str(folder), said_of(exc)))
             return
         self.post_message(BackupsLoaded(entries, source, ask, new_key, str(folder)))
 
@@ -313,7 +314,7 @@ class BackupScreen(DeskScreen):
         if session is None:
             return
         if self.running is not None:
-            self._say(t("tui.backup.busy"), error=True)
+            self._say(msg("tui.backup.busy"), error=True)
             return
         entry = self.selected()
         if action not in self.offered:
@@ -321,7 +322,7 @@ class BackupScreen(DeskScreen):
             self._run(Job(action, backup_id=entry.id if entry else ""))
             return
         if action in ("verify", "restore") and entry is None:
-            self._say(t("tui.backup.nothing_selected"), error=True)
+            self._say(msg("tui.backup.nothing_selected"), error=True)
             return
         if action == "restore" and entry is not None:
             self.app.push_screen(RestoreDialog(entry.id), self._restore_target_chosen)
@@ -403,10 +404,10 @@ class BackupScreen(DeskScreen):
             with self.desk.store_connection():
                 report = jobs.run(session, job, settings=settings, progress=progress)
         except (BackupError, PermissionDenied) as exc:
-            self.post_message(JobDone(job, user_text(exc), ok=False))
+            self.post_message(JobDone(job, said_of(exc), ok=False))
             return
         except (StoreUnreachable, OSError) as exc:
-            self.post_message(JobDone(job, t("tui.backup.failed", detail=str(exc)), ok=False))
+            self.post_message(JobDone(job, msg("tui.backup.failed", detail=str(exc)), ok=False))
             return
         self.post_message(JobDone(job, " ".join(m.text() for m in report.said), ok=report.ok))
 
@@ -439,11 +440,9 @@ class BackupScreen(DeskScreen):
                       total=byte_size(progress.total), rate=byte_size(progress.rate),
                       eta=_duration(progress.eta_seconds)))  # fmt: skip
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: Said, error: bool = False) -> None:
         self._message = (text, error)
-        message = self.query_one("#backup-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
+        self.query_one("#backup-message", StatusLine).say(text, error)
 
     async def action_back(self) -> None:
         await self.app.run_action("open('lookup')")

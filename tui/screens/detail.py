@@ -14,11 +14,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from storage.messages import catalogue, language, t
+from storage.messages import catalogue
 from storage.rules.invoice_types import type_name
+from storage.tracking.states import is_booked
 from tui.display import date_text, money, rate_text, status_text, unit_price, yes_no
+from tui.language import language, t
 from tui.messages import DetailLoaded
 from tui.screens.base import MAIN_HINTS, DeskScreen, Hints
+from tui.tracking_text import tracking_rows
 
 if TYPE_CHECKING:
     from storage.accounts.users import Session
@@ -128,7 +131,7 @@ class DetailScreen(DeskScreen):
             (t("tui.detail.rate"), _rate(view.rate)),
             (t("tui.detail.direction"), _word("direction", view.direction)),
             (t("tui.detail.branch"), view.branch),
-            (t("tui.detail.booked"), yes_no(view.booked)),
+            (t("tui.detail.booked"), yes_no(is_booked(view.booking))),
             (t("tui.detail.reimbursed"), yes_no(view.reimbursed)),
             (t("tui.detail.source"), _word("source", view.source)),
             (t("tui.detail.synced_at"), date_text(view.synced_at)),
@@ -147,6 +150,8 @@ class DetailScreen(DeskScreen):
         ]
         if view.remark:
             rows.append((t("tui.detail.remark"), view.remark))
+        if view.direction == "received":  # 入账 and 报销 are kept for received invoices
+            rows += tracking_rows(view)
         return rows
 
     def _fill_lines(self, view: InvoiceView) -> None:

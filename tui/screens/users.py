@@ -15,10 +15,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from storage.messages import t, user_text
 from tui.display import fit
+from tui.language import Said, msg, said_of, t
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.user_dialogs import AddUserDialog, NewUser, PasswordDialog, RoleDialog
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,14 +31,14 @@ _WIDTHS = {"name": 16, "role": 8, "branch": 14, "scope": 12}
 
 
 class UsersLoaded(Message):
-    def __init__(self, users: list[AccountInfo] | None, refusal: str = "") -> None:
+    def __init__(self, users: list[AccountInfo] | None, refusal: Said = "") -> None:
         super().__init__()
         self.users = users  # None when refused
         self.refusal = refusal
 
 
 class UserChanged(Message):
-    def __init__(self, text: str, ok: bool) -> None:
+    def __init__(self, text: Said, ok: bool) -> None:
         super().__init__()
         self.text = text
         self.ok = ok
@@ -70,11 +71,11 @@ class UsersScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.users: list[AccountInfo] = []
-        self.refused = ""
-        self._message = ("", False)
+        self.refused: Said = ""
+        self._message: tuple[Said, bool] = ("", False)
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="users-message", classes="users-line")
+        yield StatusLine(id="users-message", classes="users-line")
         yield DataTable(id="users", cursor_type="row")
         yield Static(id="users-actions", classes="users-line")
 
@@ -85,15 +86,13 @@ class UsersScreen(DeskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.retranslate()
-        self._say(t("tui.users.loading"))
+        self._say(msg("tui.users.loading"))
         self.table.focus()
         self.reload()
 
     def retranslate(self) -> None:
         self.query_one("#users-actions", Static).update(t("tui.users.actions"))
-        self._fill()
-        if self.refused:
-            self._say(self.refused, error=True)
+        self._fill()  # the status line says its message again itself
 
     def reload(self) -> None:
         session = self.desk.session
@@ -109,7 +108,7 @@ class UsersScreen(DeskScreen):
             try:
                 users = list_users(session)
             except PermissionDenied as refused:
-                self.post_message(UsersLoaded(None, str(refused)))
+                self.post_message(UsersLoaded(None, said_of(refused)))
                 return
         self.post_message(UsersLoaded(users))
 
@@ -122,8 +121,8 @@ class UsersScreen(DeskScreen):
             return
         self.users = event.users
         self._fill()
-        if self._message == (t("tui.users.loading"), False):
-            self._say(t("tui.users.count", n=len(self.users)))
+        if self._message == (msg("tui.users.loading"), False):
+            self._say(msg("tui.users.count", n=len(self.users)))
 
     def _fill(self) -> None:
         table = self.table
@@ -158,7 +157,7 @@ class UsersScreen(DeskScreen):
             return None
         user = self.selected()
         if user is None:
-            self._say(t("tui.users.nothing_selected"), error=True)
+            self._say(msg("tui.users.nothing_selected"), error=True)
         return user
 
     def action_add(self) -> None:
@@ -200,7 +199,7 @@ class UsersScreen(DeskScreen):
             self._change(session, _unlocker(user.username))
 
     @work(thread=True, exclusive=True, group="users", exit_on_error=False, name="user-change")
-    def _change(self, session: Session, change: Callable[[Session], str]) -> None:
+    def _change(self, session: Session, change: Callable[[Session], Said]) -> None:
         from storage.accounts.permissions import PermissionDenied
         from storage.accounts.users import AccountError
 
@@ -208,7 +207,7 @@ class UsersScreen(DeskScreen):
             try:
                 text = change(session)
             except (PermissionDenied, AccountError) as exc:
-                self.post_message(UserChanged(user_text(exc), ok=False))
+                self.post_message(UserChanged(said_of(exc), ok=False))
                 return
         self.post_message(UserChanged(text, ok=True))
 
@@ -220,11 +219,9 @@ class UsersScreen(DeskScreen):
     def worker_failed(self, worker: Worker[Any]) -> None:
         self._say("")
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: Said, error: bool = False) -> None:
         self._message = (text, error)
-        message = self.query_one("#users-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
+        self.query_one("#users-message", StatusLine).say(text, error)
 
     async def action_back(self) -> None:
         await self.app.run_action("open('lookup')")
@@ -233,42 +230,42 @@ class UsersScreen(DeskScreen):
 # The changes, run in the worker with the acting session; each returns what to tell the supervisor.
 
 
-def _adder(new: NewUser) -> Callable[[Session], str]:
-    def add(acting: Session) -> str:
+def _adder(new: NewUser) -> Callable[[Session], Said]:
+    def add(acting: Session) -> Said:
         from storage.accounts.users import create_user
 
         create_user(acting, new.name, new.password, role=new.role, branch=new.branch)
-        return t("tui.users.added", user=new.name, role=t(f"role.{new.role.value}"),
-                 branch=new.branch)  # fmt: skip
+        return msg("tui.users.added", user=new.name, role=msg(f"role.{new.role.value}"),
+                   branch=new.branch)  # fmt: skip
 
     return add
 
 
-def _password_setter(username: str, password: str) -> Callable[[Session], str]:
-    def reset(acting: Session) -> str:
+def _password_setter(username: str, password: str) -> Callable[[Session], Said]:
+    def reset(acting: Session) -> Said:
         from storage.accounts.users import set_password
 
         set_password(acting, username, password)
-        return t("tui.users.password_reset", user=username)
+        return msg("tui.users.password_reset", user=username)
 
     return reset
 
 
-def _role_setter(username: str, role: Role) -> Callable[[Session], str]:
-    def change(acting: Session) -> str:
+def _role_setter(username: str, role: Role) -> Callable[[Session], Said]:
+    def change(acting: Session) -> Said:
         from storage.accounts.users import set_role
 
         set_role(acting, username, role)
-        return t("tui.users.role_set", user=username, role=t(f"role.{role.value}"))
+        return msg("tui.users.role_set", user=username, role=msg(f"role.{role.value}"))
 
     return change
 
 
-def _unlocker(username: str) -> Callable[[Session], str]:
-    def unlock(acting: Session) -> str:
+def _unlocker(username: str) -> Callable[[Session], Said]:
+    def unlock(acting: Session) -> Said:
         from storage.accounts.users import unlock
 
         unlock(acting, username)
-        return t("tui.users.unlocked", user=username)
+        return msg("tui.users.unlocked", user=username)
 
     return unlock

@@ -64,8 +64,11 @@ def table(rows: tuple[InvoiceSummary, ...], *, show_branch: bool, indent: str = 
         headers.append(t("lookup.label.branch"))
     body = []
     for r in rows:
+        status = r.status_text
+        if r.reimbursed:  # loud wherever it turns up again
+            status += " ⚠" + t("tracking.reimbursed")
         cells = [r.number, r.code or "-", r.date.isoformat(), _cut(r.counterparty_name, NAME_WIDTH),
-                 format_money(r.total), r.status_text]  # fmt: skip
+                 format_money(r.total), status]  # fmt: skip
         if show_branch:
             cells.append(r.branch)
         body.append(cells)
@@ -79,12 +82,16 @@ def table(rows: tuple[InvoiceSummary, ...], *, show_branch: bool, indent: str = 
 
 
 def _cause_lines(number: int, cause: Cause, show_branch: bool) -> list[str]:
-    lines = [f"{number}. {cause.title}"]
-    lines += [f"   {line}" for line in cause.detail.splitlines()]
+    lines = [f"{number}. {cause.title.text()}"]
+    lines += [f"   {line}" for line in detail_text(cause).splitlines()]
     lines.append("   " + t("lookup.cli.action", action=cause.action))
     if cause.candidates:
         lines += table(cause.candidates, show_branch=show_branch, indent="   ")
     return lines
+
+
+def detail_text(cause: Cause) -> str:
+    return (cause.lead.text() if cause.lead else "") + cause.detail.text()
 
 
 def human(result: LookupResult, session: Session) -> str:
@@ -117,9 +124,9 @@ def as_json(result: LookupResult) -> dict[str, Any]:
         "causes": [
             {
                 "kind": c.kind.value,
-                "title": c.title,
-                "detail": c.detail,
-                "action": c.action,
+                "title": c.title.text(),
+                "detail": detail_text(c),
+                "action": c.action.text(),
                 "candidates": [_summary_json(s) for s in c.candidates],
             }
             for c in result.causes

@@ -53,6 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.placeholder": ("该功能将在后续版本提供", "This will come in a later version"),
     "tui.placeholder_back": ("按 Esc 或 F2 回到发票查询", "Esc or F2 returns to the lookup"),
     # command palette
+    "tui.cmd.no_matches": ("没有匹配的命令", "No matching command"),
     "tui.cmd.open": ("打开{screen}", "Open {screen}"),
     "tui.cmd.language": ("切换语言（中文/English）", "Switch language (中文/English)"),
     "tui.cmd.void_red": ("显示或隐藏作废/红冲发票", "Show or hide void/red invoices"),
