@@ -12,12 +12,10 @@ from tui.cli.main import main
 # (arguments, Chinese, English): what the user reads after the usage line.
 CASES = [
     (["lookup"], "用法错误：缺少参数：query", "usage error: missing arguments: query"),
-    (["no-such-command"],
-     "用法错误：参数 COMMAND 不能是 'no-such-command'，可选：'import', 'export', 'lookup', "
-     "'check', 'user', 'audit', 'db', 'sync', 'device-sim', 'device-service', 'backup', 'clear'",
-     "usage error: argument COMMAND cannot be 'no-such-command'; choose from 'import', "
-     "'export', 'lookup', 'check', 'user', 'audit', 'db', 'sync', 'device-sim', "
-     "'device-service', 'backup', 'clear'"),
+    (["user", "add", "li", "--role", "boss"],
+     "用法错误：参数 --role 不能是 'boss'，可选：'clerk', 'supervisor', 'auditor'",
+     "usage error: argument --role cannot be 'boss'; choose from 'clerk', 'supervisor', "
+     "'auditor'"),
     (["check", "number=1", "--bogus", "x"], "用法错误：无法识别的参数：--bogus x",
      "usage error: unrecognized arguments: --bogus x"),
     (["check", "--qr"], "用法错误：参数 --qr 需要一个值", "usage error: argument --qr needs a value"),
@@ -46,6 +44,19 @@ def test_usage_errors_read_in_the_chosen_language(
     assert main(["--lang", "en", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("usage:") and err.endswith("\n" + en + "\n")
+
+
+def test_an_unknown_command_is_said_in_the_chosen_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["no-such-command"]) == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("用法错误：参数 COMMAND 不能是 'no-such-command'，可选：'import', ")
+    assert main(["--lang", "en", "no-such-command"]) == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith(
+        "usage error: argument COMMAND cannot be 'no-such-command'; choose from 'import', "
+    )
 
 
 def test_a_usage_error_with_json_is_one_document(capsys: pytest.CaptureFixture[str]) -> None:
