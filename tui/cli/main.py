@@ -8,17 +8,17 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import tui.texts  # noqa: F401  (the command line's own texts, registered with the catalogue)
 from storage.config.settings import Settings, load_settings
 from storage.errors import Exit, FapiaoError, file_error
 from storage.messages import language, set_language, t
-from storage.store.database import close_database
-from tui.cli.commands import register_all
-from tui.cli.context import CliContext
 from tui.cli.usage import usage_error
 from tui.logs import setup_logging, teardown_logging
+
+if TYPE_CHECKING:
+    pass
 
 log = logging.getLogger("fapiao.cli")
 
@@ -51,6 +51,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tui.cli.commands import register_all  # every subcommand's module, and the store's
+
     parser = _Parser(prog="fapiao", description=t("cli.description"))
     parser.add_argument("--demo", action="store_true", help=t("cli.help.demo"))
     parser.add_argument("--user", help=t("cli.help.user"))
@@ -116,8 +118,7 @@ def _main(raw: list[str]) -> int:
         set_language(asked)
     settings = load_settings()
     set_language(asked or settings.language)
-    parser = build_parser()
-    args = parser.parse_args(raw)
+    args = _screen_only(raw) or build_parser().parse_args(raw)
     if args.lang:
         set_language(args.lang)
     if args.demo:
@@ -129,32 +130,65 @@ def _main(raw: list[str]) -> int:
     return _run(settings, args)
 
 
+def _screen_only(raw: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments of a plain ``fapiao [--demo] [--lang zh|en]`` (the screen), read without
+    the subcommands' parser: building it loads every subcommand and, with them, the store and
+    crypto modules, all before the screen's first frame. None for anything else."""
+    rest = [arg for arg in raw if arg != "--demo"]
+    lang = _lang_option(rest)
+    if rest not in ([], ["--lang", lang], [f"--lang={lang}"]) or (rest and lang is None):
+        return None
+    return argparse.Namespace(command=None, demo="--demo" in raw, lang=lang, user=None)
+
+
 def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _run_screen(settings, args)
+    from tui.cli.context import CliContext
+
     handler = setup_logging()
     ctx = CliContext(settings=settings, args=args, demo=args.demo)
     try:
-        if args.command is None:
-            return _run_tui(settings, demo=args.demo)
         code: int = args.handler(ctx)
         return int(code)
     except (FapiaoError, BrokenPipeError):
         raise  # said by main(), the one place errors are shown
     except OSError as exc:
         if exc.filename is None:
-            raise _internal(args, exc) from exc
+            raise _internal(args.command, exc) from exc
         # A file the user named (or one made for them) that could not be used: say which
         # and why in the user's words, not the C library's English.
         raise file_error(exc) from exc
     except Exception as exc:  # the last line of defence: no traceback reaches a clerk
-        raise _internal(args, exc) from exc
+        raise _internal(args.command, exc) from exc
     finally:
         if args.demo:
-            close_database()  # the demo's store goes with its folder
-            teardown_logging(handler)
+            _close_demo(handler)
 
 
-def _internal(args: argparse.Namespace, exc: Exception) -> FapiaoError:
-    log.exception("unhandled error in %s", args.command)  # the traceback goes to the log
+def _run_screen(settings: Settings, args: argparse.Namespace) -> int:
+    """The TUI; its first frame comes before any store, crypto or subcommand module loads."""
+    handler = setup_logging()
+    try:
+        return _run_tui(settings, demo=args.demo)
+    except (FapiaoError, KeyboardInterrupt):
+        raise  # said by main()
+    except Exception as exc:  # the last line of defence: no traceback reaches a clerk
+        raise _internal("the screen", exc) from exc
+    finally:
+        if args.demo:
+            _close_demo(handler)
+
+
+def _close_demo(handler: logging.Handler | None) -> None:
+    from storage.store.database import close_database
+
+    close_database()  # the demo's store goes with its folder
+    teardown_logging(handler)
+
+
+def _internal(where: str | None, exc: Exception) -> FapiaoError:
+    log.exception("unhandled error in %s", where)  # the traceback goes to the log
     return FapiaoError("error.internal", detail=type(exc).__name__)
 
 

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 
 from storage.messages import t
 from storage.rules.field_checks import (
+    CONTEXT_FIELDS,
     FIELDS,
     InvoiceDraft,
     Verdict,
@@ -45,8 +46,9 @@ def draft_from_args(qr: str | None, pairs: list[str], red: bool) -> InvoiceDraft
         name, sep, value = pair.partition("=")
         if not sep:
             raise CliError("check_cli.bad_pair", arg=pair)
-        if name not in FIELDS:
-            raise CliError("check_cli.unknown_field", name=name, names=" ".join(FIELDS))
+        if name not in FIELDS and name not in CONTEXT_FIELDS:
+            names = " ".join((*FIELDS, *CONTEXT_FIELDS))
+            raise CliError("check_cli.unknown_field", name=name, names=names)
         values[name] = value
     if not values:
         raise CliError("check_cli.nothing")
