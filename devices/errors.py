@@ -1,31 +1,31 @@
-"""What can go wrong talking to the disk, as exceptions the screens and the CLI can show.
+"""What can go wrong talking to the disk, as ``FapiaoError``s the screens and the CLI can show.
 
-``DiskError`` is the disk's own refusal (an ``ERR`` reply): its text is the disk's Chinese
-message, fit for a counter clerk. ``DiskNotAnswering`` and ``DiskUnreachable`` are link
-problems; ``BadReply`` is a reply this app cannot read.
+``DiskError`` is the disk's own refusal (an ``ERR`` reply): ``message`` is the disk's Chinese
+text, fit for a counter clerk, shown inside ``disk.refused``. ``DiskNotAnswering`` and
+``DiskUnreachable`` are link problems (exit 3); ``BadReply`` is a reply this app cannot read.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from storage.messages import t
+from storage.errors import Exit, FapiaoError
 
 
-class DiskProblem(Exception):
+class DiskProblem(FapiaoError):
     """Anything that stopped a disk command from completing."""
 
 
 class DiskUnreachable(DiskProblem):
     """The port cannot be opened or the connection is gone."""
 
-    def __init__(self, url: str, detail: str, *, in_use: bool = False) -> None:
-        text = (
-            t("disk.port_in_use", url=url)
-            if in_use
-            else t("disk.unreachable", url=url, detail=detail)
-        )
-        super().__init__(text)
+    exit_code = Exit.UNREACHABLE
+
+    def __init__(self, url: str, detail: object, *, in_use: bool = False) -> None:
+        if in_use:
+            super().__init__("disk.port_in_use", url=url)
+        else:
+            super().__init__("disk.unreachable", url=url, detail=detail)
         self.url = url
         self.detail = detail
         self.in_use = in_use
@@ -34,8 +34,10 @@ class DiskUnreachable(DiskProblem):
 class DiskNotAnswering(DiskProblem):
     """No reply to a request after every resend."""
 
+    exit_code = Exit.UNREACHABLE
+
     def __init__(self, resends: int) -> None:
-        super().__init__(t("disk.not_answering", resends=resends))
+        super().__init__("disk.not_answering", resends=resends)
         self.resends = resends
 
 
@@ -43,15 +45,17 @@ class DiskRestarted(DiskProblem):
     """The disk forgot the login mid-command (a power cycle) and logging in again was not
     possible: no PIN at hand, or the disk refused the commands again after the new login."""
 
+    exit_code = Exit.UNREACHABLE
+
     def __init__(self) -> None:
-        super().__init__(t("disk.restarted"))
+        super().__init__("disk.restarted")
 
 
 class RequestTooLong(DiskProblem):
     """A request that would not fit one frame (65,536 bytes): split it and send the parts."""
 
     def __init__(self, cmd: str) -> None:
-        super().__init__(f"{cmd}: request longer than one frame")
+        super().__init__("disk.request_too_long", cmd=cmd)
         self.cmd = cmd
 
 
@@ -59,20 +63,26 @@ class BadReply(DiskProblem):
     """A reply that does not have the fields PROTOCOL.md promises."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(t("disk.bad_reply", detail=detail))
+        super().__init__("disk.bad_reply", detail=detail)
         self.detail = detail
 
 
 class DiskError(DiskProblem):
-    """The disk answered ``ERR CODE``; ``message`` is its Chinese text."""
+    """The disk answered ``ERR CODE``; ``message`` is its Chinese text, ``reply`` the reply's
+    other fields (``tries_left`` …)."""
 
     code = "E_INTERNAL"
 
     def __init__(self, code: str, message: str, fields: dict[str, Any] | None = None) -> None:
-        super().__init__(message or code)
+        super().__init__("disk.refused", message=message or code, code=code)
         self.code = code
         self.message = message
-        self.fields = dict(fields or {})
+        self.reply = dict(fields or {})
+
+    def __str__(self) -> str:
+        # The disk's own words, as a detail inside the caller's sentence; ``text()`` is the
+        # whole sentence ("税控盘拒绝：…（E_…）").
+        return self.message or self.code
 
 
 class UnknownCommand(DiskError):
@@ -90,9 +100,15 @@ class NotLoggedIn(DiskError):
 class WrongPin(DiskError):
     code = "E_PIN"
 
+    def __init__(self, code: str, message: str, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(code, message, fields)
+        left = self.tries_left
+        self.key = "disk.wrong_pin"
+        self.fields = {"n": "?" if left is None else left}
+
     @property
     def tries_left(self) -> int | None:
-        value = self.fields.get("tries_left")
+        value = self.reply.get("tries_left")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 

@@ -33,6 +33,7 @@ from devices.frames import (
     Request,
     encode,
 )
+from storage.errors import os_errno, system_reason
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,12 @@ EventHandler = Callable[[Event], None]
 
 def _is_device_path(url: str) -> bool:
     return "://" not in url
+
+
+def _why(exc: Exception) -> object:
+    """Why the port failed, in the reader's words where the system said it (an errno), else
+    pyserial's own text (a bad URL names what is wrong with it)."""
+    return system_reason(exc) if os_errno(exc) else str(exc)
 
 
 class Link:
@@ -97,9 +104,9 @@ class Link:
             port = serial.serial_for_url(self.url, **kwargs)
         except serial.SerialException as exc:
             text = str(exc)
-            raise DiskUnreachable(self.url, text, in_use="exclusively lock" in text) from exc
+            raise DiskUnreachable(self.url, _why(exc), in_use="exclusively lock" in text) from exc
         except (OSError, ValueError) as exc:
-            raise DiskUnreachable(self.url, str(exc)) from exc
+            raise DiskUnreachable(self.url, _why(exc)) from exc
         self._port = port
         self._reader = FrameReader()
 
@@ -204,7 +211,7 @@ class Link:
             port.write(frame)  # no flush(): tcdrain on a pty waits for the far end to read
         except (serial.SerialException, OSError) as exc:
             self.close()
-            raise DiskUnreachable(self.url, str(exc)) from exc
+            raise DiskUnreachable(self.url, _why(exc)) from exc
         self.sent_frames += 1
         self.bytes_sent += len(frame)
 
@@ -217,7 +224,7 @@ class Link:
             data = port.read(_CHUNK)
         except (serial.SerialException, OSError) as exc:
             self.close()
-            raise DiskUnreachable(self.url, str(exc)) from exc
+            raise DiskUnreachable(self.url, _why(exc)) from exc
         self.bytes_received += len(data)
         return [f for f, _ in self._reader.feed(data) if not isinstance(f, Request)]
 

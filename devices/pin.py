@@ -25,6 +25,7 @@ from devices.client import DiskClient, LoginResult
 from devices.errors import DiskProblem, PinLocked, WrongPin
 from storage.backup.atomic_files import write_atomic
 from storage.config.settings import data_dir
+from storage.errors import Exit
 from storage.messages import MessageError
 
 KEYRING_SERVICE = "fapiao"  # ``fapiao sync``, F6 and the sync's re-login all read this entry
@@ -42,6 +43,8 @@ class PinNotSent(MessageError, DiskProblem):
 
 class MalformedPin(PinNotSent):
     """Not 6–8 digits: the disk would only count it as a wrong try."""
+
+    exit_code = Exit.USAGE
 
 
 class PinRejectedBefore(PinNotSent):

@@ -39,11 +39,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devices.errors import DiskNotAnswering, DiskProblem
+from devices.errors import DiskNotAnswering, DiskProblem, disk_error
 from devices.frames import ErrorReply, Event, JsonObject
 from devices.json_lines import read_lines
 from devices.link import Link
 from storage.config.settings import Settings, data_dir
+from storage.errors import FapiaoError
 from storage.messages import t
 
 log = logging.getLogger(__name__)
@@ -82,10 +83,10 @@ def lock_path(socket_path: Path) -> Path:
     return socket_path.with_name(socket_path.name + ".lock")
 
 
-class ServiceAlreadyRunning(Exception):
+class ServiceAlreadyRunning(FapiaoError):
     def __init__(self, holder: dict[str, Any]) -> None:
-        super().__init__(t("disk_live.service_running", pid=holder.get("pid", "?"),
-                           user=holder.get("user", "?"), socket=holder.get("socket", "?")))  # fmt: skip
+        super().__init__("disk_live.service_running", pid=holder.get("pid", "?"),
+                         user=holder.get("user", "?"), socket=holder.get("socket", "?"))  # fmt: skip
         self.holder = holder
 
 
@@ -385,11 +386,11 @@ class DeviceService:
             if self._hello is None or not self._connected:
                 hello = self.link.request("HELLO", {})
                 if isinstance(hello, ErrorReply):
-                    raise DiskProblem(hello.message)
+                    raise disk_error(hello.code, hello.body)
                 self._hello = hello.body
             reply = self.link.request("STATUS", {})
             if isinstance(reply, ErrorReply):
-                raise DiskProblem(reply.message)
+                raise disk_error(reply.code, reply.body)
         except DiskProblem as exc:
             self._lost(exc)
             return

@@ -37,6 +37,7 @@ from devices.service import (
     default_socket_path,
     read_holder,
 )
+from storage.errors import system_reason
 from storage.messages import Message, t
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class StatusEvent:
 class ServiceGone(DiskUnreachable):
     """The service's socket is closed or cannot be reached."""
 
-    def __init__(self, socket_path: Path, detail: str) -> None:
+    def __init__(self, socket_path: Path, detail: object) -> None:
         super().__init__(str(socket_path), detail)
 
 
@@ -88,7 +89,7 @@ class ServiceConnection:
             sock.connect(str(self.socket_path))
         except OSError as exc:
             sock.close()
-            raise ServiceGone(self.socket_path, str(exc)) from exc
+            raise ServiceGone(self.socket_path, system_reason(exc)) from exc
         sock.settimeout(0.25)  # the reader wakes up to notice close()
         self._sock = sock
         self._reader = threading.Thread(target=self._read, name="service-reader", daemon=True)
@@ -170,7 +171,7 @@ class ServiceConnection:
         """The reply body of one command; raises the typed disk error or a link problem."""
         sock = self._sock
         if sock is None or self._closed.is_set():
-            raise ServiceGone(self.socket_path, t("disk_live.service_gone"))
+            raise ServiceGone(self.socket_path, Message("disk_live.service_gone"))
         id_ = next(self._ids)
         box: queue.Queue[JsonObject] = queue.Queue()
         with self._lock:
@@ -185,7 +186,7 @@ class ServiceConnection:
                 except queue.Empty:
                     raise DiskNotAnswering(0) from None
                 if message.get("gone"):
-                    raise ServiceGone(self.socket_path, t("disk_live.service_gone"))
+                    raise ServiceGone(self.socket_path, Message("disk_live.service_gone"))
                 if message.get("event") == "progress":
                     body = message.get("progress")
                     if progress is not None and isinstance(body, dict):
@@ -193,7 +194,7 @@ class ServiceConnection:
                     continue
                 return self._result(message)
         except OSError as exc:
-            raise ServiceGone(self.socket_path, str(exc)) from exc
+            raise ServiceGone(self.socket_path, system_reason(exc)) from exc
         finally:
             with self._lock:
                 self._pending.pop(id_, None)
@@ -204,7 +205,7 @@ class ServiceConnection:
             return body
         error = message.get("error")
         if not isinstance(error, dict):
-            raise DiskProblem(t("disk_live.bad_request"))
+            raise DiskProblem("disk_live.bad_request")
         code = str(error.get("code", "E_INTERNAL"))
         text = str(error.get("message", ""))
         if code == E_UNREACHABLE:

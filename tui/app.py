@@ -386,10 +386,10 @@ class FapiaoApp(App[int]):
         worker = event.worker
         error = worker.error
         log.error("worker %s failed", worker.name, exc_info=error)
-        from storage.messages import MessageError
+        from storage.errors import FapiaoError
 
         # An error with words of its own (a tampered audit log, a missing store) says them.
-        text = user_text(error) if isinstance(error, MessageError) else type(error).__name__
+        text = user_text(error) if isinstance(error, FapiaoError) else type(error).__name__
         self.notify(t("tui.error.worker", detail=text), severity="error", timeout=8)
         if isinstance(worker.node, DeskScreen):
             worker.node.worker_failed(worker)

@@ -59,7 +59,7 @@ def _sync(app: FapiaoApp, asker: MessagePump) -> None:
     try:
         assert session is not None
         if client is None:
-            raise DiskProblem(t("tui.disk.disconnected"))
+            raise DiskProblem("tui.disk.disconnected")
 
         def progress(step: SyncProgress) -> None:
             post_from_thread(asker, SyncProgressed(step.fetched))

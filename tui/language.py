@@ -14,6 +14,7 @@ from __future__ import annotations
 from textual._context import active_app
 
 import tui.texts  # noqa: F401  (the screens' texts, registered with the catalogue)
+from storage.errors import FapiaoError
 from storage.messages import LANGUAGES, Language, Message, MessageError, msg
 from storage.messages import language as context_language
 
@@ -52,9 +53,11 @@ Said = Message | str
 
 
 def said_of(error: BaseException) -> Said:
-    """What a status line keeps for ``error``: its message where it carries one."""
-    message = getattr(error, "message", None)
-    return message if isinstance(message, Message) else str(error)
+    """What a status line keeps for ``error``: its message where it carries one (any
+    ``FapiaoError``, re-rendered on F8), else its text as it is."""
+    if isinstance(error, FapiaoError):
+        return error.as_message()
+    return str(error)
 
 
 def render(said: Said) -> str:

@@ -8,7 +8,8 @@ from enum import StrEnum
 
 from storage.accounts.session import Session
 from storage.audit import chain as audit
-from storage.messages import t
+from storage.errors import FapiaoError
+from storage.messages import Message
 from storage.store.models import Role, User
 
 
@@ -42,11 +43,11 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 }
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(FapiaoError):
     """``str()`` says, in the user's language, which role the action needs."""
 
     def __init__(self, permission: Permission, needed: Role) -> None:
-        super().__init__(t("auth.needs_role", role=t(f"role.{needed.value}")))
+        super().__init__("auth.needs_role", role=Message(f"role.{needed.value}"))
         self.permission = permission
         self.needed = needed
 

@@ -17,7 +17,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from storage.accounts.permissions import Permission, PermissionDenied, require
 from storage.accounts.session import Session as Session  # re-exported: most callers import it here
 from storage.audit import chain as audit
-from storage.messages import MessageError, t
+from storage.errors import Exit, FapiaoError
+from storage.messages import MessageError
 from storage.store.database import write
 from storage.store.models import Role, User
 
@@ -58,12 +59,14 @@ def _hash_memory_goes_back() -> None:
 _hash_memory_goes_back()
 
 
-class AuthError(Exception):
+class AuthError(FapiaoError):
     """A refused log-in; ``str()`` is the message for the user in the current language."""
 
 
 class AccountError(MessageError, ValueError):
     """A bad account request (duplicate name, unknown role, empty password)."""
+
+    exit_code = Exit.USAGE
 
 
 def hash_password(password: str) -> str:
@@ -164,11 +167,11 @@ def _check_password(
         # The typed name may be a password typed in the wrong box: log only its hash.
         typed = hashlib.sha256(username.encode("utf-8")).hexdigest()[:12]
         audit.record("?", action, target=f"sha256:{typed}", ok=False, reason="unknown_user")
-        raise AuthError(t("auth.bad_login"))
+        raise AuthError("auth.bad_login")
     if user.locked_until is not None and user.locked_until > now:
         _hasher.hash(password or "-")  # the password is not checked while locked: same work
         audit.record(username, action, ok=False, reason="locked")
-        raise AuthError(t("auth.bad_login"))
+        raise AuthError("auth.bad_login")
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -189,16 +192,16 @@ def _check_password(
                          reason="locked_now" if locked else "bad_password")  # fmt: skip
 
         write(record_failure)
-        raise AuthError(t("auth.bad_login")) from None
+        raise AuthError("auth.bad_login") from None
     if user.demo and not demo_mode:
         audit.record(username, action, ok=False, reason="demo_only")
-        raise AuthError(t("auth.demo_only"))
+        raise AuthError("auth.demo_only")
     if not user.active:
         audit.record(username, action, ok=False, reason="inactive")
-        raise AuthError(t("auth.inactive"))
+        raise AuthError("auth.inactive")
     if supervisor_only and Role(user.role) is not Role.SUPERVISOR:
         audit.record(username, action, ok=False, reason="not_supervisor")
-        raise AuthError(t("auth.not_supervisor"))
+        raise AuthError("auth.not_supervisor")
 
     # A hash made with other parameters (the library's old default) is redone at ours, now
     # that the password is known to be right.

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from storage.messages import t
+from storage.errors import Exit, FapiaoError
 
 
-class BackupError(Exception):
+class BackupError(FapiaoError):
     """A backup operation that cannot go on; ``str()`` is the text in the user's language."""
-
-    exit_code = 1  # the CLI's exit code: 1 failed, 2 bad usage, 3 unreachable
-
-    def __init__(self, message_key: str, /, **fields: object) -> None:
-        super().__init__(t(message_key, **fields))
-        self.key = message_key
-        self.fields = fields
 
 
 class WrongPassphrase(BackupError):
@@ -25,8 +18,8 @@ class BackupCorrupt(BackupError):
 
 
 class BackupUsageError(BackupError):
-    exit_code = 2
+    exit_code = Exit.USAGE
 
 
 class BackupUnreachable(BackupError):
-    exit_code = 3
+    exit_code = Exit.UNREACHABLE

@@ -6,11 +6,14 @@ import os
 import stat
 from pathlib import Path
 
-from storage.messages import MessageError
+from storage.errors import Exit, system_reason
+from storage.messages import Message, MessageError
 
 
 class SecretFileError(MessageError):
     """A secret file that is missing, unreadable, or readable by others."""
+
+    exit_code = Exit.USAGE
 
 
 def read_secret_file(path: str | os.PathLike[str]) -> str:
@@ -19,7 +22,11 @@ def read_secret_file(path: str | os.PathLike[str]) -> str:
     try:
         mode = p.stat().st_mode
     except OSError as exc:
-        raise SecretFileError("secret_file.missing", path=p, reason=exc.strerror) from exc
+        raise SecretFileError("secret_file.missing", path=p, reason=system_reason(exc)) from exc
+    if stat.S_ISDIR(mode):
+        raise SecretFileError(
+            "secret_file.missing", path=p, reason=Message("system.reason.is_folder")
+        )
     if stat.S_IMODE(mode) & 0o077:
         raise SecretFileError("secret_file.too_open", path=p, mode=f"{stat.S_IMODE(mode):o}")
     try:

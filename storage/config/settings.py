@@ -18,6 +18,7 @@ from storage.config.values import (
     parse_remind_days,
     parse_smtp_url,
 )
+from storage.errors import system_reason
 
 __all__ = ["Settings", "SettingsError", "config_path", "data_dir", "load_settings"]
 
@@ -101,7 +102,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise SettingsError("settings.unreadable", path=path, detail=exc) from exc
+            # An OSError's text is the C library's English: say why in the reader's words.
+            detail = system_reason(exc) if isinstance(exc, OSError) else exc
+            raise SettingsError("settings.unreadable", path=path, detail=detail) from exc
     values: dict[str, object] = {}
     for key, env_name in _ENV.items():
         value = env.get(env_name) or raw.get(key)

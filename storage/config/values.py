@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
+from storage.errors import Exit
 from storage.messages import MessageError
 
 DEFAULT_REMIND_DAYS = 5
@@ -25,6 +26,8 @@ SMTP_SCHEMES = {
 class SettingsError(MessageError):
     """The configuration file is unreadable or holds a bad value (``storage.config.settings`` uses
     it too); the message names the setting and the fix."""
+
+    exit_code = Exit.USAGE
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from storage.accounts.permissions import Permission, require
 from storage.accounts.users import Session
 from storage.audit import chain as audit
+from storage.errors import BadInput, Exit
 from storage.importing.columns import EXPORT_COLUMNS
 from storage.importing.fields import DIRECTION_NAMES, STATUS_NAMES
 from storage.rules.invoice_types import TYPES
@@ -54,17 +55,14 @@ _FORMULA_START = ("=", "+", "-", "@")
 _BATCH = 1000
 
 
-class ExportError(ValueError):
+class ExportError(BadInput, ValueError):
     """A bad request (extension, other branch); ``key`` is its message."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.fields = fields
 
 
 class OtherBranchRefused(ExportError):
     """The session may not see the branch asked for."""
+
+    exit_code = Exit.FAILED
 
 
 @dataclass(frozen=True)

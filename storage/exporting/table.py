@@ -17,6 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from storage.errors import Exit
 from storage.messages import MessageError
 
 FORMATS = (".xlsx", ".csv")
@@ -27,6 +28,8 @@ Cell = str | int | Decimal | dt.date | None
 
 class TableExportError(MessageError, ValueError):
     """A file name the export cannot write."""
+
+    exit_code = Exit.USAGE
 
 
 def _csv_cell(value: Cell) -> str:

@@ -22,6 +22,7 @@ from typing import TypeVar
 from storage.accounts.permissions import Permission, require
 from storage.accounts.users import Session
 from storage.audit import chain as audit
+from storage.errors import system_reason
 from storage.importing.csv_rows import csv_line_rows, csv_rows
 from storage.importing.decoding import decode_text, open_text, text_encoding
 from storage.importing.einvoice import Importer, import_einvoices
@@ -185,8 +186,8 @@ def _scan(path: Path) -> _Scanned:
                         valid = False
                 chunk = handle.read(HEAD_BYTES)
                 digest.update(chunk)
-    except OSError:
-        raise FileRefused("import.file.missing") from None
+    except OSError as exc:  # missing, a folder, no permission: said in the reader's words
+        raise FileRefused("import.file.missing", reason=system_reason(exc)) from None
     if valid:
         try:
             utf8.decode(b"", final=True)
@@ -244,8 +245,8 @@ def _sniff_path(path: Path) -> Kind:
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
-    except OSError:
-        raise FileRefused("import.file.missing") from None
+    except OSError as exc:
+        raise FileRefused("import.file.missing", reason=system_reason(exc)) from None
     if not head:
         raise FileRefused("import.file.empty")
     return sniff(path.name, head)

@@ -8,7 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from storage.messages import both, t
+from storage.errors import BadInput
+from storage.messages import Message, both, t
 
 
 @dataclass(frozen=True)
@@ -28,20 +29,24 @@ class Problem:
                 for k, v in self.fields.items()}  # fmt: skip
 
 
-class RowError(ValueError):
+class _ProblemError(BadInput):
+    """An import error whose fields may name other messages (``"@key"``, see ``Problem``)."""
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        super().__init__(key, **fields)
+        self.problem = Problem(key, fields)
+
+    def as_message(self) -> Message:
+        return Message(self.key, {k: Message(v[1:]) if isinstance(v, str) and v.startswith("@")
+                                  else v for k, v in self.fields.items()})  # fmt: skip
+
+
+class RowError(_ProblemError, ValueError):
     """One row (or one field of it) is wrong; the rest of the file still goes in."""
 
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.problem = Problem(key, fields)
 
-
-class FileRefused(Exception):
+class FileRefused(_ProblemError):
     """The file as a whole is unusable (not what it claims, unsafe, unreadable): exit 2."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.problem = Problem(key, fields)
 
 
 @dataclass(frozen=True)

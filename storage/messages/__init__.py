@@ -33,6 +33,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal
 
+from storage.errors import FapiaoError
+
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
@@ -100,8 +102,8 @@ def _render(key: str, fields: Mapping[str, object], language: Language) -> str:
 def _field(value: object, language: Language) -> object:
     if isinstance(value, Message | Listing | Words):
         return value.render(language)
-    if isinstance(value, MessageError):
-        return value.message.render(language)
+    if isinstance(value, FapiaoError):
+        return value.render(language)
     return value
 
 
@@ -163,16 +165,16 @@ class Words:
         return self.zh if language == "zh" else self.en
 
 
-class MessageError(Exception):
-    """An error whose text is a catalogue message, raised as ``SomeError(key, **fields)``.
+class MessageError(FapiaoError):
+    """A ``FapiaoError`` (``storage/errors.py``) raised as ``SomeError(key, **fields)``.
 
-    ``str()`` is ``中文 / English`` (what the command line prints); a screen shows
-    ``exc.message.text()``, the current language only.
+    ``str()`` is ``中文 / English``; a screen shows ``exc.message.text()``, the current
+    language only; the command line shows ``exc.render(language)``.
     """
 
-    def __init__(self, key: str, /, **fields: object) -> None:
-        super().__init__(key)
-        self.message = Message(key, fields)
+    @property
+    def message(self) -> Message:
+        return self.as_message()
 
     def __str__(self) -> str:
         return self.message.both()
@@ -180,7 +182,7 @@ class MessageError(Exception):
 
 def user_text(error: BaseException) -> str:
     """What a screen shows for ``error``: the current language only, where the error knows
-    both (``MessageError``); otherwise its text as it is."""
-    if isinstance(error, MessageError):
-        return error.message.text()
+    both (``FapiaoError``); otherwise its text as it is."""
+    if isinstance(error, FapiaoError):
+        return error.text()
     return str(error)

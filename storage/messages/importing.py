@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # A file refused as a whole (exit 2, nothing stored).
-    "import.file.missing": ("文件不存在或无法读取", "the file does not exist or cannot be read"),
+    "import.file.missing": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "import.file.empty": ("文件是空的", "the file is empty"),
     "import.file.too_big": (
         "文件过大（{size} MB，上限 {limit} MB）",
@@ -188,5 +188,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "you can export only your branch ({branch}); other branches need all-branch access",
     ),
     "export.no_folder": ("文件夹不存在：{path}", "no such folder: {path}"),
-    "export.cannot_write": ("无法写入 {path}：{detail}", "cannot write {path}: {detail}"),
 }

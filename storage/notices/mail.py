@@ -34,6 +34,7 @@ import peewee
 from storage.config.secret_files import SecretFileError, read_secret_file
 from storage.config.settings import Settings
 from storage.config.values import SettingsError, SmtpServer, parse_smtp_url
+from storage.errors import FapiaoError
 from storage.messages import Language, Message, MessageError
 from storage.notices.outbox import MailState, Notice, PostedNotice, as_posted, render
 from storage.store.database import database_proxy, write
@@ -157,8 +158,8 @@ def _error_text(error: BaseException, secret: str = "") -> str:
 
 
 def user_error(error: BaseException) -> str:
-    if isinstance(error, MessageError):
-        return error.message.render("zh") + " / " + error.message.render("en")
+    if isinstance(error, FapiaoError):
+        return error.render("zh") + " / " + error.render("en")
     return f"{type(error).__name__}: {error}".strip().rstrip(":")
 
 

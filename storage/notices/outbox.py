@@ -19,7 +19,8 @@ from typing import Literal
 
 import peewee
 
-from storage.messages import Language, Listing, Message, MessageError, catalogue, language
+from storage.errors import FapiaoError
+from storage.messages import Language, Listing, Message, catalogue, language
 from storage.store.database import write
 from storage.store.models import BaseModel
 
@@ -61,8 +62,8 @@ class Notice(BaseModel):
 
 def encode(value: object) -> object:
     """A field value as JSON: messages keep their key (rendered later, in the reader's language)."""
-    if isinstance(value, MessageError):
-        value = value.message
+    if isinstance(value, FapiaoError):
+        value = value.as_message()
     if isinstance(value, Message):
         return {"$key": value.key, "$fields": {k: encode(v) for k, v in value.fields.items()}}
     if isinstance(value, Listing):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from storage.errors import Exit
 from storage.messages import MessageError
 
 CENT = Decimal("0.01")
@@ -17,6 +18,8 @@ MAX_AMOUNT = Decimal("1e15")  # far above any invoice; keeps fen inside a 64-bit
 
 class MoneyError(MessageError, ValueError):
     """Text that is not an amount of money with at most two decimals."""
+
+    exit_code = Exit.USAGE
 
 
 def parse_money(text: str | Decimal | int) -> Decimal:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from storage.errors import Exit
 from storage.messages import Message, MessageError
 from storage.rules.invoice_types import infer_type_from_code
 
@@ -37,6 +38,8 @@ QR_TYPES = {"20": "08"}
 
 class QrError(MessageError, ValueError):
     """Text that is not an invoice QR string; ``str()`` says why in Chinese and English."""
+
+    exit_code = Exit.USAGE
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlparse
 import peewee
 
 from storage.backup.leftovers import sweep as sweep_leftovers
+from storage.errors import Exit
 from storage.messages import MessageError
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ _PG_WRITE_LOCK = 0x66617069616F01  # "fapiao" + 1: the store's one write lock on
 
 class StoreUnreachable(MessageError):
     """The store cannot be opened (bad URL, missing server, unreadable file)."""
+
+    exit_code = Exit.UNREACHABLE
 
 
 class StoreMissing(StoreUnreachable):

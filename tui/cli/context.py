@@ -12,13 +12,13 @@ from typing import Any
 
 import peewee
 
-from storage.accounts.users import AuthError, Session, authenticate
-from storage.config.secret_files import SecretFileError, read_secret_file
+from storage.accounts.users import Session, authenticate
+from storage.config.secret_files import read_secret_file
 from storage.config.settings import Settings
-from storage.messages import both, t
-from storage.store.database import StoreMissing, StoreUnreachable, open_database, sqlite_path
+from storage.messages import t
+from storage.store.database import StoreUnreachable, open_database, sqlite_path
 from storage.store.schema import upgrade
-from tui.cli.errors import CliError, Exit
+from tui.cli.errors import CliError
 
 
 @dataclass
@@ -48,12 +48,8 @@ class CliContext:
                 try:
                     self._db = open_database(self.settings.database_url, create=create)
                     upgrade(self._db)
-                except StoreMissing as exc:
-                    raise CliError(str(exc), Exit.UNREACHABLE) from exc
-                except (StoreUnreachable, peewee.OperationalError) as exc:
-                    raise CliError(
-                        both("error.store_unreachable", detail=exc), Exit.UNREACHABLE
-                    ) from exc
+                except peewee.OperationalError as exc:
+                    raise StoreUnreachable("error.store_unreachable", detail=exc) from exc
         assert self._db is not None
         return self._db
 
@@ -65,18 +61,15 @@ class CliContext:
     def username(self) -> str:
         name = self.args.user or os.environ.get("FAPIAO_USER") or _login_name()
         if not name:
-            raise CliError(both("cli.no_user"), Exit.USAGE)
+            raise CliError("cli.no_user")
         return str(name)
 
     def password(self, username: str) -> str:
         path = os.environ.get("FAPIAO_PASSWORD_FILE")
         if path:
-            try:
-                return read_secret_file(path)
-            except SecretFileError as exc:
-                raise CliError(str(exc), Exit.USAGE) from exc
+            return read_secret_file(path)
         if not sys.stdin.isatty():
-            raise CliError(both("cli.no_terminal"), Exit.USAGE)
+            raise CliError("cli.no_terminal")
         return getpass.getpass(t("cli.password_prompt", user=username))
 
     def session(self) -> Session:
@@ -84,10 +77,7 @@ class CliContext:
         if self._session is None:
             self.store()
             name = self.username()
-            try:
-                self._session = authenticate(name, self.password(name), demo_mode=self.demo)
-            except AuthError as exc:
-                raise CliError(str(exc), Exit.FAILED) from exc
+            self._session = authenticate(name, self.password(name), demo_mode=self.demo)
         return self._session
 
     def emit(self, human: str, data: Any) -> None:

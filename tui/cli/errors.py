@@ -1,20 +1,12 @@
-"""Exit codes (SPEC "CLI") and the error that carries one."""
+"""The command line's own errors: usage the domain never sees (bad arguments, no terminal to
+ask on). Everything else the CLI reports is the domain's ``FapiaoError`` as it was raised."""
 
 from __future__ import annotations
 
-from enum import IntEnum
+from storage.errors import BadInput, Exit
+
+__all__ = ["CliError", "Exit"]
 
 
-class Exit(IntEnum):
-    OK = 0
-    FAILED = 1  # the operation failed (device refused, verify failed …)
-    USAGE = 2  # bad usage or bad input
-    UNREACHABLE = 3  # device or store unreachable
-
-
-class CliError(Exception):
-    """A failure to report to the user: ``message`` is already in the user's words."""
-
-    def __init__(self, message: str, code: Exit = Exit.FAILED) -> None:
-        super().__init__(message)
-        self.code = code
+class CliError(BadInput):
+    """Bad usage of a command: ``CliError(key, **fields)``, exit 2."""

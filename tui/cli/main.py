@@ -8,16 +8,17 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import tui.texts  # noqa: F401  (the command line's own texts, registered with the catalogue)
-from storage.config.settings import Settings, SettingsError, load_settings
-from storage.messages import MessageError, both, language, set_language, t
-from tui.cli.errors import CliError, Exit
+from storage.config.settings import Settings, load_settings
+from storage.errors import Exit, FapiaoError, file_error
+from storage.messages import language, set_language, t
+from tui.cli.usage import usage_error
 from tui.logs import setup_logging, teardown_logging
 
 if TYPE_CHECKING:
-    from tui.cli.context import CliContext
+    pass
 
 log = logging.getLogger("fapiao.cli")
 
@@ -32,8 +33,8 @@ class _Formatter(argparse.HelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with its own headings in the user's language; bad usage exits 2 with the
-    message in both languages. Subcommands' parsers are of this class too."""
+    """argparse with its own headings in the user's language; bad usage is a ``CliError``
+    (exit 2) in the user's words. Subcommands' parsers are of this class too."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
@@ -44,10 +45,9 @@ class _Parser(argparse.ArgumentParser):
             if isinstance(action, argparse._HelpAction):
                 action.help = t("cli.help.help")
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        sys.stderr.write(both("cli.usage_error", detail=message) + "\n")
-        raise SystemExit(Exit.USAGE)
+        raise usage_error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,11 +81,14 @@ def _lang_option(raw: Sequence[str]) -> str | None:
     return None
 
 
-def _failed(ctx: CliContext, text: str, code: int, key: str) -> int:
-    """Say why on stderr; with ``--json`` also one JSON document on stdout."""
+def _failed(error: FapiaoError, as_json: bool) -> int:
+    """Say why once on stderr, in the chosen language; with ``--json`` also one JSON document
+    on stdout. The exit code is the error's."""
+    text = error.render(language())
+    code = int(error.exit_code)
     sys.stderr.write(text + "\n")
-    if ctx.as_json:
-        json.dump({"ok": False, "error": key or None, "message": text, "exit_code": code},
+    if as_json:
+        json.dump({"ok": False, "error": error.key, "message": text, "exit_code": code},
                   sys.stdout, ensure_ascii=False)  # fmt: skip
         sys.stdout.write("\n")
     return code
@@ -93,16 +96,27 @@ def _failed(ctx: CliContext, text: str, code: int, key: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
+    # Before argparse has read the arguments (a usage error, a bad config file) --json is
+    # only known from the raw words; it is an option of every command that has one.
+    as_json = "--json" in raw
+    try:
+        return _main(raw)
+    except FapiaoError as exc:  # the one place an error becomes what the user reads
+        return _failed(exc, as_json)
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return Exit.OK
+    except KeyboardInterrupt:
+        return _failed(FapiaoError("cli.interrupted"), as_json)
+
+
+def _main(raw: list[str]) -> int:
     # The help texts are rendered when the parser is built, so the language comes first:
     # --lang wins over the settings, and a settings error is already in the asked language.
     asked = _lang_option(raw)
     if asked:
         set_language(asked)
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        sys.stderr.write(str(exc) + "\n")
-        return Exit.USAGE
+    settings = load_settings()
     set_language(asked or settings.language)
     args = _screen_only(raw) or build_parser().parse_args(raw)
     if args.lang:
@@ -130,8 +144,6 @@ def _screen_only(raw: Sequence[str]) -> argparse.Namespace | None:
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     if args.command is None:
         return _run_screen(settings, args)
-    from storage.accounts.permissions import PermissionDenied
-    from storage.audit.chain import AuditTampered
     from tui.cli.context import CliContext
 
     handler = setup_logging()
@@ -139,24 +151,16 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         code: int = args.handler(ctx)
         return int(code)
-    except CliError as exc:
-        return _failed(ctx, str(exc), int(exc.code), "")
-    except AuditTampered as exc:  # tampering is said as such, never as an internal error
-        return _failed(ctx, str(exc), int(Exit.FAILED), "audit.tampered")
-    except PermissionDenied as exc:  # refused below the front-end, and audited there
-        return _failed(ctx, str(exc), int(Exit.FAILED), "auth.needs_role")
-    except MessageError as exc:  # a domain error that knows its exit code (e.g. clearing)
-        return _failed(ctx, str(exc), int(getattr(exc, "exit_code", Exit.FAILED)), exc.message.key)
-    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return Exit.OK
-    except KeyboardInterrupt:
-        sys.stderr.write(both("cli.interrupted") + "\n")
-        return Exit.FAILED
+    except (FapiaoError, BrokenPipeError):
+        raise  # said by main(), the one place errors are shown
+    except OSError as exc:
+        if exc.filename is None:
+            raise _internal(args.command, exc) from exc
+        # A file the user named (or one made for them) that could not be used: say which
+        # and why in the user's words, not the C library's English.
+        raise file_error(exc) from exc
     except Exception as exc:  # the last line of defence: no traceback reaches a clerk
-        log.exception("unhandled error in %s", args.command)
-        sys.stderr.write(both("error.internal", detail=type(exc).__name__) + "\n")
-        return Exit.FAILED
+        raise _internal(args.command, exc) from exc
     finally:
         if args.demo:
             _close_demo(handler)
@@ -167,13 +171,10 @@ def _run_screen(settings: Settings, args: argparse.Namespace) -> int:
     handler = setup_logging()
     try:
         return _run_tui(settings, demo=args.demo)
-    except KeyboardInterrupt:
-        sys.stderr.write(both("cli.interrupted") + "\n")
-        return Exit.FAILED
+    except (FapiaoError, KeyboardInterrupt):
+        raise  # said by main()
     except Exception as exc:  # the last line of defence: no traceback reaches a clerk
-        log.exception("unhandled error in the screen")
-        sys.stderr.write(both("error.internal", detail=type(exc).__name__) + "\n")
-        return Exit.FAILED
+        raise _internal("the screen", exc) from exc
     finally:
         if args.demo:
             _close_demo(handler)
@@ -184,6 +185,11 @@ def _close_demo(handler: logging.Handler | None) -> None:
 
     close_database()  # the demo's store goes with its folder
     teardown_logging(handler)
+
+
+def _internal(where: str | None, exc: Exception) -> FapiaoError:
+    log.exception("unhandled error in %s", where)  # the traceback goes to the log
+    return FapiaoError("error.internal", detail=type(exc).__name__)
 
 
 if __name__ == "__main__":

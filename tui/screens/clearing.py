@@ -81,12 +81,9 @@ def failure_text(exc: BaseException) -> Said:
 
 def _caught() -> tuple[type[BaseException], ...]:
     """The failures a step reports in words (anything else is a bug: logged, told once)."""
-    from devices.errors import DiskProblem
-    from storage.accounts.permissions import PermissionDenied
-    from storage.accounts.users import AuthError
-    from storage.backup.errors import BackupError
+    from storage.errors import FapiaoError
 
-    return (MessageError, PermissionDenied, BackupError, DiskProblem, AuthError, OSError)
+    return (FapiaoError, OSError)
 
 
 class Checked(TextualMessage):

@@ -203,14 +203,13 @@ class ClearLogScreen(DeskScreen):
         name="clear-log-export",
     )
     def _export(self, session: Session, path: Path, views: list[RunView]) -> None:
-        from storage.accounts.permissions import PermissionDenied
         from storage.clearing.history import export_history
-        from storage.messages import MessageError
+        from storage.errors import FapiaoError
 
         try:
             with self.desk.store_connection():
                 count = export_history(path, session, views)
-        except (MessageError, PermissionDenied) as exc:
+        except FapiaoError as exc:
             self.post_message(Exported(said_of(exc), ok=False))
             return
         except OSError as exc:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage.audit import chain as audit
+from storage.errors import system_reason
 from storage.importing.einvoice.found import Found
 from storage.importing.einvoice.merge import Merged, group, known_names, merge
 from storage.importing.einvoice.reading import Reading, read_file
@@ -67,8 +68,8 @@ def _read(index: int, path: Path) -> _File:
                 "size": -(-size // MB), "limit": MAX_FILE_BYTES // MB})  # fmt: skip
             return file
         data = path.read_bytes()
-    except OSError:
-        file.report.refused = Problem("import.file.missing")
+    except OSError as exc:  # missing, a folder, no permission: said in the reader's words
+        file.report.refused = Problem("import.file.missing", {"reason": system_reason(exc)})
         return file
     if not data:
         file.report.refused = Problem("import.file.empty")

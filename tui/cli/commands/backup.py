@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
 
-from storage.accounts.permissions import PermissionDenied
 from storage.backup import jobs, service
-from storage.backup.errors import BackupError
 from storage.backup.jobs import byte_size
 from storage.backup.secrets import ask_on_terminal, read_passphrase
-from storage.config.secret_files import SecretFileError, read_secret_file
-from storage.messages import both, t
-from storage.store.database import StoreUnreachable
+from storage.config.secret_files import read_secret_file
+from storage.messages import t
 from tui.cli.context import CliContext
-from tui.cli.errors import CliError, Exit
+from tui.cli.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,22 +52,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     passphrase.add_argument("--new-passphrase-file")
 
 
-@contextmanager
-def _failures() -> Iterator[None]:
-    """The engine's errors as exit codes, in both languages; never a traceback."""
-    try:
-        yield
-    except BackupError as exc:
-        raise CliError(both(exc.key, **exc.fields), Exit(exc.exit_code)) from exc
-    except PermissionDenied as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
-    except StoreUnreachable as exc:
-        raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
-    except OSError as exc:
-        raise CliError(both("error.internal", detail=f"{type(exc).__name__}: {exc.strerror}"),
-                       Exit.FAILED) from exc  # fmt: skip
-
-
 def _progress(ctx: CliContext) -> service.ProgressFn | None:
     if ctx.as_json or not sys.stderr.isatty():
         return None
@@ -91,8 +71,7 @@ def _progress(ctx: CliContext) -> service.ProgressFn | None:
 def _run(ctx: CliContext, job: jobs.Job) -> int:
     """One job through ``storage.backup.jobs``: its messages one a line, or its JSON."""
     session = ctx.session()
-    with _failures():
-        report = jobs.run(session, job, settings=ctx.settings, progress=_progress(ctx))
+    report = jobs.run(session, job, settings=ctx.settings, progress=_progress(ctx))
     ctx.emit("\n".join(m.text() for m in report.said), report.facts)
     return Exit.OK if report.ok else Exit.FAILED
 
@@ -103,8 +82,7 @@ def cmd_backup(ctx: CliContext) -> int:
 
 def cmd_list(ctx: CliContext) -> int:
     ctx.session()
-    with _failures():
-        entries = service.list_backups(ctx.settings)
+    entries = service.list_backups(ctx.settings)
     if not entries:
         ctx.emit(
             t("backup.list_empty", folder=service.backup_folder(ctx.settings)), {"backups": []}
@@ -139,23 +117,18 @@ def cmd_rotate(ctx: CliContext) -> int:
 
 def cmd_destroy_key(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        service.destroy_key(session, ctx.args.key_id, settings=ctx.settings)
+    service.destroy_key(session, ctx.args.key_id, settings=ctx.settings)
     ctx.emit(t("backup.key_destroyed", id=ctx.args.key_id), {"ok": True, "key_id": ctx.args.key_id})
     return Exit.OK
 
 
 def cmd_change_passphrase(ctx: CliContext) -> int:
     session = ctx.session()
-    with _failures():
-        old = read_passphrase(ctx.settings)
-        if ctx.args.new_passphrase_file:
-            try:
-                new = read_secret_file(ctx.args.new_passphrase_file)
-            except SecretFileError as exc:
-                raise CliError(str(exc), Exit.USAGE) from exc
-        else:
-            new = ask_on_terminal(confirm=True, prompt_key="backup.new_passphrase_prompt")
-        count = service.change_passphrase(session, old, new, settings=ctx.settings)
+    old = read_passphrase(ctx.settings)
+    if ctx.args.new_passphrase_file:
+        new = read_secret_file(ctx.args.new_passphrase_file)
+    else:
+        new = ask_on_terminal(confirm=True, prompt_key="backup.new_passphrase_prompt")
+    count = service.change_passphrase(session, old, new, settings=ctx.settings)
     ctx.emit(t("backup.passphrase_changed", n=count), {"ok": True, "keys": count})
     return Exit.OK

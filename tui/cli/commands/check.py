@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from rich.cells import cell_len
 
-from storage.messages import both, t
+from storage.messages import t
 from storage.rules.field_checks import (
     CONTEXT_FIELDS,
     FIELDS,
@@ -34,12 +34,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def draft_from_args(qr: str | None, pairs: list[str], red: bool) -> InvoiceDraft:
     values: dict[str, str] = {}
     if qr:
-        from storage.rules.qr import QrError, parse_qr
+        from storage.rules.qr import parse_qr
 
-        try:
-            scanned = parse_qr(qr)
-        except QrError as exc:
-            raise CliError(str(exc), Exit.USAGE) from exc
+        scanned = parse_qr(qr)  # a QrError is bad input (exit 2)
         values.update(
             type=scanned.type, code=scanned.code, number=scanned.number,
             date=scanned.date.isoformat(), check_code=scanned.check_code,
@@ -48,14 +45,13 @@ def draft_from_args(qr: str | None, pairs: list[str], red: bool) -> InvoiceDraft
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise CliError(both("check_cli.bad_pair", arg=pair), Exit.USAGE)
+            raise CliError("check_cli.bad_pair", arg=pair)
         if name not in FIELDS and name not in CONTEXT_FIELDS:
             names = " ".join((*FIELDS, *CONTEXT_FIELDS))
-            raise CliError(both("check_cli.unknown_field", name=name, names=names),
-                           Exit.USAGE)  # fmt: skip
+            raise CliError("check_cli.unknown_field", name=name, names=names)
         values[name] = value
     if not values:
-        raise CliError(both("check_cli.nothing"), Exit.USAGE)
+        raise CliError("check_cli.nothing")
     return InvoiceDraft(red=red, **cast("dict[str, Any]", values))
 
 

@@ -17,8 +17,10 @@ from devices.clearing.model import (
     BadPlan,
     Check,
     ClearingContext,
+    ClearingError,
     ClearOutcome,
     ClearPlan,
+    DiskGone,
     Preflight,
     Scan,
     StepProgress,
@@ -41,17 +43,12 @@ from devices.clearing.steps import (
 )
 from devices.client import DiskClient
 from devices.errors import DiskError, DiskProblem
-from devices.pin import (
-    MalformedPin,
-    PinRejectedBefore,
-    RejectedPins,
-    check_pin_shape,
-    login_with_pin,
-)
+from devices.pin import PinNotSent, RejectedPins, check_pin_shape, login_with_pin
 from storage.backup.service import Progress as BackupProgress
 from storage.clearing.history import RunView, clear_history, export_history
 from storage.config.stored import effective_settings
-from storage.messages import Listing, Message, both, t
+from storage.errors import FapiaoError
+from storage.messages import Listing, Message, t
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -94,13 +91,10 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
     from tui.cli.commands.disk import _disk_client, _pin
 
     if not ctx.settings.device_url:
-        raise CliError(both("disk.no_device"), Exit.USAGE)
+        raise CliError("disk.no_device")
     pin, source = _pin() if login else ("", "")
     if login:
-        try:
-            check_pin_shape(pin.strip(), source)  # before the disk is even opened
-        except MalformedPin as exc:
-            raise CliError(str(exc), Exit.USAGE) from exc
+        check_pin_shape(pin.strip(), source)  # before the disk is even opened
     client: DiskClient = _disk_client(ctx)
     clearing: ClearingContext | None = None
     try:
@@ -113,16 +107,14 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
                 # Once: a wrong PIN is reported, never retried, and not sent again next time.
                 login_with_pin(client, pin, source=source,
                                rejected=RejectedPins.in_memory() if ctx.demo else None)  # fmt: skip
-            except PinRejectedBefore as exc:
-                raise CliError(str(exc), Exit.FAILED) from exc
-            except DiskError as exc:
-                raise CliError(
-                    t("disk.refused", message=exc.message, code=exc.code), Exit.FAILED
-                ) from exc
+            except DiskError as exc:  # refused, not gone: not the disk problem below
+                raise ClearingError("disk.refused", message=exc.message, code=exc.code) from exc
         clearing = ClearingContext(client=client, settings=effective_settings(ctx.settings))
         yield clearing
+    except PinNotSent:
+        raise  # nothing reached the disk: said as it is
     except DiskProblem as exc:
-        raise CliError(both("clear.error.disk_problem", detail=exc), Exit.UNREACHABLE) from exc
+        raise DiskGone("clear.error.disk_problem", detail=exc) from exc
     finally:
         client.close()
         for mailer in clearing.mailers if clearing is not None else ():
@@ -138,7 +130,7 @@ def _ask(ctx: CliContext, key: str, **fields: object) -> bool:
     if getattr(ctx.args, "yes", False):
         return True
     if not sys.stdin.isatty():
-        raise CliError(both("cli.clear.needs_yes"), Exit.USAGE)
+        raise CliError("cli.clear.needs_yes")
     answer = input(t(key, **fields) + t("cli.clear.yes_no"))
     return answer.strip().lower() in ("y", "yes", "是", "好")
 
@@ -312,8 +304,7 @@ def cmd_clear(ctx: CliContext) -> int:
                              retry_of=plan.retry_of, targets=plan.targets)  # fmt: skip
         if not _ask(ctx, "cli.clear.ask_clear", kind=Message(f"clear.kind.{plan.kind.value}"),
                     period=plan.period):  # fmt: skip
-            _say(t("cli.clear.cancelled"))
-            return Exit.FAILED
+            raise ClearingError("cli.clear.cancelled")  # said (and with --json, one document)
         outcome = execute(session, session, clearing, plan, progress=_progress)
     _say("")
     text = "\n".join([t("cli.clear.result_title", period=plan.period,
@@ -348,8 +339,8 @@ def cmd_log(ctx: CliContext) -> int:
         try:
             with _clearing(ctx, login=False) as clearing:
                 settled = _settle(ctx, clearing)
-        except CliError as exc:
-            _say(t("cli.clear.not_reconciled", detail=str(exc)))
+        except FapiaoError as exc:
+            _say(t("cli.clear.not_reconciled", detail=exc))
     views = clear_history(session, period=args.period, state=args.state, username=args.by)
     if args.out:
         count = export_history(Path(args.out), session, views)

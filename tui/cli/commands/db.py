@@ -6,11 +6,11 @@ import argparse
 
 import peewee
 
-from storage.messages import both, t
+from storage.messages import t
 from storage.store.database import StoreUnreachable, open_database
 from storage.store.schema import upgrade
 from tui.cli.context import CliContext
-from tui.cli.errors import CliError, Exit
+from tui.cli.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,8 +25,8 @@ def cmd_upgrade(ctx: CliContext) -> int:
     try:
         db = open_database(ctx.settings.database_url, create=True)
         applied = upgrade(db)
-    except (StoreUnreachable, peewee.OperationalError) as exc:
-        raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
+    except peewee.OperationalError as exc:
+        raise StoreUnreachable("error.store_unreachable", detail=exc) from exc
     human = t("cli.db_upgraded", names=", ".join(applied)) if applied else t("cli.db_current")
     ctx.emit(human, {"applied": applied})
     return Exit.OK

@@ -15,30 +15,16 @@ from pathlib import Path
 from types import FrameType
 
 from devices.client import DiskClient
-from devices.errors import (
-    BadReply,
-    DiskError,
-    DiskNotAnswering,
-    DiskRestarted,
-    DiskUnreachable,
-    PinLocked,
-    WrongPin,
-)
-from devices.pin import (
-    MalformedPin,
-    PinRejectedBefore,
-    RejectedPins,
-    check_pin_shape,
-    keyring_pin,
-    login_with_pin,
-)
+from devices.errors import DiskError, DiskUnreachable
+from devices.pin import RejectedPins, check_pin_shape, keyring_pin, login_with_pin
 from devices.service import DeviceService, ServiceAlreadyRunning, configured_socket
 from devices.service_client import ServiceClient, who_holds
 from devices.service_client import connect as service_connect
 from devices.simulator import SCENARIOS, Disk, FaultPlan, SimServer, StateFile, build
 from devices.sync import SyncResult, may_sync, sync_disk
-from storage.config.secret_files import SecretFileError, read_secret_file
-from storage.messages import both, t
+from storage.config.secret_files import read_secret_file
+from storage.errors import Unreachable, system_reason
+from storage.messages import t
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -62,6 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help=t("cli.help.sim_delay"))  # fmt: skip
     sim.add_argument("--disconnect-after", type=int, metavar="N",
                      help=t("cli.help.sim_disconnect_after"))  # fmt: skip
+    sim.add_argument("--json", action="store_true")
     sim.set_defaults(handler=cmd_device_sim)
 
     service = sub.add_parser("device-service", help=t("cli.help.service"))
@@ -71,6 +58,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                          help=t("cli.help.service_device"))  # fmt: skip
     service.add_argument("--idle-exit", type=float, metavar="S",
                          help=t("cli.help.service_idle_exit"))  # fmt: skip
+    service.add_argument("--json", action="store_true")
     service.set_defaults(handler=cmd_device_service)
 
 
@@ -82,15 +70,12 @@ def _pin() -> tuple[str, str]:
     FAPIAO_PIN_FILE (mode 0600), else the keyring, else the terminal."""
     path = os.environ.get("FAPIAO_PIN_FILE")
     if path:
-        try:
-            return read_secret_file(path), path
-        except SecretFileError as exc:
-            raise CliError(str(exc), Exit.USAGE) from exc
+        return read_secret_file(path), path
     stored = keyring_pin()  # None on a headless box with no keyring backend: ask instead
     if stored:
         return stored, ""
     if not sys.stdin.isatty():
-        raise CliError(both("disk.no_terminal_pin"), Exit.USAGE)
+        raise CliError("disk.no_terminal_pin")
     return getpass.getpass(t("disk.pin_prompt")), ""
 
 
@@ -99,36 +84,21 @@ def cmd_sync(ctx: CliContext) -> int:
     may_sync(session)  # before a PIN is asked for or the disk opened
     url = ctx.settings.device_url
     if not url:
-        raise CliError(both("disk.no_device"), Exit.USAGE)
+        raise CliError("disk.no_device")
     pin, source = _pin()
-    try:
-        check_pin_shape(pin.strip(), source)  # before the disk is even opened
-    except MalformedPin as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    check_pin_shape(pin.strip(), source)  # before the disk is even opened
     rejected = RejectedPins.in_memory() if ctx.demo else RejectedPins.default()
-    try:
-        with _disk_client(ctx) as client:
-            device_id = client.hello().device_id
+    with _disk_client(ctx) as client:
+        device_id = client.hello().device_id
 
-            def log_in() -> None:  # once per run; a rejected PIN is remembered, never resent
-                login_with_pin(client, pin, source=source, rejected=rejected, device_id=device_id)
+        def log_in() -> None:  # once per run; a rejected PIN is remembered, never resent
+            login_with_pin(client, pin, source=source, rejected=rejected, device_id=device_id)
 
-            log_in()
-            result = sync_disk(session, client, relogin=log_in)
-            # The records are saved; a refused logout changes nothing for the user.
-            with contextlib.suppress(DiskError):
-                client.logout()
-    except PinRejectedBefore as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
-    except (DiskUnreachable, DiskNotAnswering, DiskRestarted) as exc:
-        raise CliError(str(exc), Exit.UNREACHABLE) from exc
-    except WrongPin as exc:
-        raise CliError(t("disk.wrong_pin", n=exc.tries_left if exc.tries_left is not None else "?"),
-                       Exit.FAILED) from exc  # fmt: skip
-    except (PinLocked, DiskError) as exc:
-        raise CliError(t("disk.refused", message=exc.message, code=exc.code), Exit.FAILED) from exc
-    except BadReply as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
+        log_in()
+        result = sync_disk(session, client, relogin=log_in)
+        # The records are saved; a refused logout changes nothing for the user.
+        with contextlib.suppress(DiskError):
+            client.logout()
     ctx.emit(_sync_text(result), _sync_json(result))
     return Exit.OK
 
@@ -153,16 +123,19 @@ def _disk_client(ctx: CliContext) -> DiskClient:
             return DiskClient.connect(url)
         except DiskUnreachable as exc:
             if exc.in_use:
-                raise CliError(both("disk_live.port_in_use", url=url, holder=who_holds(url, path)),
-                               Exit.UNREACHABLE) from exc  # fmt: skip
+                raise _held(url, path) from exc
             raise
     connection.first_status.wait(2.0)
     device = connection.service.get("device_url")
     if device != url:
         connection.close()
-        raise CliError(both("disk.unreachable", url=url, detail=f"{path} → {device}"),
-                       Exit.UNREACHABLE)  # fmt: skip
+        raise DiskUnreachable(url, f"{path} → {device}")
     return ServiceClient(connection)
+
+
+def _held(url: str, path: Path) -> Unreachable:
+    """The port is held by another process: say who (the service, or which program)."""
+    return Unreachable("disk_live.port_in_use", url=url, holder=who_holds(url, path))
 
 
 def _sync_text(result: SyncResult) -> str:
@@ -183,24 +156,23 @@ def cmd_device_service(ctx: CliContext) -> int:
     args = ctx.args
     url = args.device or ctx.settings.device_url
     if not url:
-        raise CliError(both("disk.no_device"), Exit.USAGE)
+        raise CliError("disk.no_device")
     path, _ = _socket_path(ctx)
     service = DeviceService(url, path, idle_exit=args.idle_exit)
     try:
         service.link.open()  # the port first: a second owner is refused here, not later
     except DiskUnreachable as exc:
         if exc.in_use:
-            raise CliError(both("disk_live.port_in_use", url=url, holder=who_holds(url, path)),
-                           Exit.UNREACHABLE) from exc  # fmt: skip
-        raise CliError(str(exc), Exit.UNREACHABLE) from exc
+            raise _held(url, path) from exc
+        raise
     try:
         service.start()
-    except ServiceAlreadyRunning as exc:
+    except ServiceAlreadyRunning:
         service.link.close()
-        raise CliError(str(exc), Exit.FAILED) from exc
+        raise
     except OSError as exc:
         service.link.close()
-        raise CliError(both("disk.unreachable", url=path, detail=exc), Exit.UNREACHABLE) from exc
+        raise DiskUnreachable(str(path), system_reason(exc)) from exc
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         service.stopped.set()
@@ -227,16 +199,14 @@ def cmd_device_sim(ctx: CliContext) -> int:
         try:
             state = store.load()
         except (OSError, ValueError, TypeError) as exc:
-            raise CliError(
-                both("disk.sim_bad_state", path=args.state, detail=exc), Exit.USAGE
-            ) from exc
+            detail = system_reason(exc) if isinstance(exc, OSError) else exc
+            raise CliError("disk.sim_bad_state", path=args.state, detail=detail) from exc
     else:
         state = build(args.scenario or "report_due")
         store.save(state)
     for name in ("corrupt_rate", "drop_rate"):
         if not 0.0 <= getattr(args, name) <= 1.0:
-            raise CliError(both("cli.usage_error", detail=f"--{name.replace('_', '-')} 0..1"),
-                           Exit.USAGE)  # fmt: skip
+            raise CliError("cli.usage_error", detail=f"--{name.replace('_', '-')} 0..1")
     faults = FaultPlan(corrupt_rate=args.corrupt_rate, drop_rate=args.drop_rate,
                        delay=max(0.0, args.delay), disconnect_after=args.disconnect_after)  # fmt: skip
     server = SimServer(Disk(state, store, faults=faults))
@@ -244,13 +214,12 @@ def cmd_device_sim(ctx: CliContext) -> int:
         if args.tcp:
             host, sep, port = args.tcp.rpartition(":")
             if not sep or not host or not port.isdigit():
-                raise CliError(both("disk.sim_bad_address", address=args.tcp), Exit.USAGE)
+                raise CliError("disk.sim_bad_address", address=args.tcp)
             address = server.start_tcp(host, int(port))
         else:
             address = server.start_pty()
     except OSError as exc:
-        raise CliError(both("disk.unreachable", url=args.tcp or "pty", detail=exc),
-                       Exit.UNREACHABLE) from exc  # fmt: skip
+        raise DiskUnreachable(args.tcp or "pty", system_reason(exc)) from exc
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -9,17 +9,13 @@ from pathlib import Path
 
 import peewee
 
-from storage.accounts.permissions import PermissionDenied
-from storage.exporting.invoices import (
-    ExportError,
-    ExportFilter,
-    OtherBranchRefused,
-    export_invoices,
-)
+from storage.errors import file_error
+from storage.exporting.invoices import ExportFilter, export_invoices
 from storage.importing import FileReport, Who, import_files
 from storage.importing.fields import parse_date, parse_status
 from storage.importing.report import RowError, RowProblem
-from storage.messages import Listing, both, set_language, t
+from storage.messages import Listing, set_language, t
+from storage.store.database import StoreUnreachable
 from storage.store.models import Direction
 from storage.tracking.states import parse_state
 from tui.cli.context import CliContext
@@ -54,18 +50,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exp.set_defaults(handler=cmd_export)
 
 
-def _store_error(exc: Exception) -> CliError:
-    return CliError(both("error.store_unreachable", detail=type(exc).__name__), Exit.UNREACHABLE)
+def _store_error(exc: Exception) -> StoreUnreachable:
+    return StoreUnreachable("error.store_unreachable", detail=type(exc).__name__)
 
 
 def cmd_import(ctx: CliContext) -> int:
     if ctx.args.sub_lang:
         set_language(ctx.args.sub_lang)
     session = ctx.session()
-    try:
-        who = Who.of(session, ctx.args.direction or Direction.ISSUED.value)
-    except PermissionDenied as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
+    who = Who.of(session, ctx.args.direction or Direction.ISSUED.value)
     try:
         reports = import_files([Path(name) for name in ctx.args.files], who,
                                received_direction=ctx.args.direction)  # fmt: skip
@@ -134,24 +127,24 @@ def _filters(args: argparse.Namespace) -> ExportFilter:
         date_to = parse_date(args.date_to, today=_far_future()) if args.date_to else None
     except RowError as exc:
         value = exc.problem.fields.get("value", args.date_from or args.date_to)
-        raise CliError(both("export.bad_date", value=value), Exit.USAGE) from exc
+        raise CliError("export.bad_date", value=value) from exc
     status = None
     if args.status:
         try:
             status = parse_status(args.status)
         except RowError as exc:
-            raise CliError(both("export.bad_status", value=args.status), Exit.USAGE) from exc
+            raise CliError("export.bad_status", value=args.status) from exc
     booking = None
     if args.booked:
         state = parse_state(args.booked)
         if state is None:
-            raise CliError(both("tracking.bad_state", value=args.booked), Exit.USAGE)
+            raise CliError("tracking.bad_state", value=args.booked)
         booking = state.value
     reimbursed = None
     if args.reimbursed is not None:
         answer = args.reimbursed.strip().lower()
         if answer not in _YES_NO:
-            raise CliError(both("export.bad_reimbursed", value=args.reimbursed), Exit.USAGE)
+            raise CliError("export.bad_reimbursed", value=args.reimbursed)
         reimbursed = _YES_NO[answer]
     return ExportFilter(date_from=date_from, date_to=date_to, status=status,
                         buyer=args.buyer.strip(), branch=args.branch, direction=args.direction,
@@ -173,20 +166,13 @@ def cmd_export(ctx: CliContext) -> int:
         set_language(args.sub_lang)
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise CliError(both("export.bad_extension", path=args.out), Exit.USAGE)
+        raise CliError("export.bad_extension", path=args.out)
     filters = _filters(args)
     session = ctx.session()
     try:
         result = export_invoices(out, session, filters)
-    except PermissionDenied as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
-    except OtherBranchRefused as exc:
-        raise CliError(both(exc.key, **exc.fields), Exit.FAILED) from exc
-    except ExportError as exc:
-        raise CliError(both(exc.key, **exc.fields), Exit.USAGE) from exc
-    except OSError as exc:
-        raise CliError(both("export.cannot_write", path=args.out, detail=exc.strerror or exc),
-                       Exit.FAILED) from exc  # fmt: skip
+    except OSError as exc:  # the output file, named as the user gave it
+        raise file_error(exc, args.out, writing=True) from exc
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
         raise _store_error(exc) from exc
     ctx.emit(

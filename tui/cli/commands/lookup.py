@@ -18,17 +18,11 @@ from rich.cells import cell_len
 from devices.disk_context import from_service, with_disk
 from devices.service import configured_socket
 from storage.accounts.users import Session
-from storage.lookup.engine import (
-    Cause,
-    InvoiceSummary,
-    LookupFailed,
-    LookupOptions,
-    LookupResult,
-    lookup,
-)
-from storage.messages import both, t
+from storage.lookup.engine import Cause, InvoiceSummary, LookupOptions, LookupResult, lookup
+from storage.messages import t
 from storage.rules.money import format_money
 from storage.rules.query_kind import QueryKind, classify
+from storage.store.database import StoreUnreachable
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -143,9 +137,9 @@ def as_json(result: LookupResult) -> dict[str, Any]:
 def cmd_lookup(ctx: CliContext) -> int:
     text = " ".join(ctx.args.query).strip()
     if not text:
-        raise CliError(both("lookup.cli.empty"), Exit.USAGE)
+        raise CliError("lookup.cli.empty")
     if ctx.args.limit < 1:
-        raise CliError(both("cli.usage_error", detail="--limit ≥ 1"), Exit.USAGE)
+        raise CliError("cli.usage_error", detail="--limit ≥ 1")
     session = ctx.session()
     options = LookupOptions(show_void_red=not ctx.args.hide_void_red, limit=ctx.args.limit)
     if ctx.settings.device_url:  # a running device service tells whether the disk is ahead
@@ -153,13 +147,12 @@ def cmd_lookup(ctx: CliContext) -> int:
         options = with_disk(options, from_service(socket, ctx.settings.device_url))
     try:
         result = lookup(text, session, options)
-    except LookupFailed as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
-        raise CliError(both("error.store_unreachable", detail=exc), Exit.UNREACHABLE) from exc
+        raise StoreUnreachable("error.store_unreachable", detail=exc) from exc
     if result.kind is QueryKind.EMPTY:
-        raise CliError(both("lookup.cli.empty"), Exit.USAGE)
+        raise CliError("lookup.cli.empty")
     if result.problem:
-        raise CliError(classify(text).problem_message().both(), Exit.USAGE)
+        problem = classify(text).problem_message()
+        raise CliError(problem.key, **problem.fields)
     ctx.emit(human(result, session), as_json(result))
     return Exit.OK if result.matches else Exit.FAILED

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import peewee
 
+from storage.errors import system_reason
 from storage.importing.fields import parse_date
 from storage.importing.report import RowError
-from storage.messages import both, t
+from storage.messages import t
 from storage.rules.money import format_money
+from storage.store.database import StoreUnreachable
 from storage.tracking.identities import BadIdentity, Identity, parse_identities, parse_identity
 from storage.tracking.marks import (
     Booking,
@@ -84,29 +86,26 @@ def _identities(ctx: CliContext) -> list[Identity]:
             try:
                 text = Path(args.from_file).read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
-                detail = getattr(exc, "strerror", None) or type(exc).__name__
-                raise CliError(both("tracking.no_file", path=args.from_file, detail=detail),
-                               Exit.USAGE) from exc  # fmt: skip
+                detail = system_reason(exc) if isinstance(exc, OSError) else type(exc).__name__
+                raise CliError("tracking.no_file", path=args.from_file, detail=detail) from exc
             found += parse_identities(text.splitlines())
     except BadIdentity as exc:
-        exc.exit_code = Exit.USAGE  # type: ignore[attr-defined]
+        exc.exit_code = Exit.USAGE
         raise
     if not found:
-        raise CliError(both("tracking.no_invoices_given"), Exit.USAGE)
+        raise CliError("tracking.no_invoices_given")
     return list(dict.fromkeys(found))
 
 
 def _mark(args: argparse.Namespace) -> Mark:
     if args.period and args.booked is None:
-        raise CliError(both("tracking.option_needs", option="--period", needs="--booked"),
-                       Exit.USAGE)  # fmt: skip
+        raise CliError("tracking.option_needs", option="--period", needs="--booked")
     if args.claim and not args.reimbursed:
-        raise CliError(both("tracking.option_needs", option="--claim", needs="--reimbursed"),
-                       Exit.USAGE)  # fmt: skip
+        raise CliError("tracking.option_needs", option="--claim", needs="--reimbursed")
     if args.booked is not None:
         state = parse_state(args.booked)
         if state is None:
-            raise CliError(both("tracking.bad_state", value=args.booked), Exit.USAGE)
+            raise CliError("tracking.bad_state", value=args.booked)
         return Booking(state, args.period.strip())
     if args.reimbursed:
         return Reimbursed(args.claim.strip())
@@ -122,11 +121,10 @@ def cmd_mark(ctx: CliContext) -> int:
         session = ctx.session()
         result = mark_identities(session, identities, mark)
     except MarkRefused as exc:
-        exc.exit_code = Exit.USAGE if exc.message.key in _BAD_INPUT else Exit.FAILED  # type: ignore[attr-defined]
+        exc.exit_code = Exit.USAGE if exc.key in _BAD_INPUT else Exit.FAILED
         raise
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
-        raise CliError(both("error.store_unreachable", detail=type(exc).__name__),
-                       Exit.UNREACHABLE) from exc  # fmt: skip
+        raise StoreUnreachable("error.store_unreachable", detail=type(exc).__name__) from exc
     ctx.emit(done_text(result), {
         "ok": True, "batch": result.batch, "invoices": result.invoices,
         "changed": result.changed, "kind": result.kind, "state": result.state,
@@ -172,14 +170,12 @@ def cmd_summary(ctx: CliContext) -> int:
         far = dt.date.max - dt.timedelta(days=1)  # an end date may lie ahead
         date_to = parse_date(args.date_to, today=far) if args.date_to else None
     except RowError as exc:
-        raise CliError(both("export.bad_date", value=args.date_from or args.date_to),
-                       Exit.USAGE) from exc  # fmt: skip
+        raise CliError("export.bad_date", value=args.date_from or args.date_to) from exc
     session = ctx.session()
     try:
         summary = tracking_summary(session, date_from=date_from, date_to=date_to)
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
-        raise CliError(both("error.store_unreachable", detail=type(exc).__name__),
-                       Exit.UNREACHABLE) from exc  # fmt: skip
+        raise StoreUnreachable("error.store_unreachable", detail=type(exc).__name__) from exc
     data = summary.to_json()
     for group in data["by_state"]:
         group["text"] = state_text(group["key"])

@@ -9,7 +9,6 @@ import sys
 from rich.cells import cell_len
 
 from storage.accounts.users import (
-    AccountError,
     check_first_account,
     create_user,
     has_users,
@@ -18,8 +17,8 @@ from storage.accounts.users import (
     set_role,
     unlock,
 )
-from storage.config.secret_files import SecretFileError, read_secret_file
-from storage.messages import both, t
+from storage.config.secret_files import read_secret_file
+from storage.messages import t
 from storage.store.models import Role
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
@@ -61,32 +60,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _new_password(args: argparse.Namespace) -> str:
     if args.password_file:
-        try:
-            return read_secret_file(args.password_file)
-        except SecretFileError as exc:
-            raise CliError(str(exc), Exit.USAGE) from exc
+        return read_secret_file(args.password_file)
     if not sys.stdin.isatty():
-        raise CliError(both("cli.no_terminal"), Exit.USAGE)
+        raise CliError("cli.no_terminal")
     first = getpass.getpass(t("cli.password_prompt", user=args.name))
     if getpass.getpass(t("cli.password_repeat")) != first:
-        raise CliError(both("cli.password_mismatch"), Exit.USAGE)
+        raise CliError("cli.password_mismatch")
     return first
 
 
 def cmd_add(ctx: CliContext) -> int:
     args = ctx.args
     role = Role(args.role)
-    try:
-        if ctx.store_missing():
-            check_first_account(role)  # before the store is created for it
-        ctx.store(create=True)  # the first supervisor may be the store's first write
-        # The first account is created without a log-in (``create_user`` checks it is one).
-        acting = ctx.session() if has_users() else None
-        branch = args.branch or ctx.settings.branch
-        create_user(acting, args.name, lambda: _new_password(args), role=role, branch=branch,
-                    all_branches=args.all_branches)  # fmt: skip
-    except AccountError as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    if ctx.store_missing():
+        check_first_account(role)  # before the store is created for it
+    ctx.store(create=True)  # the first supervisor may be the store's first write
+    # The first account is created without a log-in (``create_user`` checks it is one).
+    acting = ctx.session() if has_users() else None
+    branch = args.branch or ctx.settings.branch
+    create_user(acting, args.name, lambda: _new_password(args), role=role, branch=branch,
+                all_branches=args.all_branches)  # fmt: skip
     ctx.emit(
         t("cli.user_added", user=args.name, role=t(f"role.{role.value}"), branch=branch),
         {"user": args.name, "role": role.value, "branch": branch},
@@ -98,10 +91,7 @@ def cmd_passwd(ctx: CliContext) -> int:
     acting = ctx.session()
     target = ctx.args.name or acting.username
     ctx.args.name = target
-    try:
-        set_password(acting, target, lambda: _new_password(ctx.args))
-    except AccountError as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    set_password(acting, target, lambda: _new_password(ctx.args))
     ctx.emit(t("cli.user_passwd", user=target), {"user": target, "changed": "password"})
     return Exit.OK
 
@@ -109,10 +99,7 @@ def cmd_passwd(ctx: CliContext) -> int:
 def cmd_role(ctx: CliContext) -> int:
     acting = ctx.session()
     role = Role(ctx.args.role)
-    try:
-        set_role(acting, ctx.args.name, role)
-    except AccountError as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    set_role(acting, ctx.args.name, role)
     ctx.emit(t("cli.user_role", user=ctx.args.name, role=t(f"role.{role.value}")),
              {"user": ctx.args.name, "role": role.value})  # fmt: skip
     return Exit.OK
@@ -120,10 +107,7 @@ def cmd_role(ctx: CliContext) -> int:
 
 def cmd_unlock(ctx: CliContext) -> int:
     acting = ctx.session()
-    try:
-        unlock(acting, ctx.args.name)
-    except AccountError as exc:
-        raise CliError(str(exc), Exit.USAGE) from exc
+    unlock(acting, ctx.args.name)
     ctx.emit(t("cli.user_unlocked", user=ctx.args.name), {"user": ctx.args.name, "unlocked": True})
     return Exit.OK
 
