@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -63,9 +64,7 @@ def demo_app(directory: Path, *, demo_disk: bool = True, **settings: object) -> 
     )
 
 
-async def wait_for(
-    pilot: Pilot[object], condition: Callable[[], object], timeout: float = 5
-) -> None:
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5) -> None:
     """Let the app run until ``condition()`` holds (workers run in threads)."""
     loop_time = 0.0
     while not condition():
@@ -77,7 +76,7 @@ async def wait_for(
 
 
 async def log_in(
-    pilot: Pilot[object],
+    pilot: Pilot[Any],
     user: str = "clerk",
     password: str = "clerk",
     *,
@@ -114,7 +113,7 @@ async def log_in(
         app.clear_notifications()
 
 
-async def look_up(pilot: Pilot[object], text: str, *, keys: bool = False) -> None:
+async def look_up(pilot: Pilot[Any], text: str, *, keys: bool = False) -> None:
     """Put ``text`` in the lookup box (key by key with ``keys``; Pilot takes ~60 ms a key)
     and wait for its result on screen."""
     from textual.widgets import Input
