@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 from storage.audit.chain import AuditEntry
 from storage.backup import manifest
 from storage.store.models import User
-from tests.support.tui import demo_app, log_in, plain, wait_for
+from tests.support.tui import demo_app, log_in, plain, toasts, wait_for
 from tui.app import FapiaoApp
 from tui.quit_guard import QuitQuestion
 from tui.screens.backup import BackupScreen, byte_size
@@ -240,11 +240,9 @@ async def test_log_in_reminds_when_there_is_no_recent_backup(
 ) -> None:
     folder = tmp_path / "backups"
     app = demo_app(tmp_path, backup_dir=str(folder))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot, keep_reminder=True)
-        await wait_for(
-            pilot, lambda: any("还没有任何备份" in n.message for n in app._notifications)
-        )
+        await wait_for(pilot, lambda: any("还没有任何备份" in shown for shown in toasts(app)))
 
 
 async def test_a_clerks_first_backup_needs_a_supervisors_own_password(tmp_path: Path) -> None:

@@ -184,9 +184,9 @@ async def test_auditor_reads_filters_and_verifies_the_log(tmp_path: Path) -> Non
                 widget = screen.query_one(f"#f-{name}")
                 widget.value = value  # type: ignore[attr-defined]
             screen.query_one("#f-user", Input).focus()
-            generation = screen._generation
             await pilot.press("enter")
-            await wait_for(pilot, lambda: screen._generation > generation and not screen.loading)
+            await pilot.pause()  # the filters applied: the rows cleared, the page loading
+            await wait_for(pilot, lambda: not screen.loading)
             return rows(screen.table)
 
         refused = await apply(refused=True)

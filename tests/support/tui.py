@@ -129,6 +129,16 @@ async def look_up(pilot: Pilot[Any], text: str, *, keys: bool = False) -> None:
     )
 
 
+def toasts(app: FapiaoApp) -> list[str]:
+    """The notifications on the screen now, each its title and message as the clerk reads
+    them (Textual exports no Toast class: it is matched by name). Pilot hides them unless
+    the app runs with ``run_test(notifications=True)``; without, this fails rather than
+    finding none."""
+    if not app.screen.query("ToastRack"):
+        raise AssertionError("toasts are hidden: use app.run_test(notifications=True)")
+    return [toast.render().plain for toast in app.screen.query("Toast")]  # type: ignore[attr-defined]
+
+
 def plain(widget: object, width: int = 78) -> str:
     """The text a widget shows, without styles (rich tables rendered at ``width``)."""
     import io
