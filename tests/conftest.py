@@ -12,12 +12,20 @@ from pathlib import Path
 
 import peewee
 import pytest
+from hypothesis import HealthCheck, settings
 
 from storage.messages import set_language
 from storage.store.database import close_database, open_database
 from storage.store.schema import upgrade
 from tests.support.paths import FIXTURES
 from tests.support.pgcluster import pg_url_from_env_or_start
+
+# Parallel workers on a shared 2-core machine: how fast Hypothesis draws its examples is not
+# what any test here checks, and a slow draw is no failure.
+settings.register_profile(
+    "shared-machine", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+settings.load_profile("shared-machine")
 
 
 @pytest.fixture(autouse=True)

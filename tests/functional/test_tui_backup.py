@@ -6,6 +6,7 @@ import fcntl
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static
@@ -33,7 +34,7 @@ def passphrase_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def rows(screen: BackupScreen) -> list[list[str]]:
-    table: DataTable[object] = screen.table
+    table: DataTable[Any] = screen.table
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -184,7 +185,9 @@ async def test_passphrase_is_asked_for_and_kept_nowhere(tmp_path: Path) -> None:
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, PassphraseDialog))
         dialog = app.screen
-        assert dialog.new_key  # the first backup creates the key: typed twice
+        assert (
+            isinstance(dialog, PassphraseDialog) and dialog.new_key
+        )  # the first backup creates the key: typed twice
         dialog.query_one("#passphrase", Input).value = PASSPHRASE
         await pilot.press("enter")
         dialog.query_one("#passphrase-again", Input).value = "not the same"
@@ -197,7 +200,7 @@ async def test_passphrase_is_asked_for_and_kept_nowhere(tmp_path: Path) -> None:
 
         await pilot.press("v")  # a wrong passphrase: said plainly, nothing recorded as verified
         await wait_for(pilot, lambda: isinstance(app.screen, PassphraseDialog))
-        assert not app.screen.new_key
+        assert isinstance(app.screen, PassphraseDialog) and not app.screen.new_key
         app.screen.query_one("#passphrase", Input).value = "wrong"
         await pilot.press("enter")
         await finished(pilot, screen)

@@ -40,6 +40,7 @@ async def until_strip(pilot: Pilot[Any], app: FapiaoApp, text: str, timeout: flo
     return time.monotonic() - started
 
 
+@pytest.mark.serial  # timing: keys or polls within a deadline
 async def test_strip_shows_the_disk_live_and_follows_its_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -215,7 +216,7 @@ async def test_f6_refuses_unsent_a_malformed_pin_and_one_the_disk_rejected(
         app = demo_app(tmp_path, device_url=_server.url)
         async with app.run_test(size=SIZE) as pilot:
             screen = await disk_screen(pilot)
-            await wait_for(pilot, lambda: app.disk_state.connected)  # type: ignore[attr-defined]
+            await wait_for(pilot, lambda: app.disk_state.connected)
             message = screen.query_one("#disk-message")
             await pilot.press(*"abc", "enter")
             await wait_for(pilot, lambda: "6–8 位数字" in plain(message))
@@ -231,6 +232,7 @@ async def test_f6_refuses_unsent_a_malformed_pin_and_one_the_disk_rejected(
 
 async def _sync_across_a_restart(pilot: Pilot[Any], disk: Disk) -> list[str]:
     app = pilot.app
+    assert isinstance(app, FapiaoApp)
     await disk_screen(pilot, pin=PIN)
     await wait_for(pilot, lambda: bool(app.disk_live.status and app.disk_live.status.logged_in))
     restart_after_first_page(disk)

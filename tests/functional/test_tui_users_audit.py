@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.command import CommandList, CommandPalette
@@ -41,13 +42,14 @@ def prepared_app(tmp_path: Path, extra_audit: int = 0) -> FapiaoApp:
     return app
 
 
-def rows(table: DataTable[object]) -> list[list[str]]:
+def rows(table: DataTable[Any]) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def user_row(app: FapiaoApp, name: str) -> User:
     with app.store_connection():
-        return User.get(User.username == name)
+        user: User = User.get(User.username == name)
+        return user
 
 
 async def open_mode(pilot: object, mode: str, screen_type: type) -> object:

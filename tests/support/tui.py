@@ -136,7 +136,7 @@ def toasts(app: FapiaoApp) -> list[str]:
     finding none."""
     if not app.screen.query("ToastRack"):
         raise AssertionError("toasts are hidden: use app.run_test(notifications=True)")
-    return [toast.render().plain for toast in app.screen.query("Toast")]  # type: ignore[attr-defined]
+    return [plain(toast.render()) for toast in app.screen.query("Toast")]
 
 
 def plain(widget: object, width: int = 78) -> str:
@@ -148,6 +148,7 @@ def plain(widget: object, width: int = 78) -> str:
     from textual.content import Content
     from textual.widgets import Static
 
+    shown: object
     if isinstance(widget, Static):
         shown = widget.content
     elif hasattr(widget, "render"):
