@@ -136,7 +136,10 @@ def toasts(app: FapiaoApp) -> list[str]:
     finding none."""
     if not app.screen.query("ToastRack"):
         raise AssertionError("toasts are hidden: use app.run_test(notifications=True)")
-    return [plain(toast.render()) for toast in app.screen.query("Toast")]
+    from textual.content import Content
+
+    shown = [toast.render() for toast in app.screen.query("Toast")]
+    return [text.plain if isinstance(text, Content) else str(text) for text in shown]
 
 
 def plain(widget: object, width: int = 78) -> str:
