@@ -36,7 +36,7 @@ HEADER = ["发票代码", "发票号码", "数电票号码", "销方识别号", 
 COLUMNS = (
     "type", "code", "number", "date", "check_code", "amount", "tax", "total", "rate",
     "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id", "counterparty_id", "status",
-    "red_of", "direction", "booked", "reimbursed", "branch", "source", "disk_seq", "synced_at",
+    "red_of", "direction", "booking", "reimbursed", "branch", "source", "disk_seq", "synced_at",
     "remark", "created_at", "updated_at",
 )  # fmt: skip
 
@@ -67,7 +67,7 @@ def _raw_rows(records: list[InvoiceRecord]) -> list[tuple[object, ...]]:
     return [
         (r.type, r.code, r.number, r.date.isoformat(), r.check_code, to_fen(r.amount),
          to_fen(r.tax), to_fen(r.total), r.rate, r.buyer_name, r.buyer_tax_id, r.seller_name,
-         r.seller_tax_id, None, r.status, r.red_of, r.direction, False, False, "总部", r.source,
+         r.seller_tax_id, None, r.status, r.red_of, r.direction, "unbooked", False, "总部", r.source,
          None, None, r.remark, now, now)
         for r in records
     ]  # fmt: skip

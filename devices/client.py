@@ -23,7 +23,9 @@ from devices.link import EventHandler, Link
 INVOICE_PAGE_MAX = 500
 
 
-class DiskState(StrEnum):
+class TypeState(StrEnum):
+    """Where one invoice type stands in the tax period (STATUS ``types[].state``)."""
+
     ISSUING = "issuing"  # 正常开票
     REPORT_DUE = "report_due"  # 未抄税
     REPORTED = "reported"  # 已抄税未清卡
@@ -68,7 +70,7 @@ class BusyInfo:
 @dataclass(frozen=True)
 class TypeStatus:
     type: str
-    state: DiskState
+    state: TypeState
     deadline: dt.date | None
     window: tuple[dt.date, dt.date] | None
     last_report: dt.date | None
@@ -119,7 +121,7 @@ class InvoicePage:
 @dataclass(frozen=True)
 class TypeSummary:
     type: str
-    state: DiskState
+    state: TypeState
     count: int
     void: int
     red: int
@@ -299,9 +301,9 @@ def _strings(body: JsonObject, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _state(body: JsonObject) -> DiskState:
+def _state(body: JsonObject) -> TypeState:
     try:
-        return DiskState(_str(body, "state"))
+        return TypeState(_str(body, "state"))
     except ValueError as exc:
         raise BadReply(f"unknown state {body.get('state')!r}") from exc
 
@@ -319,6 +321,23 @@ def _type_status(body: JsonObject) -> TypeStatus:
         single_limit=_opt_money(body, "single_limit"),
         offline_hours_left=_opt_int(body, "offline_hours_left"),
         offline_amount_left=_opt_money(body, "offline_amount_left"),
+    )  # fmt: skip
+
+
+def parse_status(body: JsonObject) -> DiskStatus:
+    """A STATUS reply's body — asked for, or pushed by the device service — as ``DiskStatus``;
+    ``BadReply`` if it is malformed."""
+    busy_body = body.get("busy")
+    busy = None
+    if isinstance(busy_body, dict):
+        busy = BusyInfo(cmd=_str(busy_body, "cmd"), txn=_str(busy_body, "txn", ""),
+                        seq=_opt_int(busy_body, "seq"))  # fmt: skip
+    return DiskStatus(
+        clock=_timestamp(body, "clock"), period=_str(body, "period"),
+        logged_in=_bool(body, "logged_in"), busy=busy,
+        last_invoice_seq=_int(body, "last_invoice_seq"),
+        offline_pending=_int(body, "offline_pending"),
+        types=tuple(map(_type_status, _objects(body, "types"))),
     )  # fmt: skip
 
 
@@ -416,19 +435,7 @@ class DiskClient:
         self._call("LOGOUT")
 
     def status(self) -> DiskStatus:
-        body = self._call("STATUS")
-        busy_body = body.get("busy")
-        busy = None
-        if isinstance(busy_body, dict):
-            busy = BusyInfo(cmd=_str(busy_body, "cmd"), txn=_str(busy_body, "txn", ""),
-                            seq=_opt_int(busy_body, "seq"))  # fmt: skip
-        return DiskStatus(
-            clock=_timestamp(body, "clock"), period=_str(body, "period"),
-            logged_in=_bool(body, "logged_in"), busy=busy,
-            last_invoice_seq=_int(body, "last_invoice_seq"),
-            offline_pending=_int(body, "offline_pending"),
-            types=tuple(map(_type_status, _objects(body, "types"))),
-        )  # fmt: skip
+        return parse_status(self._call("STATUS"))
 
     def invoices(self, after: int = 0, limit: int = 200) -> InvoicePage:
         limit = max(1, min(INVOICE_PAGE_MAX, limit))

@@ -190,15 +190,6 @@ class Link:
             silent_resends += 1
             log.debug("no reply to SEQ %d, resend %d", seq, silent_resends)
 
-    def pump(self, timeout: float) -> None:
-        """Read for up to ``timeout`` seconds between requests, handing events to ``on_event``."""
-        with self._lock:
-            end = time.monotonic() + timeout
-            while (left := end - time.monotonic()) > 0:
-                for item in self._receive(left):
-                    if isinstance(item, Event) and self.on_event is not None:
-                        self.on_event(item)
-
     # -- bytes ---------------------------------------------------------------------------
 
     def _ensure_open(self) -> serial.SerialBase:

@@ -4,6 +4,9 @@ The disk allows five wrong PINs, then locks until a trip to the tax office. A ni
 a wrong PIN file would spend one try a night, so a PIN the disk rejected is remembered (a
 salted scrypt hash bound to the disk's device_id, never the PIN) and not sent to that disk
 again until the PIN changes. A PIN that is not 6–8 digits is refused without being sent.
+
+A PIN may also be kept in the keyring (``keyring_pin``); one the disk rejected is removed from
+it (``forget_keyring_pin``) so no unattended run spends another try with it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from storage.backup.atomic_files import write_atomic
 from storage.config.settings import data_dir
 from storage.messages import MessageError
 
+KEYRING_SERVICE = "fapiao"  # ``fapiao sync``, F6 and the sync's re-login all read this entry
+KEYRING_PIN = "disk-pin"
 PIN_SHAPE = re.compile(r"[0-9]{6,8}", re.ASCII)
 REJECTED_FILE = "disk-pin-rejected.json"
 KEPT_PER_DISK = 8  # rejected PINs remembered per disk; the oldest go first
@@ -153,3 +158,48 @@ def login_with_pin(
         raise
     memory.forget(disk)
     return result
+
+
+# -- the keyring's PIN ------------------------------------------------------------------------
+
+
+def keyring_pin() -> str | None:
+    """The PIN kept in the keyring, or None (none kept, or no keyring backend on a headless
+    box: then it is typed or comes from a 0600 file)."""
+    try:
+        import keyring
+        import keyring.errors
+
+        return keyring.get_password(KEYRING_SERVICE, KEYRING_PIN)
+    except (ImportError, RuntimeError, keyring.errors.KeyringError):
+        return None
+
+
+def forget_keyring_pin() -> None:
+    """Remove the keyring's PIN after the disk rejected it: it is not tried again."""
+    try:
+        import keyring
+        import keyring.errors
+
+        keyring.delete_password(KEYRING_SERVICE, KEYRING_PIN)
+    except (ImportError, RuntimeError, keyring.errors.KeyringError):
+        pass
+
+
+def login_with_keyring_pin(
+    client: DiskClient, *, rejected: RejectedPins | None = None,
+    device_id: str | None = None, on_send: Callable[[], None] | None = None,
+) -> LoginResult | None:  # fmt: skip
+    """One LOGIN with the keyring's PIN (``login_with_pin``); None when no PIN is kept. A PIN
+    the disk rejects is removed from the keyring before the ``WrongPin`` goes on up."""
+    pin = keyring_pin()
+    if not pin:
+        return None
+    try:
+        return login_with_pin(client, pin, rejected=rejected, device_id=device_id,
+                              on_send=on_send)  # fmt: skip
+    except WrongPin:
+        forget_keyring_pin()
+        raise
+    finally:
+        del pin

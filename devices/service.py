@@ -43,7 +43,7 @@ from devices.errors import DiskNotAnswering, DiskProblem
 from devices.frames import ErrorReply, Event, JsonObject
 from devices.json_lines import read_lines
 from devices.link import Link
-from storage.config.settings import data_dir
+from storage.config.settings import Settings, data_dir
 from storage.messages import t
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,16 @@ def default_socket_path() -> Path:
     """``FAPIAO_DEVICE_SOCKET``, else ``disk.sock`` in the data directory."""
     env = os.environ.get("FAPIAO_DEVICE_SOCKET")
     return Path(env) if env else data_dir() / "disk.sock"
+
+
+def configured_socket(settings: Settings) -> tuple[Path, bool]:
+    """The service's socket for these settings, and whether it is configured explicitly
+    (``FAPIAO_DEVICE_SOCKET`` or ``device_socket``: then systemd or the admin runs the
+    service, and the app never starts one)."""
+    configured = os.environ.get("FAPIAO_DEVICE_SOCKET") or settings.extra.get("device_socket")
+    if isinstance(configured, str) and configured:
+        return Path(configured), True
+    return default_socket_path(), False
 
 
 def lock_path(socket_path: Path) -> Path:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.client import DiskClient, DiskStatus
+from devices.client import DiskClient
 from devices.errors import DiskNotAnswering, DiskProblem, DiskUnreachable, disk_error
 from devices.frames import Event, JsonObject
 from devices.json_lines import read_lines
@@ -37,7 +37,7 @@ from devices.service import (
     default_socket_path,
     read_holder,
 )
-from storage.messages import t
+from storage.messages import Message, t
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class StatusEvent:
 
     connected: bool
     status: JsonObject | None
-    detail: str = ""
+    detail: Message | str = ""  # why not connected: ours as a message, the service's as sent
 
 
 class ServiceGone(DiskUnreachable):
@@ -130,7 +130,7 @@ class ServiceConnection:
                 waiting = list(self._pending.values())
             for box in waiting:
                 box.put({"gone": True})
-            self._status(StatusEvent(False, None, t("disk_live.service_gone")))
+            self._status(StatusEvent(False, None, Message("disk_live.service_gone")))
 
     def _dispatch(self, line: bytes) -> None:
         try:
@@ -231,22 +231,6 @@ class ServiceClient(DiskClient):
               progress: EventHandler | None = None) -> JsonObject:  # fmt: skip
         return self.connection.request(cmd, body or {},
                                        progress=progress if cmd in LONG_COMMANDS else None)  # fmt: skip
-
-
-class _Replayed(DiskClient):
-    """Reads one reply body with ``DiskClient``'s own parsing (for pushed STATUS bodies)."""
-
-    def __init__(self, body: JsonObject) -> None:
-        self._body = body
-
-    def _call(self, cmd: str, body: JsonObject | None = None,
-              progress: EventHandler | None = None) -> JsonObject:  # fmt: skip
-        return self._body
-
-
-def parse_status(body: JsonObject) -> DiskStatus:
-    """A pushed STATUS body as ``DiskStatus``; ``BadReply`` if it is malformed."""
-    return _Replayed(body).status()
 
 
 # -- finding or starting the service -----------------------------------------------------

@@ -8,6 +8,10 @@ void after issue) updates the stored invoice's status.
 A disk that restarts mid-sync forgets the login (``E_AUTH``): the sync logs in again once with
 the PIN the caller has (``relogin``, through ``devices.pin.login_with_pin``) and goes on, or
 stops with ``DiskRestarted``.
+
+``sync_disk`` is the use case F6 and ``fapiao sync`` both call: it checks the acting user's
+role (``Permission.SYNC``), pulls the records and writes the audit entry; the front-ends only
+log the disk in and show the result.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from dataclasses import dataclass
 
 from devices.client import INVOICE_PAGE_MAX, DiskClient, DiskInvoice, InvoicePage
 from devices.errors import DiskRestarted, NotLoggedIn
+from storage.accounts.permissions import Permission, require
+from storage.accounts.session import Session
+from storage.audit import chain as audit
 from storage.rules.invoice_types import DISK_TYPES, TYPES, is_digital_number
 from storage.store.database import write
 from storage.store.invoice_store import SaveResult, save_invoices
@@ -127,3 +134,26 @@ def sync_invoices(
     return SyncResult(device_id=device_id, fetched=fetched, added=total.added,
                       updated=total.updated, unchanged=total.unchanged,
                       conflicts=len(total.conflicts), last_seq=max(after, 0))  # fmt: skip
+
+
+def may_sync(session: Session) -> None:
+    """Refuse (and audit) at once a user who may not sync, before a PIN is asked for or the
+    disk is opened; ``sync_disk`` checks again."""
+    require(session, Permission.SYNC)
+
+
+def sync_disk(
+    session: Session,
+    client: DiskClient,
+    *,
+    progress: Callable[[SyncProgress], None] | None = None,
+    relogin: Callable[[], object] | None = None,
+) -> SyncResult:
+    """The sync use case: ``session`` must hold ``SYNC`` (refused and audited otherwise); the
+    disk's new records go to the session's branch, and the sync is audited with its counts."""
+    require(session, Permission.SYNC)
+    result = sync_invoices(client, branch=session.branch, progress=progress, relogin=relogin)
+    audit.record(session.username, "sync", target=result.device_id, fetched=result.fetched,
+                 added=result.added, updated=result.updated, unchanged=result.unchanged,
+                 conflicts=result.conflicts, last_seq=result.last_seq)  # fmt: skip
+    return result

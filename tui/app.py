@@ -24,13 +24,25 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from storage.config.settings import Settings
-from storage.messages import both, language, set_language, t, user_text
+from storage.messages import both
+from storage.messages import language as context_language
 from tui.commands import DeskCommands, DeskPalette
-from tui.messages import StoreFailed, StoreOpened
+from tui.disk_state import DiskState
+from tui.language import Said, render, said_of, t, user_text
+from tui.messages import (
+    DiskStateChanged,
+    NoticesArrived,
+    Reminder,
+    ScannerRead,
+    ScannerStateChanged,
+    StoreFailed,
+    StoreOpened,
+    StoreSettingsRead,
+    SyncFinished,
+)
 from tui.screens.base import DeskScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
-from tui.widgets.disk_strip import DiskState
 
 if TYPE_CHECKING:
     from storage.accounts.users import Session
@@ -84,6 +96,12 @@ def _clearing_settings_screen() -> Screen[Any]:
     return ClearingSettingsScreen()
 
 
+def _summary_screen() -> Screen[Any]:
+    from tui.screens.summary import SummaryScreen
+
+    return SummaryScreen()
+
+
 def _audit_screen() -> Screen[Any]:
     from tui.screens.audit_log import AuditLogScreen
 
@@ -104,6 +122,7 @@ class FapiaoApp(App[int]):
         "audit": _audit_screen,
         "disk": lambda: __import__("tui.screens.disk", fromlist=["DiskScreen"]).DiskScreen(),
         "clearing_settings": _clearing_settings_screen,
+        "summary": _summary_screen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
@@ -115,6 +134,7 @@ class FapiaoApp(App[int]):
         Binding("f6", "open('disk')", "Disk", show=False, id="app.disk"),
         Binding("f7", "toggle_void_red", "Void/red", show=False, id="app.void_red"),
         Binding("f8", "toggle_language", "Language", show=False, id="app.language"),
+        Binding("f10", "open('summary')", "Summary", show=False, id="app.summary"),
     ]
 
     session: var[Session | None] = var(None)
@@ -143,14 +163,20 @@ class FapiaoApp(App[int]):
         self.today = today
         self.demo_path = demo_path
         self.demo_disk = demo and demo_disk  # the built-in simulator behind the header strip
-        self.store_error = ""
-        self.set_reactive(FapiaoApp.language, language())
+        self.store_error: Said = ""
+        # The language the app starts in: the caller's (settings, --lang); F8 switches it here.
+        self.set_reactive(FapiaoApp.language, context_language())
         self.set_reactive(FapiaoApp.clear_remind_days, settings.clear_remind_days)
         if ansi:
             self.theme = "ansi-dark"
 
     def get_default_screen(self) -> Screen[Any]:
         return LoginScreen()
+
+    def on_load(self) -> None:
+        from tui.threads import use_language_executor
+
+        use_language_executor()  # thread workers render in the language shown when they start
 
     def on_mount(self) -> None:
         # After the first frame: the login form is on screen and takes typing while the
@@ -197,13 +223,39 @@ class FapiaoApp(App[int]):
             has_users = User.select().exists()
         except (StoreUnreachable, peewee.PeeweeException, OSError) as exc:
             log.warning("store unreachable: %s", exc)
-            self.post_message(StoreFailed(user_text(exc)))
+            self.post_message(StoreFailed(said_of(exc)))
             return
         finally:
             db = database_proxy.obj
             if db is not None and not db.is_closed():
                 db.close()  # this thread ends here; each worker opens its own connection
         self.post_message(StoreOpened(has_users))
+
+    def on_disk_state_changed(self, event: DiskStateChanged) -> None:
+        self.disk_live.publish(event.state)
+
+    def on_reminder(self, event: Reminder) -> None:
+        self.notify(render(event.said), severity="warning", timeout=event.timeout)
+
+    def on_store_settings_read(self, event: StoreSettingsRead) -> None:
+        self.apply_settings(event.settings)
+
+    def on_notices_arrived(self, event: NoticesArrived) -> None:
+        self.notice_feed.show(event.notices)
+
+    def on_scanner_read(self, event: ScannerRead) -> None:
+        from tui.scanner_bridge import deliver
+
+        deliver(self, event.text)
+
+    def on_scanner_state_changed(self, event: ScannerStateChanged) -> None:
+        from tui.scanner_bridge import state_changed
+
+        state_changed(self, event.state)
+
+    def on_sync_finished(self, event: SyncFinished) -> None:
+        if event.said is not None:
+            self.notify(render(event.said))
 
     def on_store_opened(self, event: StoreOpened) -> None:
         self.store_state = "ready" if event.has_users else "no_users"
@@ -235,11 +287,11 @@ class FapiaoApp(App[int]):
             yield
 
     def lookup_options(self) -> LookupOptions:
+        from devices.disk_context import with_disk
         from storage.lookup.engine import LookupOptions
 
-        disk_seq, store_seq = self.disk_live.lookup_seqs()  # "not synced yet" when disk is ahead
-        return LookupOptions(show_void_red=self.show_void_red, today=self.today,
-                             disk_last_seq=disk_seq, store_last_seq=store_seq)  # fmt: skip
+        options = LookupOptions(show_void_red=self.show_void_red, today=self.today)
+        return with_disk(options, self.disk_live.lookup_context())  # "not synced yet"
 
     # -- logging in and moving between screens
 
@@ -261,10 +313,10 @@ class FapiaoApp(App[int]):
 
         reminder = backup_reminder(self.settings)
         if reminder is not None:
-            self.call_from_thread(self.notify, reminder.text(), severity="warning", timeout=10)
+            self.post_message(Reminder(reminder, timeout=10))
         text = clearing_reminder(self)
         if text:
-            self.call_from_thread(self.notify, text, severity="warning", timeout=15)
+            self.post_message(Reminder(text, timeout=15))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _NEEDS_LOGIN and self.session is None:
@@ -293,8 +345,9 @@ class FapiaoApp(App[int]):
         self.show_void_red = not self.show_void_red
 
     def action_toggle_language(self) -> None:
-        set_language("en" if language() == "zh" else "zh")
-        self.language = language()
+        # The app's choice only: texts read it when shown (tui.language), every screen and
+        # widget that holds words re-renders on the change; no query runs again.
+        self.language = "en" if self.language == "zh" else "zh"
 
     async def action_quit(self) -> None:
         from tui.quit_guard import quit_when_idle

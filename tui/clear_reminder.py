@@ -8,8 +8,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from storage.messages import t
-from tui.widgets.disk_strip import clear_reminder, due_soon
+from tui.disk_state import clear_reminder, due_soon
+from tui.language import t
 
 if TYPE_CHECKING:
     from tui.app import FapiaoApp

@@ -8,6 +8,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from tui.messages import Reminder, post_from_thread
+
 if TYPE_CHECKING:
     from tui.app import FapiaoApp
 
@@ -40,4 +42,4 @@ def _settle(app: FapiaoApp) -> None:
         settled = reconcile(session, ClearingContext(client=client, settings=app.settings))
     for item in settled:
         log.info("clear journal settled: %s %s %s", item.cmd, item.txn, item.outcome)
-        app.call_from_thread(app.notify, item.message.text(), severity="warning", timeout=15)
+        post_from_thread(app, Reminder(item.message, timeout=15))

@@ -16,7 +16,7 @@ from textual.command import (
     SearchIcon,
 )
 
-from storage.messages import t
+from tui.language import t
 
 if TYPE_CHECKING:
     from tui.app import FapiaoApp
@@ -51,11 +51,13 @@ class DeskCommands(Provider):
                     f"open('{mode}')",
                 )
             yield t("tui.cmd.open", screen=t("tui.screen.clearing_log")), "open('clearing_log')"
+            yield f"{t('tui.cmd.open', screen=t('tui.screen.summary'))} (F10)", "open('summary')"
             yield f"{t('tui.cmd.void_red')} (F7)", "toggle_void_red"
-            from storage.accounts.permissions import Permission, allowed  # not needed before login
+            from storage.accounts.permissions import offered  # not needed before login
 
+            shown = offered(app.session, (permission for _, permission in ADMIN_SCREENS))
             for mode, permission in ADMIN_SCREENS:  # no key of their own: palette only
-                if allowed(app.session, Permission(permission)):
+                if permission in shown:
                     yield t("tui.cmd.open", screen=t("tui.screen." + mode)), f"open('{mode}')"
         yield f"{t('tui.cmd.language')} (F8)", "toggle_language"
         yield f"{t('tui.cmd.quit')} (Ctrl+Q)", "quit"
@@ -66,12 +68,22 @@ class DeskCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for text, action in self._commands():
             score = matcher.match(text)
             if score > 0:
+                found = True
                 yield Hit(
                     score, matcher.highlight(text), partial(self.app.run_action, action), text=text
                 )
+        if not found and query.strip():
+            # Said here, in the language shown: Textual's own line for this is English only.
+            text = t("tui.cmd.no_matches")
+            yield Hit(1, text, _nothing, text=text)
+
+
+async def _nothing() -> None:
+    """Choosing "no matching command" just closes the palette."""
 
 
 class DeskPalette(CommandPalette):

@@ -3,17 +3,16 @@ behind the header strip, and what the lookup needs to say "not synced yet".
 
 The poller is a thread worker: it connects to the service (starting one on demand when no
 socket is configured explicitly, docs/disk-service.md), then waits for the status the service
-pushes, with short timeouts so ctrl+q ends it at once. ``app.disk_state`` is set (on the event
-loop) only when the value changes: an idle disk costs the terminal nothing. In demo mode the
+pushes, with short timeouts so ctrl+q ends it at once. Like every thread worker here it
+reaches the screen one way: it posts a message (``DiskStateChanged``, with the view model
+``tui.disk_state.DiskState``); the app, on the event loop, sets ``app.disk_state`` only when
+the value changes: an idle disk costs the terminal nothing. In demo mode the
 simulator and a device service run inside the app, reached by exactly the same path.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import os
 import sys
 import threading
 import time
@@ -21,13 +20,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from devices.client import DiskInfo, DiskStatus
+from devices.client import DiskInfo, DiskStatus, parse_status
+from devices.disk_context import DiskContext
 from devices.errors import BadReply, DiskProblem
 from devices.pin import RejectedPins
-from devices.service import default_socket_path
+from devices.service import configured_socket
 from devices.service_client import ServiceClient, ServiceConnection, StatusEvent, connect
-from devices.service_client import parse_status as parse_status_body
-from tui.widgets.disk_strip import DiskState, TypeLine
+from tui.disk_state import DiskState, from_status
+from tui.language import said_of
+from tui.messages import DiskStateChanged, post_from_thread
 
 if TYPE_CHECKING:
     from tui.app import FapiaoApp
@@ -43,10 +44,7 @@ SPAWN_IDLE_EXIT = 300  # a service started on demand stops after this long witho
 def socket_path(app: FapiaoApp) -> tuple[Path, bool]:
     """The service's socket, and whether it was configured explicitly (then the service is
     run by systemd or the admin, and the app never starts one)."""
-    configured = os.environ.get("FAPIAO_DEVICE_SOCKET") or app.settings.extra.get("device_socket")
-    if isinstance(configured, str) and configured:
-        return Path(configured), True
-    return default_socket_path(), False
+    return configured_socket(app.settings)
 
 
 def spawn_command(device_url: str, socket: Path) -> list[str]:
@@ -54,30 +52,11 @@ def spawn_command(device_url: str, socket: Path) -> list[str]:
             "--socket", str(socket), "--idle-exit", str(SPAWN_IDLE_EXIT)]  # fmt: skip
 
 
-def to_disk_state(event: StatusEvent | None, status: DiskStatus | None,
-                  info: DiskInfo | None) -> DiskState:  # fmt: skip
-    if event is None or status is None or not event.connected:
-        return DiskState(configured=True, connected=False,
-                         problem=event.detail if event is not None else "")  # fmt: skip
-    today = status.clock.date()
-    types = tuple(
-        TypeLine(type=line.type, state=line.state.value, deadline=line.deadline,
-                 days_left=(line.deadline - today).days if line.deadline else None,
-                 stock=line.stock)
-        for line in status.types
-    )  # fmt: skip
-    return DiskState(configured=True, connected=True, types=types,
-                     busy=status.busy.cmd if status.busy else "", logged_in=status.logged_in,
-                     last_invoice_seq=status.last_invoice_seq,
-                     device_id=info.device_id if info else "")  # fmt: skip
-
-
 class DiskLive:
     """Owned by the app (``app.disk_live``); the F6 screen and the sync use ``client``."""
 
     def __init__(self, app: FapiaoApp) -> None:
         self.app = app
-        self.loop = asyncio.get_running_loop()
         self.configured = bool(app.settings.device_url) or app.demo_disk
         self.connection: ServiceConnection | None = None
         self.client: ServiceClient | None = None
@@ -95,17 +74,19 @@ class DiskLive:
 
     # -- the loop side -------------------------------------------------------------------
 
-    def on_loop(self, fn: Callable[..., object], *args: object) -> None:
-        """Run ``fn`` on the app's event loop, without waiting (a closed loop drops it)."""
-        with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(fn, *args)
-
-    def _publish(self, state: DiskState) -> None:
-        if self.app.disk_state != state:
+    def publish(self, state: DiskState | None) -> None:
+        """On the loop (the app's ``DiskStateChanged`` handler): take the poller's state
+        (None: the same state, the store's synced seq changed) and tell the listeners."""
+        if state is not None and self.app.disk_state != state:
             self.published += 1
             self.app.disk_state = state
         for listener in list(self.listeners):
             listener()
+
+    def lookup_context(self) -> DiskContext | None:
+        """What the lookup needs of the disk ("not synced yet"), when the disk is known."""
+        disk_seq, store_seq = self.lookup_seqs()
+        return None if disk_seq is None else DiskContext(disk_seq, store_seq or 0)
 
     def lookup_seqs(self) -> tuple[int | None, int | None]:
         """(disk's newest record, store's last synced) when both are known, else (None, None)."""
@@ -119,8 +100,8 @@ class DiskLive:
     def start(self) -> None:
         if not self.configured:
             return
-        self.app.run_worker(self._run, thread=True, group="disk", name="disk-poller",
-                            exit_on_error=False)  # fmt: skip
+        self.app.run_worker(self._run, thread=True, exclusive=True, group="disk",
+                            name="disk-poller", exit_on_error=False)  # fmt: skip
 
     def _run(self) -> None:
         from textual.worker import get_current_worker
@@ -151,8 +132,8 @@ class DiskLive:
                     self._connect(path, spawn)
                 except DiskProblem as exc:
                     log.info("device service unreachable: %s", exc)
-                    self.on_loop(self._publish, DiskState(configured=True, connected=False,
-                                                          problem=str(exc)))  # fmt: skip
+                    down = DiskState(configured=True, connected=False, problem=said_of(exc))
+                    post_from_thread(self.app, DiskStateChanged(down))
                     self._sleep(RECONNECT, cancelled)
                     continue
             if self._demo is not None and self._demo.seed_store(self.app):
@@ -167,7 +148,7 @@ class DiskLive:
                 before = self.store_seq
                 self._read_store_seq()
                 if before != self.store_seq:
-                    self.on_loop(self._publish, self.app.disk_state)
+                    post_from_thread(self.app, DiskStateChanged(None))
 
     def _sleep(self, seconds: float, cancelled: Callable[[], bool]) -> None:
         waited = 0.0
@@ -197,10 +178,10 @@ class DiskLive:
         status = None
         if event is not None and event.connected and event.status is not None:
             try:
-                status = parse_status_body(event.status)
+                status = parse_status(event.status)
             except BadReply as exc:
                 log.warning("unreadable STATUS from the disk: %s", exc)
-                event = StatusEvent(False, None, str(exc))
+                event = StatusEvent(False, None, said_of(exc))
         if status is not None and self.info is None and self.client is not None:
             try:
                 self.info = self.client.hello()
@@ -213,7 +194,7 @@ class DiskLive:
         self.status = status
         if ahead or self.store_seq is None:
             self._read_store_seq()
-        self.on_loop(self._publish, to_disk_state(event, status, self.info))
+        post_from_thread(self.app, DiskStateChanged(from_status(event, status, self.info)))
 
     def _read_store_seq(self) -> None:
         if self.info is None or self.app.store_state != "ready":

@@ -1,7 +1,7 @@
-"""Sync from the app (F6, and the lookup's "not synced yet" cause): ``devices.sync`` in a thread
-worker over the app's service connection, the count as it goes, the result, an audit entry.
+"""Sync from the app (F6, and the lookup's "not synced yet" cause): ``devices.sync.sync_disk``
+in a thread worker over the app's service connection, the count as it goes, the result.
 
-Needs ``Permission.SYNC`` (checked below the screen, in the worker) and a logged-in disk.
+The use case checks the role and writes the audit entry; the sync needs a logged-in disk.
 Every page is saved with its position in one transaction, so a dropped SSH session loses
 nothing and the next sync resumes. A disk that restarts mid-sync is logged in again once with
 the keyring's PIN where one is kept (a typed PIN is never kept); without one the sync says the
@@ -11,10 +11,12 @@ disk restarted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from storage.messages import t
+from textual.message_pump import MessagePump
+
+from tui.language import Said, msg, said_of, t
+from tui.messages import SyncFinished, SyncProgressed, post_from_thread
 
 if TYPE_CHECKING:
     from devices.sync import SyncProgress
@@ -22,12 +24,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("fapiao.tui.sync")
 
-ProgressShown = Callable[[int], None]
 
+def start_sync(app: FapiaoApp, asker: MessagePump | None = None) -> bool:
+    """Start a sync; False (and a notice) when one runs already or there is no disk.
 
-def start_sync(app: FapiaoApp, on_progress: ProgressShown | None = None,
-               on_done: Callable[[bool], None] | None = None) -> bool:  # fmt: skip
-    """Start a sync; False (and a notice) when one runs already or there is no disk."""
+    The worker posts ``SyncProgressed`` and ``SyncFinished`` to ``asker`` (the screen that
+    asked, else the app); ``SyncFinished`` bubbles on to the app, which says the result."""
     live = getattr(app, "disk_live", None)
     if live is None or live.client is None or app.session is None:
         app.notify(t("disk_live.sync.failed", detail=t("tui.disk.disconnected")),
@@ -38,65 +40,48 @@ def start_sync(app: FapiaoApp, on_progress: ProgressShown | None = None,
         return False
     live.sync_running = True
     app.notify(t("disk_live.sync.started"))
-    app.run_worker(lambda: _sync(app, on_progress, on_done), thread=True, group="disk-sync",
-                   name="disk-sync", exit_on_error=False)  # fmt: skip
+    app.run_worker(lambda: _sync(app, asker or app), thread=True, exclusive=True,
+                   group="disk-sync", name="disk-sync", exit_on_error=False)  # fmt: skip
     return True
 
 
-def _sync(app: FapiaoApp, on_progress: ProgressShown | None,
-          on_done: Callable[[bool], None] | None) -> None:  # fmt: skip
+def _sync(app: FapiaoApp, asker: MessagePump) -> None:
     from devices.errors import DiskError, DiskProblem, DiskRestarted, WrongPin
-    from devices.pin import login_with_pin
-    from devices.sync import sync_invoices
-    from storage.accounts.permissions import Permission, PermissionDenied, require
-    from storage.audit import chain as audit
-    from storage.messages import user_text
-    from tui.disk_login import forget_keyring_pin, keyring_pin
+    from devices.pin import login_with_keyring_pin
+    from devices.sync import sync_disk
+    from storage.accounts.permissions import PermissionDenied
 
     live = app.disk_live
     session = app.session
     client = live.client
-    ok = False
+    said: Said | None
+    ok, said = False, None  # None: the worker failed, and the app said so already
     try:
         assert session is not None
         if client is None:
             raise DiskProblem(t("tui.disk.disconnected"))
 
         def progress(step: SyncProgress) -> None:
-            if on_progress is not None:
-                live.on_loop(on_progress, step.fetched)
+            post_from_thread(asker, SyncProgressed(step.fetched))
 
-        def relogin() -> None:
-            pin = keyring_pin()
-            if not pin:
+        def relogin() -> None:  # the keyring's PIN only (a typed one is never kept)
+            if login_with_keyring_pin(client, rejected=live.rejected_pins) is None:
                 raise DiskRestarted()
-            try:
-                login_with_pin(client, pin, rejected=live.rejected_pins)
-            except WrongPin:
-                forget_keyring_pin()  # as F6 does: a keyring PIN that failed is not kept
-                raise
 
         with app.store_connection():
-            require(session, Permission.SYNC)
             # Logging in again is for a login the disk lost, never a first login behind F6.
             logged_in = live.status is not None and live.status.logged_in
-            result = sync_invoices(client, branch=session.branch, progress=progress,
-                                   relogin=relogin if logged_in else None)  # fmt: skip
-            audit.record(session.username, "sync", target=result.device_id,
-                         fetched=result.fetched, added=result.added, updated=result.updated,
-                         unchanged=result.unchanged, conflicts=result.conflicts,
-                         last_seq=result.last_seq)  # fmt: skip
+            result = sync_disk(session, client, progress=progress,
+                               relogin=relogin if logged_in else None)  # fmt: skip
         ok = True
-        live.on_loop(app.notify, t("disk_live.sync.done", added=result.added,
-                                   updated=result.updated))  # fmt: skip
+        said = msg("disk_live.sync.done", added=result.added, updated=result.updated)
     except PermissionDenied as exc:
-        live.on_loop(app.notify, t("disk_live.sync.failed", detail=str(exc)))
+        said = msg("disk_live.sync.failed", detail=said_of(exc))
     except (DiskError, WrongPin) as exc:
-        live.on_loop(app.notify, t("disk_live.sync.failed", detail=exc.message or exc.code))
+        said = msg("disk_live.sync.failed", detail=exc.message or exc.code)
     except DiskProblem as exc:
-        live.on_loop(app.notify, t("disk_live.sync.failed", detail=user_text(exc)))
+        said = msg("disk_live.sync.failed", detail=said_of(exc))
     finally:
         live.sync_running = False
         live.poke()
-        if on_done is not None:
-            live.on_loop(on_done, ok)
+        post_from_thread(asker, SyncFinished(ok, said))

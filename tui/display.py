@@ -8,8 +8,9 @@ from decimal import Decimal
 from rich.cells import cell_len
 from rich.text import Text
 
-from storage.messages import catalogue, language, t
+from storage.messages import catalogue
 from storage.rules.invoice_types import type_name
+from tui.language import language, t
 
 # Status words carry the state; the style only underlines it (16 colours, no colour alone).
 _STATUS_STYLE = {
@@ -35,6 +36,20 @@ def short_type(code: str) -> str:
 def money(value: Decimal) -> str:
     """Thousands separated, two decimals, sign kept: ``-1,130.00``."""
     return f"{value:,.2f}"
+
+
+def unit_price(text: str) -> str:
+    """A unit price as money reads (``7651.7`` → ``7,651.70``), its extra decimals kept
+    (``3.1415926`` stays exact: a price may carry more than two)."""
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return text
+    if not value.is_finite():
+        return text
+    if value == value.quantize(Decimal("0.01")):
+        return money(value)
+    return f"{value.normalize():,f}"
 
 
 def date_text(value: dt.date | dt.datetime | None) -> str:

@@ -43,8 +43,14 @@ class InvoiceView:
     seller_tax_id: str
     status: str
     direction: str
-    booked: bool
+    booking: str  # storage.tracking.states.BookingState
+    booking_period: str
+    booked_by: str
+    booked_at: dt.datetime | None
     reimbursed: bool
+    claim_ref: str
+    reimbursed_by: str
+    reimbursed_at: dt.datetime | None
     branch: str
     source: str
     synced_at: dt.datetime | None
@@ -75,8 +81,11 @@ def invoice_view(invoice: Any) -> InvoiceView:
         tax=invoice.tax, total=invoice.total, rate=invoice.rate,
         buyer_name=invoice.buyer_name, buyer_tax_id=invoice.buyer_tax_id,
         seller_name=invoice.seller_name, seller_tax_id=invoice.seller_tax_id,
-        status=invoice.status, direction=invoice.direction, booked=bool(invoice.booked),
-        reimbursed=bool(invoice.reimbursed), branch=invoice.branch, source=invoice.source,
+        status=invoice.status, direction=invoice.direction, booking=invoice.booking,
+        booking_period=invoice.booking_period, booked_by=invoice.booked_by,
+        booked_at=invoice.booked_at, reimbursed=bool(invoice.reimbursed),
+        claim_ref=invoice.claim_ref, reimbursed_by=invoice.reimbursed_by,
+        reimbursed_at=invoice.reimbursed_at, branch=invoice.branch, source=invoice.source,
         synced_at=invoice.synced_at, red_of=invoice.red_of, remark=invoice.remark,
         lines=lines,
     )  # fmt: skip

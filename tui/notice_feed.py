@@ -10,8 +10,6 @@ server configured; the store's claim keeps two terminals from sending one notice
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import threading
 import time
@@ -19,6 +17,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
+
+from tui.language import language
+from tui.messages import NoticesArrived, StoreSettingsRead, post_from_thread
 
 if TYPE_CHECKING:
     from storage.config.settings import Settings
@@ -40,7 +41,6 @@ class NoticeFeed:
 
     def __init__(self, app: FapiaoApp) -> None:
         self.app = app
-        self.loop: asyncio.AbstractEventLoop | None = None
         self.last_id: int | None = None  # None until the first look: older notices are not shown
         self.shown: list[int] = []  # ids shown as toasts (tests)
         self._started = False
@@ -50,20 +50,14 @@ class NoticeFeed:
         if self._started:
             return
         self._started = True
-        self.loop = asyncio.get_running_loop()
-        self.app.run_worker(self._watch, thread=True, group="notices", name="notice-feed",
-                            exit_on_error=False)  # fmt: skip
-        self.app.run_worker(self._retry_mail, thread=True, group="notice-mail",
+        self.app.run_worker(self._watch, thread=True, exclusive=True, group="notices",
+                            name="notice-feed", exit_on_error=False)  # fmt: skip
+        self.app.run_worker(self._retry_mail, thread=True, exclusive=True, group="notice-mail",
                             name="notice-mail", exit_on_error=False)  # fmt: skip
 
     def poke(self) -> None:
         """Look now (after this terminal posted a notice itself)."""
         self._wake.set()
-
-    def _on_loop(self, fn: Callable[..., object], *args: object) -> None:
-        if self.loop is not None:
-            with contextlib.suppress(RuntimeError):  # the app is closing
-                self.loop.call_soon_threadsafe(fn, *args)
 
     def _sleep(self, seconds: float, cancelled: Callable[[], bool]) -> None:
         waited = 0.0
@@ -92,7 +86,7 @@ class NoticeFeed:
                         if reload:
                             reload = False
                             settings = effective_settings(self.app.file_settings)
-                            self._on_loop(self.app.apply_settings, settings)
+                            post_from_thread(self.app, StoreSettingsRead(settings))
                         if self.last_id is None:
                             self.last_id = latest_notice_id()
                         else:
@@ -100,7 +94,7 @@ class NoticeFeed:
                             if new:
                                 self.last_id = new[-1].id
                                 reload = any(n.kind == SETTINGS_CHANGED for n in new)
-                                self._on_loop(self._show, new)
+                                post_from_thread(self.app, NoticesArrived(new))
                                 if reload:
                                     continue
                         self._sleep(POLL, cancelled)
@@ -108,15 +102,18 @@ class NoticeFeed:
                 log.info("notice poll failed: %s", type(exc).__name__)
                 self._sleep(POLL, cancelled)
 
-    def _show(self, notices: list[PostedNotice]) -> None:
-        """On the loop: one toast per notice, for whoever is logged in here."""
+    def show(self, notices: list[PostedNotice]) -> None:
+        """On the loop (the app's ``NoticesArrived`` handler): one toast per notice, for
+        whoever is logged in here."""
         if self.app.session is None:
             return
         for notice in notices:
-            lines = notice.body_lines()
+            shown = language()  # the app's choice now, not the one it started with
+            lines = notice.body_lines(shown)
             if len(lines) > TOAST_LINES:
                 lines = [*lines[: TOAST_LINES - 1], "…"]
-            self.app.notify("\n".join(lines) or notice.subject_text(), title=notice.subject_text(),
+            subject = notice.subject_text(shown)
+            self.app.notify("\n".join(lines) or subject, title=subject,
                             severity=notice.severity, timeout=TOAST_SECONDS)  # type: ignore[arg-type]  # fmt: skip
             self.shown.append(notice.id)
 

@@ -2,22 +2,22 @@
 top as a ``Scanned`` message; unplugging and plugging back in are told as notices.
 
 The scanner reads in its own thread. Nothing here ever waits on the event loop from that
-thread (a blocking hand-over could hang the app's exit): scans are posted, and a scan that
-arrives while the app is closing is dropped.
+thread (a blocking hand-over could hang the app's exit): each scan and each plug or unplug is
+posted to the app (``ScannerRead``, ``ScannerStateChanged``), whose handlers call ``deliver``
+and ``state_changed`` on the loop; a scan that arrives while the app is closing is dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import weakref
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import events
 from textual.app import App
 from textual.message import Message
 
-from storage.messages import t
+from tui.language import t
+from tui.messages import ScannerRead, ScannerStateChanged, post_from_thread
 
 if TYPE_CHECKING:  # pyserial loads only when a scanner is configured
     from devices.scanner import ScannerState, SerialScanner
@@ -35,20 +35,12 @@ class Scanned(Message):
         self.text = text
 
 
-def _on_loop(app: App[object], callback: partial[None]) -> None:
-    """Run ``callback`` on the app's event loop, from any thread, without waiting for it."""
-    try:
-        # post_message is thread-safe; a Callback event runs its callable on the loop.
-        app.post_message(events.Callback(callback=callback))
-    except RuntimeError:  # the loop has closed: the app is gone
-        log.debug("scan dropped: the app has stopped")
-
-
-def _deliver(app: App[object], text: str) -> None:
+def deliver(app: App[Any], text: str) -> None:
+    """On the loop: the scan goes to the screen on top."""
     app.screen.post_message(Scanned(text))
 
 
-def _state_changed(app: App[object], state: ScannerState) -> None:
+def state_changed(app: App[Any], state: ScannerState) -> None:
     from devices.scanner import ScannerState
 
     if state is ScannerState.DISCONNECTED:
@@ -71,8 +63,8 @@ def start_scanner(app: App[Any], url: str | None = None) -> SerialScanner | None
 
     scanner = SerialScanner(
         url,
-        on_scan=lambda text: _on_loop(app, partial(_deliver, app, text)),
-        on_state=lambda state: _on_loop(app, partial(_state_changed, app, state)),
+        on_scan=lambda text: post_from_thread(app, ScannerRead(text)),
+        on_state=lambda state: post_from_thread(app, ScannerStateChanged(state)),
     )
     scanner.start()
     _running[app] = scanner

@@ -123,6 +123,34 @@ async def _disk(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.2)
 
 
+async def _tracking(pilot: Pilot[Any]) -> None:
+    """Received invoices found by an item name, two ticked for marking."""
+    await _search(pilot, "住宿费")
+    await pilot.press("down", "space", "space")
+    await pilot.pause(0.1)
+
+
+async def _mark(pilot: Pilot[Any]) -> None:
+    from tui.screens.mark_dialog import MarkDialog
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _tracking(pilot)
+    await pilot.press("f9")
+    await until(pilot, lambda: isinstance(app.screen, MarkDialog))
+    await pilot.pause(0.1)
+
+
+async def _summary(pilot: Pilot[Any]) -> None:
+    from tui.screens.summary import SummaryScreen
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await _logged_in(pilot)
+    await pilot.press("f10")
+    await until(pilot, lambda: isinstance(app.screen, SummaryScreen)
+                and app.screen.summary is not None)  # fmt: skip
+    await pilot.pause(0.1)
+
+
 SHOTS: dict[str, Step] = {
     "login": _login,
     "lookup": _lookup,
@@ -131,6 +159,9 @@ SHOTS: dict[str, Step] = {
     "checklist": _checklist,
     "help": _help,
     "disk": _disk,
+    "tracking": _tracking,
+    "mark": _mark,
+    "summary": _summary,
     "backup": backup_shot,
     "users": users_shot,
     "audit": audit_shot,

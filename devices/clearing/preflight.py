@@ -15,7 +15,7 @@ from devices.clearing.model import (
     check_period,
     previous_period,
 )
-from devices.client import ClearKind, DiskInfo, DiskState, DiskStatus, TypeStatus
+from devices.client import ClearKind, DiskInfo, DiskStatus, TypeState, TypeStatus
 from devices.errors import DiskProblem
 from storage.accounts.permissions import Permission, require
 from storage.accounts.users import Session
@@ -38,7 +38,7 @@ def period_of_type(line: TypeStatus) -> str | None:
 
 def due_period(status: DiskStatus) -> str:
     """The period a clear is for now: the oldest one a type still has open, else last month."""
-    periods = sorted(p for line in status.types if line.state is not DiskState.ISSUING
+    periods = sorted(p for line in status.types if line.state is not TypeState.ISSUING
                      if (p := period_of_type(line)) is not None)  # fmt: skip
     return periods[0] if periods else previous_period(status.period)
 
@@ -46,16 +46,16 @@ def due_period(status: DiskStatus) -> str:
 def types_of(status: DiskStatus, period: str) -> list[TypeStatus]:
     """The types with something due for ``period`` (not ``issuing``)."""
     return [line for line in status.types
-            if line.state is not DiskState.ISSUING and period_of_type(line) == period]  # fmt: skip
+            if line.state is not TypeState.ISSUING and period_of_type(line) == period]  # fmt: skip
 
 
 def recommend(status: DiskStatus, period: str) -> Recommendation:
     """The kind the app suggests from the disk's state (issue: locked → special; December →
     annual; only some reported → specific)."""
     due = types_of(status, period)
-    locked = tuple(t.type for t in due if t.state is DiskState.LOCKED)
-    report_due = tuple(t.type for t in due if t.state is DiskState.REPORT_DUE)
-    reported = tuple(t.type for t in due if t.state is DiskState.REPORTED)
+    locked = tuple(t.type for t in due if t.state is TypeState.LOCKED)
+    report_due = tuple(t.type for t in due if t.state is TypeState.REPORT_DUE)
+    reported = tuple(t.type for t in due if t.state is TypeState.REPORTED)
     if locked:
         return Recommendation(ClearKind.SPECIAL, locked, Message("clear.why.locked",
                               {"types": Listing(locked)}), report_due, needs_reason=True)  # fmt: skip
@@ -114,12 +114,12 @@ def _window_check(status: DiskStatus, period: str, kind: ClearKind | None) -> Ch
     today = status.clock.date()
     if not due:
         return Check("window", Verdict.FAIL, Message("clear.found.window_none"))
-    if all(t.state is DiskState.LOCKED for t in due):
+    if all(t.state is TypeState.LOCKED for t in due):
         end = max(t.window[1] for t in due if t.window)
         verdict = Verdict.PASS if kind is ClearKind.SPECIAL else Verdict.WARN
         return Check("window", verdict, Message("clear.found.window_after", {"end": end}),
                      Message("clear.fix.window_special"))  # fmt: skip
-    open_lines = [t for t in due if t.window and t.state is not DiskState.LOCKED]
+    open_lines = [t for t in due if t.window and t.state is not TypeState.LOCKED]
     start, end = (
         min(t.window[0] for t in open_lines if t.window),
         max(t.window[1] for t in open_lines if t.window),

@@ -50,9 +50,15 @@ def add_invoices(state: SimState, count: int, *, end: dt.date, days: int = 30, s
     rng = random.Random(seed)
     generated = generate_invoices(count, seed=seed, end=end, days=days, with_lines=False,
                                   seller=(state.taxpayer_name, state.taxpayer_id))  # fmt: skip
+    # A disk never issues the same (code, number) twice; the generator numbers from the start
+    # again for each call, so a later batch moves past what the disk already holds.
+    issued = {(r["code"], r["number"]) for r in state.invoices}
     for record in generated:
         state.last_seq += 1
         rec = disk_record(record, state.last_seq)
+        while (rec["code"], rec["number"]) in issued:
+            rec["number"] = str(int(rec["number"]) + 1).zfill(len(rec["number"]))
+        issued.add((rec["code"], rec["number"]))
         if rec["status"] == "void":
             rec["status"] = "normal"  # issued first; voided below, as on a real disk
             voided_later = True

@@ -3,9 +3,10 @@ command: a refused action raises ``PermissionDenied`` and is itself audited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
-from storage.accounts.users import Session
+from storage.accounts.session import Session
 from storage.audit import chain as audit
 from storage.messages import t
 from storage.store.models import Role, User
@@ -26,11 +27,13 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
     CHANGE_SETTINGS = "change_settings"  # peak hours, reminder days, recipients, mail server
+    MARK = "mark"  # 入账 / 报销 of received invoices (storage/tracking/marks.py)
+    UNDO_REIMBURSED = "undo_reimbursed"  # reopens an invoice to a second claim: supervisors
 
 
 _CLERK = {
     Permission.LOOKUP, Permission.CHECK, Permission.IMPORT, Permission.EXPORT, Permission.SYNC,
-    Permission.BACKUP_NOW, Permission.PREPARE_CLEAR,
+    Permission.BACKUP_NOW, Permission.PREPARE_CLEAR, Permission.MARK,
 }  # fmt: skip
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(_CLERK),
@@ -50,6 +53,12 @@ class PermissionDenied(Exception):
 
 def allowed(session: Session, permission: Permission) -> bool:
     return permission in GRANTS[session.role]
+
+
+def offered(session: Session, names: Iterable[str]) -> frozenset[str]:
+    """Which of these permissions (by value) ``session``'s role holds: for what a screen shows
+    or hides, never a guard (no store query; the use case behind still ``require``s)."""
+    return frozenset(name for name in names if Permission(name) in GRANTS[session.role])
 
 
 def current_role(session: Session) -> Role | None:

@@ -1,14 +1,19 @@
-"""Accounts: argon2id password hashes, log-in with lockout (5 failures → 15 minutes)."""
+"""Accounts: argon2id password hashes, log-in with lockout (5 failures → 15 minutes), and the
+account use cases both front-ends call (``create_user``, ``set_password``, ``set_role``,
+``unlock``, ``list_users``): each takes the acting session, checks its role and audits."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from storage.accounts.permissions import Permission, PermissionDenied, require
+from storage.accounts.session import Session as Session  # re-exported: most callers import it here
 from storage.audit import chain as audit
 from storage.messages import MessageError, t
 from storage.store.database import write
@@ -26,21 +31,6 @@ class AuthError(Exception):
 
 class AccountError(MessageError, ValueError):
     """A bad account request (duplicate name, unknown role, empty password)."""
-
-
-@dataclass(frozen=True)
-class Session:
-    """Who is acting: every service call takes one."""
-
-    username: str
-    role: Role
-    branch: str
-    all_branches: bool = False
-    demo: bool = False  # a public demo account (its approvals count only in the demo)
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role is Role.SUPERVISOR
 
 
 def hash_password(password: str) -> str:
@@ -63,14 +53,19 @@ def add_user(
     all_branches: bool = False,
     demo: bool = False,
     by: str = "",
+    first: bool = False,
 ) -> User:
-    """Create an account; ``by`` is the supervisor doing it ("" for the first one)."""
+    """Store an account, unchecked: for seeding (the demo, tests) and for ``create_user``,
+    which the front-ends call. ``by`` is who did it ("" for the account itself); ``first``
+    refuses (``_NotFirst``) when any account exists already."""
     username = username.strip()
     if not username:
         raise AccountError("accounts.empty_username")
     password_hash = hash_password(password)
 
     def create() -> User:
+        if first and User.select().exists():
+            raise _NotFirst()
         if User.select().where(User.username == username).exists():
             raise AccountError("accounts.exists", user=username)
         user = User.create(
@@ -188,34 +183,90 @@ def _user(username: str) -> User:
     return user
 
 
-def set_password(username: str, new_password: str, *, by: str) -> None:
-    """A new password (the user's own change, or a supervisor's reset); clears any lock-out."""
-    password_hash = hash_password(new_password)
+# -- the account use cases: ``fapiao user …`` and the 用户管理 screen both call these
+
+
+#: A password, or how to ask for it (a prompt): asked only once the role check has passed,
+#: so nobody types a new password for a change they may not make.
+NewPassword = str | Callable[[], str]
+
+
+def _typed(password: NewPassword) -> str:
+    return password() if callable(password) else password
+
+
+class _NotFirst(Exception):
+    """Raised inside the write: an account exists, so nobody may create one unannounced."""
+
+
+def check_first_account(role: Role) -> None:
+    """The very first account is created with nobody logged in, so it can only be the
+    supervisor (who then creates the rest); said before a new store is even created."""
+    if role is not Role.SUPERVISOR:
+        raise AccountError("accounts.first_user_must_be_supervisor")
+
+
+def create_user(
+    acting: Session | None,
+    username: str,
+    password: NewPassword,
+    *,
+    role: Role,
+    branch: str,
+    all_branches: bool = False,
+) -> User:
+    """A new account, created by ``acting`` (who needs ``MANAGE_USERS``); with nobody acting,
+    only the very first account of the store, a supervisor — checked in the same transaction
+    that creates it, so two terminals bootstrapping at once make one supervisor, not two."""
+    if acting is not None:
+        require(acting, Permission.MANAGE_USERS)
+        return add_user(username, _typed(password), role=role, branch=branch,
+                        all_branches=all_branches, by=acting.username)  # fmt: skip
+    check_first_account(role)
+    try:
+        return add_user(username, _typed(password), role=role, branch=branch,
+                        all_branches=all_branches, first=True)  # fmt: skip
+    except _NotFirst:
+        audit.record("?", "denied", target=Permission.MANAGE_USERS.value, ok=False,
+                     reason="not_first_user")  # fmt: skip
+        raise PermissionDenied(Permission.MANAGE_USERS, Role.SUPERVISOR) from None
+
+
+def set_password(acting: Session, username: str, new_password: NewPassword) -> None:
+    """A new password: the user's own change, or a supervisor's reset of someone else's
+    (``MANAGE_USERS``); clears any lock-out."""
+    if username != acting.username:
+        require(acting, Permission.MANAGE_USERS)
+    password_hash = hash_password(_typed(new_password))
 
     def change() -> None:
         user = _user(username)
         User.update(password_hash=password_hash, failed_logins=0, locked_until=None).where(
             User.id == user.id
         ).execute()
-        audit.record(by, "user.passwd", target=username)
+        audit.record(acting.username, "user.passwd", target=username)
 
     write(change)
 
 
-def set_role(username: str, role: Role, *, by: str) -> None:
+def set_role(acting: Session, username: str, role: Role) -> None:
+    require(acting, Permission.MANAGE_USERS)
+
     def change() -> None:
         user = _user(username)
         User.update(role=role.value).where(User.id == user.id).execute()
-        audit.record(by, "user.role", target=username, role=role.value)
+        audit.record(acting.username, "user.role", target=username, role=role.value)
 
     write(change)
 
 
-def unlock(username: str, *, by: str) -> None:
+def unlock(acting: Session, username: str) -> None:
+    require(acting, Permission.MANAGE_USERS)
+
     def change() -> None:
         user = _user(username)
         User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
-        audit.record(by, "user.unlock", target=username)
+        audit.record(acting.username, "user.unlock", target=username)
 
     write(change)
 
@@ -230,7 +281,9 @@ class AccountInfo:
     active: bool
 
 
-def list_users() -> list[AccountInfo]:
+def list_users(acting: Session) -> list[AccountInfo]:
+    """Every account but the demo's, for a supervisor (``MANAGE_USERS``)."""
+    require(acting, Permission.MANAGE_USERS)
     return [
         AccountInfo(
             u.username, Role(u.role), u.branch, bool(u.all_branches), u.locked_until, bool(u.active)

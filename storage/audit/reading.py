@@ -7,12 +7,13 @@ Only roles with ``READ_AUDIT`` (auditor, supervisor) may read it; a refusal is a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage.accounts.permissions import Permission, require
 from storage.accounts.users import Session
 from storage.audit import chain as audit
-from storage.audit.chain import AuditEntry, ChainProblem
+from storage.audit.chain import AuditEntry, AuditTampered, ChainProblem
 
 PAGE = 200
 
@@ -22,7 +23,7 @@ KNOWN_ACTIONS = (
     "export", "sync", "backup.create", "backup.verify", "backup.restore", "backup.prune",
     "backup.create.start", "backup.verify.start", "backup.restore.start",
     "backup.key_rotate", "backup.key_destroy", "backup.passphrase_change", "backup.passphrase_set",
-    "approve", "clear", "settings",
+    "approve", "clear", "settings", "mark",
 )  # fmt: skip
 
 
@@ -77,3 +78,19 @@ def verify_chain(session: Session) -> tuple[int, ChainProblem | None]:
     """Walk the hash chain (``audit.verify``) for a reader of the log."""
     require(session, Permission.READ_AUDIT)
     return audit.verify()
+
+
+def verify_then_log_in(log_in: Callable[[], Session]) -> tuple[int, ChainProblem | None]:
+    """``fapiao audit verify``: walk the chain *before* logging in (a log-in appends an entry,
+    and a cut log must be seen as it is), then log in and check ``READ_AUDIT`` (refused and
+    audited like any other). A log whose end no longer matches its head refuses the log-in's
+    own entry (``AuditTampered``); then where it is broken is said to whoever asks."""
+    checked, problem = audit.verify()
+    try:
+        session = log_in()
+    except AuditTampered:
+        if problem is None:
+            raise
+        return checked, problem
+    require(session, Permission.READ_AUDIT)
+    return checked, problem

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import zstandard
 
+from storage.backup.basis import OldPages
 from storage.backup.errors import BackupCorrupt
 from storage.backup.snapshot import SqliteView
 
@@ -92,33 +93,31 @@ class _Encoder:
 
 def diff(
     view: SqliteView,
-    basis: Path,
+    old_pages: OldPages,
     changes: dict[int, bytes],
     on_block: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
-    """Payload pieces for the pages of ``view`` that differ from ``basis``; fills ``changes``."""
+    """Payload pieces for the pages of ``view`` that differ from the basis; fills ``changes``."""
     ps = view.page_size
     encoder = _Encoder()
     yield _PREAMBLE.pack(MAGIC, ps, view.page_count)
-    with open(basis, "rb") as old_file:
-        for first, block in view.blocks():
-            old_file.seek((first - 1) * ps)
-            old = old_file.read(len(block))
-            if on_block:
-                on_block(len(block))
-            if old == block:  # one comparison of 1 MiB
+    for first, block in view.blocks():
+        old = old_pages.read(first, len(block) // ps)
+        if on_block:
+            on_block(len(block))
+        if old == block:  # one comparison of 1 MiB
+            continue
+        for i in range(0, len(block), ps):
+            new_page = block[i : i + ps]
+            old_page = old[i : i + ps]
+            if new_page == old_page:
                 continue
-            for i in range(0, len(block), ps):
-                new_page = block[i : i + ps]
-                old_page = old[i : i + ps]
-                if new_page == old_page:
-                    continue
-                page = first + i // ps
-                changes[page] = new_page
-                record = (encoder.delta(page, new_page, old_page) if len(old_page) == ps
-                          else encoder.raw(page, new_page))  # fmt: skip
-                if record:
-                    yield record
+            page = first + i // ps
+            changes[page] = new_page
+            record = (encoder.delta(page, new_page, old_page) if len(old_page) == ps
+                      else encoder.raw(page, new_page))  # fmt: skip
+            if record:
+                yield record
     last = encoder.flush()
     if last:
         yield last

@@ -17,6 +17,7 @@ from storage.backup.errors import BackupCorrupt, BackupError
 from storage.backup.keys import KeyRing
 from storage.backup.manifest import BackupEntry
 from storage.backup.snapshot import row_counts
+from storage.messages import Listing, Message
 
 OnBytes = Callable[[int], None]
 T = TypeVar("T")
@@ -91,24 +92,31 @@ def as_rollback_journal(path: Path) -> None:
         os.close(fd)
 
 
-def check_sqlite(path: Path, expected: dict[str, int], *, thorough: bool) -> str:
-    """ "" when the database passes SQLite's own check and has the expected rows, else why not."""
+CHECK_CACHE_KIB = 64 * 1024
+
+
+def check_sqlite(path: Path, expected: dict[str, int], *, thorough: bool) -> Message | None:
+    """None when the database passes SQLite's own check and has the expected rows, else why not."""
     conn = sqlite3.connect(str(path))  # our own scratch copy: closing it removes its WAL files
     with contextlib.closing(conn):
+        # integrity_check walks every index against its table, revisiting pages: a bigger
+        # cache than the default 2 MiB saves re-reading them (about a third faster here).
+        conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
         try:
             pragma = "integrity_check" if thorough else "quick_check"
             result = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchmany(5)]
             if result != ["ok"]:
-                return f"{pragma}: {'; '.join(result)}"
+                return Message("backup.check.failed", {"check": Message(f"backup.check.{pragma}"),
+                                                       "detail": "; ".join(result)})  # fmt: skip
             counts = row_counts(conn)
         except sqlite3.DatabaseError as exc:
-            return f"sqlite: {exc}"
-    if counts != expected:
-        wrong = sorted(
-            k for k in expected.keys() | counts.keys() if counts.get(k) != expected.get(k)
-        )
-        return "row counts differ: " + ", ".join(wrong)
-    return ""
+            return Message("backup.check.unreadable", {"detail": str(exc)})
+    return counts_differ(expected, counts)
+
+
+def counts_differ(expected: dict[str, int], counts: dict[str, int]) -> Message | None:
+    wrong = sorted(k for k in expected.keys() | counts.keys() if counts.get(k) != expected.get(k))
+    return Message("backup.check.row_counts", {"tables": Listing(wrong)}) if wrong else None
 
 
 STEP_PAGES = 256  # pages the online backup copies at a time into the live store's cache

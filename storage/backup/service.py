@@ -1,4 +1,5 @@
-"""What the CLI, the backup screen and the clearing flow call. Every call checks the role
+"""The backup use cases: ``storage.backup.jobs`` (what ``fapiao backup`` and F5 run), the CLI's
+key commands and the clearing flow call these. Every call checks the role
 (``storage.accounts.permissions``) and leaves an audit record, whether it worked or not."""
 
 from __future__ import annotations
@@ -118,6 +119,11 @@ def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, crea
     return lambda: ring
 
 
+def passphrase_needs_approval(session: Session) -> bool:
+    """A typed master passphrase is set by a supervisor: anyone else needs one's approval."""
+    return not session.is_supervisor
+
+
 def _passphrase_setter(session: Session, settings: Settings, passphrase: str | None,
                        approval: Approval | None) -> str:  # fmt: skip
     """Who may set the master passphrase that protects every backup: a supervisor, by their
@@ -125,7 +131,7 @@ def _passphrase_setter(session: Session, settings: Settings, passphrase: str | N
     it comes from the configured 0600 file or the keyring (whoever configured the box chose it)."""
     if passphrase is None and secrets_configured(settings):
         return ""
-    if session.is_supervisor:
+    if not passphrase_needs_approval(session):
         return session.username  # their own password was checked when they logged in
     if approval is None:
         audit.record(session.username, "backup.passphrase_set", ok=False, reason="no_supervisor")
@@ -368,7 +374,8 @@ def _note_verified(folder: Path, backup_id: str, result: VerifyResult) -> None:
             if e.id == backup_id:
                 e.verified_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
                 e.verified_ok = result.ok
-                e.verify_detail = result.problem or result.check
+                # kept as shown by whoever verified (the check's name when it passed)
+                e.verify_detail = result.problem.text() if result.problem else result.check
         manifest.save(folder, current)
 
 

@@ -76,7 +76,8 @@ def take(db_path: Path, folder: Path, ring: Callable[[], KeyRing], backup_id: st
     entry.image_sha256 = image.hexdigest()
     if writer_held:
         return Taken(entry, lambda: None)
-    return Taken(entry, lambda: basis.adopt(db_path, new_basis, backup_id))
+    size, count = view.page_size, view.page_count
+    return Taken(entry, lambda: basis.adopt(db_path, new_basis, backup_id, size, count))
 
 
 def _private_file(path: Path) -> BinaryIO:
@@ -100,7 +101,8 @@ def _incremental(db_path: Path, folder: Path, ring: Callable[[], KeyRing], view:
 
     # Held in memory until the key is there: the changed pages are in ``changes`` anyway, and
     # their deltas are a small fraction of them.
-    pieces = list(incremental.diff(view, basis.pages_path(db_path), changes, seen))
+    with basis.OldPages(db_path, view.page_size) as old_pages:
+        pieces = list(incremental.diff(view, old_pages, changes, seen))
     keyring = ring()
     writer = ContainerWriter(folder / f"{backup_id}.fbk", keyring, header)
     try:

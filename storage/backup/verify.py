@@ -13,17 +13,22 @@ from storage.backup import pg_backup
 from storage.backup.errors import BackupError, WrongPassphrase
 from storage.backup.keys import KeyRing
 from storage.backup.manifest import BackupEntry, chain
-from storage.backup.restore import check_sqlite, checked_payload, rebuild_sqlite
+from storage.backup.restore import check_sqlite, checked_payload, counts_differ, rebuild_sqlite
+from storage.messages import Message
 
 
 @dataclass(frozen=True)
 class VerifyResult:
     backup_id: str
     ok: bool
-    problem: str  # "" when ok; else what failed, in the user's language
+    problem: Message | None  # None when ok; else what failed, rendered where it is shown
     seconds: float
     store_bytes: int
-    check: str  # which database check ran
+    check: str  # which database check ran: integrity_check, quick_check, pg_restore
+
+    @property
+    def check_name(self) -> Message:
+        return Message(f"backup.check.{self.check}")
 
 
 def verify_entry(folder: Path, entries: list[BackupEntry], entry: BackupEntry, ring: KeyRing, *,
@@ -42,13 +47,13 @@ def verify_entry(folder: Path, entries: list[BackupEntry], entry: BackupEntry, r
     except WrongPassphrase:
         raise
     except BackupError as exc:
-        problem = str(exc)
-    return VerifyResult(entry.id, not problem, problem, time.perf_counter() - started,
+        problem = Message(exc.key, exc.fields)
+    return VerifyResult(entry.id, problem is None, problem, time.perf_counter() - started,
                         entry.store_size, check)  # fmt: skip
 
 
 def _verify_sqlite(folder: Path, entries: list[BackupEntry], entry: BackupEntry, ring: KeyRing,
-                   thorough: bool, on_bytes: Callable[[int], None] | None) -> str:  # fmt: skip
+                   thorough: bool, on_bytes: Callable[[int], None] | None) -> Message | None:  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="fapiao-verify-") as scratch:
         target = Path(scratch) / "restored.db"
         rebuild_sqlite(folder, chain(entries, entry), ring, target, on_bytes)
@@ -56,12 +61,8 @@ def _verify_sqlite(folder: Path, entries: list[BackupEntry], entry: BackupEntry,
 
 
 def _verify_pg(folder: Path, entry: BackupEntry, ring: KeyRing, server: pg_backup.PgTarget,
-               on_bytes: Callable[[int], None] | None) -> str:  # fmt: skip
+               on_bytes: Callable[[int], None] | None) -> Message | None:  # fmt: skip
     with pg_backup.scratch_database(server) as scratch:
         pg_backup.restore(checked_payload(folder, entry, ring, on_bytes), scratch, clean=False)
         counts = pg_backup.counts_of(scratch)
-    if counts != entry.row_counts:
-        wrong = sorted(k for k in entry.row_counts.keys() | counts.keys()
-                       if counts.get(k) != entry.row_counts.get(k))  # fmt: skip
-        return "row counts differ: " + ", ".join(wrong)
-    return ""
+    return counts_differ(entry.row_counts, counts)

@@ -15,7 +15,7 @@ from storage.accounts.users import Session
 from storage.checklist.cross_check import Difference
 from storage.checklist.troubleshooting import ChecklistItem
 from storage.messages import t
-from storage.rules.field_checks import FieldVerdict, InvoiceDraft
+from storage.rules.field_checks import FieldVerdict, InvoiceDraft, verdict_label
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,10 @@ class CheckReport:
         """(heading, column titles, rows) for each part of the report."""
         fields = [
             [t(f"checks.field.{v.field}"), getattr(self.draft, v.field),
-             t(f"checks.verdict.{v.verdict.value}"), v.reason]
+             verdict_label(v, getattr(self.draft, v.field)).text(), v.reason.text()]
             for v in self.verdicts
         ]  # fmt: skip
-        items = [[i.title, t(f"trouble.state.{i.state.value}"), i.checked, i.next_step]
+        items = [[i.title.text(), t(f"trouble.state.{i.state.value}"), i.checked.text(), i.next_step.text()]
                  for i in self.items]  # fmt: skip
         diffs = [[t(f"checks.field.{d.field}"), d.entered, d.stored] for d in self.differences]
         return [

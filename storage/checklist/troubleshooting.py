@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from storage.accounts.users import Session
-from storage.messages import Listing, t
+from storage.messages import Listing, Message, msg
 from storage.rules.field_checks import InvoiceDraft, Verdict, check_invoice
 from storage.store.invoice_store import find_invoice
 from storage.store.models import InvoiceStatus
@@ -29,10 +29,10 @@ class ItemState(StrEnum):
 @dataclass(frozen=True)
 class ChecklistItem:
     key: str
-    title: str
+    title: Message
     state: ItemState
-    checked: str  # what was checked and what was found
-    next_step: str
+    checked: Message  # what was checked and what was found
+    next_step: Message
 
 
 @dataclass(frozen=True)
@@ -57,115 +57,121 @@ class ChecklistFacts:
 
 
 def _sync(facts: ChecklistFacts) -> ChecklistItem:
-    title = t("trouble.sync.title")
+    title = msg("trouble.sync.title")
     if facts.disk_last_seq is None:
-        return ChecklistItem("sync", title, ItemState.UNKNOWN, t("trouble.sync.no_disk"),
-                             t("trouble.sync.no_disk_next"))  # fmt: skip
+        return ChecklistItem("sync", title, ItemState.UNKNOWN, msg("trouble.sync.no_disk"),
+                             msg("trouble.sync.no_disk_next"))  # fmt: skip
     behind = facts.disk_last_seq - (facts.store_last_seq or 0)
     if behind > 0:
-        return ChecklistItem("sync", title, ItemState.FAIL, t("trouble.sync.behind", n=behind),
-                             t("trouble.sync.behind_next"))  # fmt: skip
+        return ChecklistItem("sync", title, ItemState.FAIL, msg("trouble.sync.behind", n=behind),
+                             msg("trouble.sync.behind_next"))  # fmt: skip
     return ChecklistItem("sync", title, ItemState.PASS,
-                         t("trouble.sync.ok", seq=facts.disk_last_seq), t("trouble.next.none"))  # fmt: skip
+                         msg("trouble.sync.ok", seq=facts.disk_last_seq), msg("trouble.next.none"))  # fmt: skip
 
 
 def _status_and_permission(
     draft: InvoiceDraft, session: Session
 ) -> tuple[ChecklistItem, ChecklistItem]:
-    status_title, perm_title = t("trouble.status.title"), t("trouble.permission.title")
+    status_title, perm_title = msg("trouble.status.title"), msg("trouble.permission.title")
     permission_ok = ChecklistItem("permission", perm_title, ItemState.PASS,
-                                  t("trouble.permission.ok", branch=session.branch),
-                                  t("trouble.next.none"))  # fmt: skip
+                                  msg("trouble.permission.ok", branch=session.branch),
+                                  msg("trouble.next.none"))  # fmt: skip
     if not draft.number.strip():
-        return (ChecklistItem("status", status_title, ItemState.UNKNOWN, t("trouble.status.none"),
-                              t("trouble.status.none_next")), permission_ok)  # fmt: skip
+        return (ChecklistItem("status", status_title, ItemState.UNKNOWN, msg("trouble.status.none"),
+                              msg("trouble.status.none_next")), permission_ok)  # fmt: skip
     invoice = find_invoice(draft.number, draft.code)
     if invoice is None:
-        return (ChecklistItem("status", status_title, ItemState.FAIL, t("trouble.status.missing"),
-                              t("trouble.status.missing_next")), permission_ok)  # fmt: skip
+        return (ChecklistItem("status", status_title, ItemState.FAIL, msg("trouble.status.missing"),
+                              msg("trouble.status.missing_next")), permission_ok)  # fmt: skip
     if not session.all_branches and invoice.branch != session.branch:
         # Say that it exists elsewhere, and nothing else about it.
         return (
             ChecklistItem("status", status_title, ItemState.UNKNOWN,
-                          t("trouble.permission.other_branch"),
-                          t("trouble.permission.other_branch_next")),
+                          msg("trouble.permission.other_branch"),
+                          msg("trouble.permission.other_branch_next")),
             ChecklistItem("permission", perm_title, ItemState.FAIL,
-                          t("trouble.permission.other_branch"),
-                          t("trouble.permission.other_branch_next")),
+                          msg("trouble.permission.other_branch"),
+                          msg("trouble.permission.other_branch_next")),
         )  # fmt: skip
-    if invoice.status == InvoiceStatus.NORMAL.value:
-        status = ChecklistItem("status", status_title, ItemState.PASS, t("trouble.status.normal"),
-                               t("trouble.next.none"))  # fmt: skip
+    if invoice.reimbursed:  # an invoice claimed once, handed in again: stop it here
+        when = invoice.reimbursed_at.strftime("%Y-%m-%d") if invoice.reimbursed_at else "?"
+        status = ChecklistItem("status", status_title, ItemState.FAIL,
+                               msg("trouble.status.reimbursed", claim=invoice.claim_ref or "-",
+                                   who=invoice.reimbursed_by or "?", when=when),
+                               msg("trouble.status.reimbursed_next"))  # fmt: skip
+    elif invoice.status == InvoiceStatus.NORMAL.value:
+        status = ChecklistItem("status", status_title, ItemState.PASS, msg("trouble.status.normal"),
+                               msg("trouble.next.none"))  # fmt: skip
     else:
         status = ChecklistItem("status", status_title, ItemState.FAIL,
-                               t("trouble.status.bad", status=t(f"status.{invoice.status}")),
-                               t("trouble.status.bad_next"))  # fmt: skip
+                               msg("trouble.status.bad", status=msg(f"status.{invoice.status}")),
+                               msg("trouble.status.bad_next"))  # fmt: skip
     return status, permission_ok
 
 
 def _notices(facts: ChecklistFacts) -> ChecklistItem:
-    title = t("trouble.notices.title")
+    title = msg("trouble.notices.title")
     if facts.notices:
         return ChecklistItem("notices", title, ItemState.WARN,
-                             t("trouble.notices.some", text=Listing(facts.notices)),
-                             t("trouble.notices.next"))  # fmt: skip
-    return ChecklistItem("notices", title, ItemState.PASS, t("trouble.notices.none"),
-                         t("trouble.next.none"))  # fmt: skip
+                             msg("trouble.notices.some", text=Listing(facts.notices)),
+                             msg("trouble.notices.next"))  # fmt: skip
+    return ChecklistItem("notices", title, ItemState.PASS, msg("trouble.notices.none"),
+                         msg("trouble.next.none"))  # fmt: skip
 
 
 def _network(facts: ChecklistFacts) -> ChecklistItem:
-    title = t("trouble.network.title")
+    title = msg("trouble.network.title")
     if facts.disk_connected is None:
-        return ChecklistItem("network", title, ItemState.MANUAL, t("trouble.network.unknown"),
-                             t("trouble.network.unknown_next"))  # fmt: skip
+        return ChecklistItem("network", title, ItemState.MANUAL, msg("trouble.network.unknown"),
+                             msg("trouble.network.unknown_next"))  # fmt: skip
     if not facts.disk_connected:
-        return ChecklistItem("network", title, ItemState.FAIL, t("trouble.network.disk_down"),
-                             t("trouble.network.disk_down_next"))  # fmt: skip
+        return ChecklistItem("network", title, ItemState.FAIL, msg("trouble.network.disk_down"),
+                             msg("trouble.network.disk_down_next"))  # fmt: skip
     if facts.service_reachable is False:
-        return ChecklistItem("network", title, ItemState.FAIL, t("trouble.network.service_down"),
-                             t("trouble.network.service_down_next"))  # fmt: skip
-    return ChecklistItem("network", title, ItemState.PASS, t("trouble.network.ok"),
-                         t("trouble.next.none"))  # fmt: skip
+        return ChecklistItem("network", title, ItemState.FAIL, msg("trouble.network.service_down"),
+                             msg("trouble.network.service_down_next"))  # fmt: skip
+    return ChecklistItem("network", title, ItemState.PASS, msg("trouble.network.ok"),
+                         msg("trouble.next.none"))  # fmt: skip
 
 
 def _fields(draft: InvoiceDraft) -> ChecklistItem:
-    title = t("trouble.fields.title")
+    title = msg("trouble.fields.title")
     if not any(getattr(draft, name) for name in ("code", "number", "date", "amount", "total")):
-        return ChecklistItem("fields", title, ItemState.UNKNOWN, t("trouble.fields.none"),
-                             t("trouble.status.none_next"))  # fmt: skip
+        return ChecklistItem("fields", title, ItemState.UNKNOWN, msg("trouble.fields.none"),
+                             msg("trouble.status.none_next"))  # fmt: skip
     verdicts = check_invoice(draft)
-    errors = [t(f"checks.field.{v.field}") for v in verdicts if v.verdict is Verdict.ERROR]
-    warnings = [t(f"checks.field.{v.field}") for v in verdicts if v.verdict is Verdict.WARNING]
+    errors = [msg(f"checks.field.{v.field}") for v in verdicts if v.verdict is Verdict.ERROR]
+    warnings = [msg(f"checks.field.{v.field}") for v in verdicts if v.verdict is Verdict.WARNING]
     if errors:
         return ChecklistItem("fields", title, ItemState.FAIL,
-                             t("trouble.fields.errors", n=len(errors), fields=Listing(errors)),
-                             t("trouble.fields.next"))  # fmt: skip
+                             msg("trouble.fields.errors", n=len(errors), fields=Listing(errors)),
+                             msg("trouble.fields.next"))  # fmt: skip
     if warnings:
         return ChecklistItem("fields", title, ItemState.WARN,
-                             t("trouble.fields.warnings", n=len(warnings),
-                               fields=Listing(warnings)), t("trouble.fields.next"))  # fmt: skip
-    return ChecklistItem("fields", title, ItemState.PASS, t("trouble.fields.ok"),
-                         t("trouble.next.none"))  # fmt: skip
+                             msg("trouble.fields.warnings", n=len(warnings),
+                               fields=Listing(warnings)), msg("trouble.fields.next"))  # fmt: skip
+    return ChecklistItem("fields", title, ItemState.PASS, msg("trouble.fields.ok"),
+                         msg("trouble.next.none"))  # fmt: skip
 
 
 def _terminal(facts: ChecklistFacts) -> ChecklistItem:
-    title = t("trouble.terminal.title")
+    title = msg("trouble.terminal.title")
     term = facts.terminal
     if term is None:
-        return ChecklistItem("terminal", title, ItemState.MANUAL, t("trouble.terminal.unknown"),
-                             t("trouble.terminal.unknown_next"))  # fmt: skip
+        return ChecklistItem("terminal", title, ItemState.MANUAL, msg("trouble.terminal.unknown"),
+                             msg("trouble.terminal.unknown_next"))  # fmt: skip
     if term.width < 80 or term.height < 24:
         return ChecklistItem("terminal", title, ItemState.FAIL,
-                             t("trouble.terminal.small", width=term.width, height=term.height),
-                             t("trouble.terminal.small_next"))  # fmt: skip
+                             msg("trouble.terminal.small", width=term.width, height=term.height),
+                             msg("trouble.terminal.small_next"))  # fmt: skip
     if term.encoding.replace("-", "").lower() != "utf8":
         return ChecklistItem("terminal", title, ItemState.WARN,
-                             t("trouble.terminal.encoding", encoding=term.encoding),
-                             t("trouble.terminal.encoding_next"))  # fmt: skip
+                             msg("trouble.terminal.encoding", encoding=term.encoding),
+                             msg("trouble.terminal.encoding_next"))  # fmt: skip
     return ChecklistItem("terminal", title, ItemState.PASS,
-                         t("trouble.terminal.ok", width=term.width, height=term.height,
+                         msg("trouble.terminal.ok", width=term.width, height=term.height,
                            colors=term.colors, encoding=term.encoding),
-                         t("trouble.next.none"))  # fmt: skip
+                         msg("trouble.next.none"))  # fmt: skip
 
 
 def run_checklist(

@@ -39,10 +39,6 @@ class RunView:
     retry_of: int | None
     txn: str
 
-    @property
-    def failed_types(self) -> tuple[str, ...]:
-        return tuple(str(r["type"]) for r in self.results if not r.get("ok"))
-
     def result_words(self, separator: str = "   ") -> str:
         """Each type's result in full: the new deadline, or the disk's words and its code."""
         parts = []

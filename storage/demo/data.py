@@ -240,3 +240,43 @@ def generate_invoices(
                     seller_tax_id=seller[1], status="red", red_of=original.number,
                     branch=original.branch, source="disk",
                 )  # fmt: skip
+
+
+#: What a business buys, for the demo's received invoices (item, rate, an optional remark).
+PURCHASES = [
+    ("*纸制品*复印纸", "0.13", ""),
+    ("*办公用品*签字笔", "0.13", ""),
+    ("*住宿服务*住宿费", "0.06", "出差住宿"),
+    ("*餐饮服务*餐费", "0.06", "客户接待"),
+    ("*运输服务*客运服务费", "0.09", "差旅"),
+    ("*信息技术服务*软件服务费", "0.06", ""),
+    ("*电信服务*宽带费", "0.06", "3月宽带"),
+]
+
+
+def received_invoices(
+    count: int,
+    *,
+    seed: int = 11,
+    end: dt.date | None = None,
+    buyer: tuple[str, str] = ("北京某某商贸有限公司", "91110105MA005AEF36"),
+) -> Iterator[InvoiceRecord]:
+    """``count`` 数电 invoices the business received, dated 35 to 65 days before ``end``:
+    what the clerk marks 入账 and 报销 (their sellers are the counterparties)."""
+    rng = random.Random(seed)
+    end = end or dt.date.today()
+    sellers = company_names(rng, max(5, count // 6))
+    for i in range(count):
+        day = end - dt.timedelta(days=35 + int(30 * (count - 1 - i) / max(count, 1)))
+        seller_name, seller_tax_id = rng.choice(sellers)
+        item, rate, remark = rng.choice(PURCHASES)
+        amount = (Decimal(rng.randint(2000, 300_000)) / 100).quantize(CENT)
+        tax = (amount * Decimal(rate)).quantize(CENT)
+        type_code = "31" if rng.random() < 0.3 else "32"
+        yield InvoiceRecord(
+            number=f"{day.year % 100:02d}31" + "2" + f"{i + 1:015d}", date=day, amount=amount,
+            tax=tax, total=amount + tax, type=type_code, rate=rate, buyer_name=buyer[0],
+            buyer_tax_id=buyer[1], seller_name=seller_name, seller_tax_id=seller_tax_id,
+            direction="received", source="import", remark=remark,
+            lines=(LineRecord(item=item, amount=amount, rate=rate, tax=tax),),
+        )  # fmt: skip

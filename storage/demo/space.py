@@ -19,24 +19,21 @@ from pathlib import Path
 
 from storage.accounts.users import add_user
 from storage.config.settings import Settings, data_dir, load_settings
-from storage.demo.data import generate_invoices
-from storage.store.database import open_database
+from storage.demo.data import generate_invoices, received_invoices
+from storage.store.database import open_database, write
 from storage.store.invoice_store import count_invoices, save_invoices
-from storage.store.models import Role, User
+from storage.store.models import Invoice, Role, Source, User
 from storage.store.schema import upgrade
 
 DEMO_BRANCH = "总部"
 OTHER_BRANCH = "上海分公司"
 DEMO_INVOICES = 6000
+DEMO_RECEIVED = 60
 
 #: Set while a demo runs (to its folder): the keyring is not used then (``backup.secrets``).
 DEMO_DIR_ENV = "FAPIAO_DEMO_DIR"
 #: The variables a demo keeps: who is asking and how, never where real data lives.
 _KEPT_ENV = ("FAPIAO_USER", "FAPIAO_PASSWORD_FILE", "FAPIAO_LANG", "FAPIAO_LOG_LEVEL")
-
-
-def demo_running() -> bool:
-    return bool(os.environ.get(DEMO_DIR_ENV))
 
 
 @contextlib.contextmanager
@@ -86,4 +83,19 @@ def prepare_demo_store(path: Path | None = None, *, today: dt.date | None = None
             parties=400,
         )
         save_invoices(records, branch=DEMO_BRANCH)
+        write(_synced_each_evening)
+        # what the business bought: the invoices F9 marks 入账 / 报销 on the lookup list
+        save_invoices(received_invoices(DEMO_RECEIVED, seed=2027, end=today or dt.date.today()),
+                      branch=DEMO_BRANCH)  # fmt: skip
     return url
+
+
+def _synced_each_evening() -> None:
+    """The demo's disk invoices were synced the evening of their day (not at seeding time, so
+    the demo, its screenshots and their tests read the same on any day)."""
+    days = Invoice.select(Invoice.date).where(Invoice.source == Source.DISK.value).distinct()
+    for (day,) in days.tuples():
+        evening = dt.datetime.combine(day, dt.time(18, 30))
+        Invoice.update(synced_at=evening).where(
+            (Invoice.source == Source.DISK.value) & (Invoice.date == day)
+        ).execute()

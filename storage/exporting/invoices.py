@@ -33,8 +33,20 @@ from storage.importing.fields import DIRECTION_NAMES, STATUS_NAMES
 from storage.rules.invoice_types import TYPES
 from storage.rules.money import format_money
 from storage.store.models import Direction, Invoice, InvoiceLine, InvoiceStatus
+from storage.tracking.states import BUREAU_NAMES, BookingState
 
 FORMATS = (".csv", ".xlsx")
+# After the columns the importer reads back: what happened to the invoice (storage/tracking).
+# The importer ignores them; marks change only through ``storage.tracking.marks``.
+TRACKING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("booking", "入账状态"), ("booking_period", "入账属期"), ("booked_by", "入账人"),
+    ("booked_at", "入账时间"), ("reimbursed", "报销状态"), ("claim_ref", "报销单号"),
+    ("reimbursed_by", "报销经办人"), ("reimbursed_at", "报销时间"),
+)  # fmt: skip
+COLUMNS = EXPORT_COLUMNS + TRACKING_COLUMNS
+BOOKING_NAMES = {state.value: name for state, name in BUREAU_NAMES.items()}
+BOOKING_NAMES[BookingState.UNRECORDED.value] = "已入账"
+REIMBURSED_NAMES = {True: "已报销", False: "未报销"}
 _MONEY_COLUMNS = frozenset({"amount", "tax", "total", "line_amount", "line_tax"})
 _TEXT_COLUMNS = frozenset({"code", "number", "check_code", "buyer_tax_id", "seller_tax_id",
                            "red_of", "quantity", "unit_price", "rate", "line_rate"})  # fmt: skip
@@ -62,6 +74,10 @@ class ExportFilter:
     status: str | None = None
     buyer: str = ""  # part of the buyer's name, or its tax id
     branch: str | None = None  # None: the session's branch (every branch for all_branches)
+    direction: str | None = None  # issued / received
+    booking: str | None = None  # one 入账 state (storage.tracking.states)
+    reimbursed: bool | None = None  # only (not) reimbursed
+    keyword: str = ""  # in the names, an item name or the remark (as the lookup finds it)
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,21 @@ def _query(session: Session, filters: ExportFilter) -> peewee.ModelSelect:
         query = query.where(
             Invoice.buyer_name.contains(filters.buyer) | (Invoice.buyer_tax_id == filters.buyer)
         )
+    if filters.direction:
+        query = query.where(Invoice.direction == Direction(filters.direction).value)
+    if filters.booking:
+        query = query.where(Invoice.booking == BookingState(filters.booking).value)
+    if filters.reimbursed is not None:
+        query = query.where(Invoice.reimbursed == filters.reimbursed)
+    if filters.keyword:
+        word = filters.keyword
+        items = InvoiceLine.select(InvoiceLine.id).where(
+            (InvoiceLine.invoice == Invoice.id) & InvoiceLine.item.contains(word)
+        )
+        query = query.where(
+            Invoice.buyer_name.contains(word) | Invoice.seller_name.contains(word)
+            | Invoice.remark.contains(word) | peewee.fn.EXISTS(items)
+        )  # fmt: skip
     return query.order_by(Invoice.date, Invoice.id)
 
 
@@ -105,6 +136,11 @@ def _invoice_values(inv: Invoice) -> dict[str, object]:
         "seller_tax_id": inv.seller_tax_id, "amount": inv.amount, "tax": inv.tax,
         "total": inv.total, "rate": inv.rate, "red_of": inv.red_of, "remark": inv.remark,
         "branch": inv.branch,
+        "booking": BOOKING_NAMES.get(inv.booking, inv.booking),
+        "booking_period": inv.booking_period, "booked_by": inv.booked_by,
+        "booked_at": inv.booked_at, "reimbursed": REIMBURSED_NAMES[bool(inv.reimbursed)],
+        "claim_ref": inv.claim_ref, "reimbursed_by": inv.reimbursed_by,
+        "reimbursed_at": inv.reimbursed_at,
     }  # fmt: skip
 
 
@@ -154,6 +190,8 @@ def _csv_cell(name: str, value: object) -> str:
         return ""
     if isinstance(value, Decimal):
         return format_money(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
@@ -167,9 +205,9 @@ def _write_csv(handle_path: str, rows: Iterator[tuple[int, dict[str, object]]]) 
     count = 0
     with open(handle_path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([header for _, header in EXPORT_COLUMNS])
+        writer.writerow([header for _, header in COLUMNS])
         for invoice_id, values in rows:
-            writer.writerow([_csv_cell(name, values.get(name)) for name, _ in EXPORT_COLUMNS])
+            writer.writerow([_csv_cell(name, values.get(name)) for name, _ in COLUMNS])
             invoices.add(invoice_id)
             count += 1
     return len(invoices), count
@@ -178,12 +216,12 @@ def _write_csv(handle_path: str, rows: Iterator[tuple[int, dict[str, object]]]) 
 def _write_xlsx(handle_path: str, rows: Iterator[tuple[int, dict[str, object]]]) -> tuple[int, int]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("发票")
-    sheet.append([header for _, header in EXPORT_COLUMNS])
+    sheet.append([header for _, header in COLUMNS])
     invoices: set[int] = set()
     count = 0
     for invoice_id, values in rows:
         cells = []
-        for name, _ in EXPORT_COLUMNS:
+        for name, _ in COLUMNS:
             value = values.get(name)
             cell = WriteOnlyCell(sheet, value=None)
             if isinstance(value, Decimal):
@@ -191,7 +229,8 @@ def _write_xlsx(handle_path: str, rows: Iterator[tuple[int, dict[str, object]]])
                 cell.number_format = "0.00"
             elif isinstance(value, dt.date):
                 cell.value = value
-                cell.number_format = "yyyy-mm-dd"
+                is_time = isinstance(value, dt.datetime)
+                cell.number_format = "yyyy-mm-dd hh:mm" if is_time else "yyyy-mm-dd"
             elif value not in (None, ""):
                 cell.value = str(value)
                 cell.data_type = "s"  # never a formula, whatever the text starts with

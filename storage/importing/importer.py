@@ -32,6 +32,7 @@ from storage.importing.xlsx_rows import xlsx_rows
 from storage.store.database import write
 from storage.store.invoice_store import SaveResult, save_invoices
 from storage.store.models import Direction, ImportedFile
+from storage.tracking.duplicates import NearPair, ReimbursedBefore, near_pairs, reimbursed_among
 
 MB = 1024 * 1024
 # Files are streamed: memory does not grow with them (bench/README.md); the rows a file may
@@ -192,6 +193,8 @@ class _Saved:
     problems: list[RowProblem] = field(default_factory=list)
     rejected: int = 0
     records: int = 0
+    reimbursed: list[ReimbursedBefore] = field(default_factory=list)
+    near: list[NearPair] = field(default_factory=list)
 
     def reject(self, problems: Iterable[RowProblem]) -> None:
         for problem in problems:
@@ -210,6 +213,7 @@ def import_file(path: Path, who: Who) -> FileReport:
     scanned = _scan(path)
     digest = scanned.sha256
     if _already(digest, report):
+        report.reimbursed_again = _reimbursed_in(path, scanned, who)
         return report
 
     def save() -> _Saved | None:
@@ -217,9 +221,11 @@ def import_file(path: Path, who: Who) -> FileReport:
             return None  # another counter imported it meanwhile
         saved = _Saved()
         for batch in _batches(path, scanned, who.direction):
+            saved.reimbursed += reimbursed_among((r.identity for r in batch.records), who.branch)
             saved.records += len(batch.records)
             saved.reject(batch.problems)
             result = save_invoices(batch.records, branch=who.branch, own_branch_only=True)
+            saved.near += near_pairs(batch.records, who.branch)
             saved.reject(_conflict_rows(result, batch))
             result.conflicts = []
             saved.result.merge(result)
@@ -245,7 +251,18 @@ def import_file(path: Path, who: Who) -> FileReport:
     report.added, report.updated, report.unchanged = result.added, result.updated, result.unchanged
     report.rejected = sorted(saved.problems, key=lambda p: p.row)
     report.rejected_unlisted = saved.rejected - len(saved.problems)
+    report.reimbursed_again = saved.reimbursed
+    report.possible_duplicates = saved.near
     return report
+
+
+def _reimbursed_in(path: Path, scanned: _Scanned, who: Who) -> list[ReimbursedBefore]:
+    """The invoices of a file imported before that are reimbursed now: the same file handed
+    in again is how a second claim usually looks."""
+    found: list[ReimbursedBefore] = []
+    for batch in _batches(path, scanned, who.direction):
+        found += reimbursed_among((r.identity for r in batch.records), who.branch)
+    return found
 
 
 def _conflict_rows(result: SaveResult, batch: ParsedFile) -> Iterator[RowProblem]:

@@ -61,6 +61,12 @@ class FileReport:
     already_imported: bool = False
     imported_at: dt.datetime | None = None  # when an already imported file first went in
     refused: Problem | None = None
+    # invoices in the file already reimbursed (storage.tracking.duplicates.ReimbursedBefore):
+    # said loudly, even when the file itself was imported before
+    reimbursed_again: list[Any] = field(default_factory=list)
+    # received invoices with another from the same seller, same total, a few days apart
+    # (storage.tracking.duplicates.NearPair): a warning to look, not a match
+    possible_duplicates: list[Any] = field(default_factory=list)
 
     @property
     def rejected_count(self) -> int:
@@ -81,6 +87,8 @@ class FileReport:
             "refused": None if self.refused is None else {
                 "code": self.refused.key, "reason": self.refused.text()},
             "rejected_count": self.rejected_count,
+            "reimbursed_again": [r.to_json() for r in self.reimbursed_again],
+            "possible_duplicates": [p.to_json() for p in self.possible_duplicates],
             "rejected": [
                 {"row": r.row, "code": r.problem.key, "reason": r.problem.text()}
                 for r in self.rejected

@@ -163,6 +163,23 @@ def _same_amount_nearby(amount: Any, date: dt.date, scope: Scope) -> list[Row]:
     )
 
 
+VERIFIABLE_YEARS = 5  # the national verification service (查验) covers five years back
+
+
+def _too_old(query: ParsedQuery, today: dt.date) -> list[Finding]:
+    """An invoice issued over five years ago (by its QR's date): outside 查验, and likely
+    never entered here."""
+    try:
+        limit = today.replace(year=today.year - VERIFIABLE_YEARS)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year - VERIFIABLE_YEARS, day=28)
+    if query.kind is QueryKind.QR and query.qr is not None and query.qr.date < limit:
+        return [Finding("too_old", "lookup.too_old", {"date": query.qr.date.isoformat()})]
+    # Not from a 20-digit number's first two digits: 数电 numbers began in 2021, so an older
+    # "year" there is a code and a number typed as one, which the near misses explain.
+    return []
+
+
 def _typed_wrong(query: ParsedQuery, scope: Scope) -> list[Finding]:
     if query.kind is QueryKind.NUMBER:
         return _number_near_misses(query.digits, scope) + _joined(query.digits, scope)
@@ -177,7 +194,7 @@ def _typed_wrong(query: ParsedQuery, scope: Scope) -> list[Finding]:
 
 def diagnose(query: ParsedQuery, ctx: Context) -> list[Finding]:
     """The causes that hold for a query with no visible match, most likely first."""
-    findings: list[Finding] = []
+    findings: list[Finding] = _too_old(query, ctx.today)
     if ctx.filtered_scope is not None:
         hidden = find(query, ctx.filtered_scope, CANDIDATES)
         if hidden:

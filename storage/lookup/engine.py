@@ -19,24 +19,21 @@ from storage.accounts.users import Session
 from storage.lookup.diagnosis import Context, Finding, diagnose
 from storage.lookup.scope import Scope
 from storage.lookup.search import find
-from storage.messages import MessageError, language, t
-from storage.rules.invoice_types import type_name
+from storage.messages import Message, MessageError, t
 from storage.rules.money import format_money
 from storage.rules.query_kind import ParsedQuery, QueryKind, classify
 from storage.store.database import database_proxy
-from storage.store.models import Invoice, InvoiceLine
+from storage.store.models import Invoice
 
 __all__ = [
     "Cause",
     "CauseKind",
-    "InvoiceDetail",
     "InvoiceSummary",
     "LookupFailed",
     "LookupOptions",
     "LookupResult",
     "QueryKind",
     "invoice_detail",
-    "invoice_detail_view",
     "lookup",
     "summary",
 ]
@@ -56,6 +53,7 @@ class CauseKind(StrEnum):
     FILTERED_OUT = "filtered_out"
     OTHER_BRANCH = "other_branch"
     TOO_NEW = "too_new"
+    TOO_OLD = "too_old"
     NOT_HERE = "not_here"
 
 
@@ -75,6 +73,8 @@ class InvoiceSummary:
     status: str
     branch: str
     direction: str = "issued"
+    booking: str = "unbooked"  # 入账 state (storage.tracking.states)
+    reimbursed: bool = False  # 报销: shown loudly wherever the invoice turns up again
 
     @property
     def counterparty_name(self) -> str:
@@ -89,13 +89,15 @@ class InvoiceSummary:
 
 @dataclass(frozen=True)
 class Cause:
-    """One reason an invoice was not found, with what to do about it (texts localised)."""
+    """One reason an invoice was not found, with what to do about it: messages, rendered (and
+    rendered again on a language switch) where they are shown."""
 
     kind: CauseKind
-    title: str
-    detail: str
-    action: str
+    title: Message
+    detail: Message
+    action: Message
     candidates: tuple[InvoiceSummary, ...] = ()  # near misses the user may have meant
+    lead: Message | None = None  # a line before the detail ("if none of the above applies:")
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class LookupResult:
     matches: tuple[InvoiceSummary, ...] = ()
     causes: tuple[Cause, ...] = ()  # only when there are no matches
     more: bool = False  # more matches than the page shows
-    problem: str = ""  # why the text cannot be searched (too short, unreadable QR), localised
+    problem: Message | None = None  # why the text cannot be searched (too short, unreadable QR)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,8 @@ def summary(invoice: Invoice) -> InvoiceSummary:
         id=invoice.id, type=invoice.type, code=invoice.code, number=invoice.number,
         date=invoice.date, amount=invoice.amount, total=invoice.total,
         buyer_name=invoice.buyer_name, seller_name=invoice.seller_name, status=invoice.status,
-        branch=invoice.branch, direction=invoice.direction,
+        branch=invoice.branch, direction=invoice.direction, booking=invoice.booking,
+        reimbursed=bool(invoice.reimbursed),
     )  # fmt: skip
 
 
@@ -144,7 +147,8 @@ def _summary_of_row(row: dict[str, Any]) -> InvoiceSummary:
         id=row["id"], type=row["type"], code=row["code"], number=row["number"], date=date,
         amount=row["amount"], total=row["total"], buyer_name=row["buyer_name"],
         seller_name=row["seller_name"], status=row["status"], branch=row["branch"],
-        direction=row["direction"],
+        direction=row["direction"], booking=row.get("booking", "unbooked"),
+        reimbursed=bool(row.get("reimbursed")),
     )  # fmt: skip
 
 
@@ -155,17 +159,17 @@ def _text(value: object) -> object:
 def _cause(finding: Finding) -> Cause:
     fields = {k: _text(v) for k, v in finding.fields.items()}
     if "field_key" in fields:
-        fields["field"] = t(str(fields.pop("field_key")))
+        fields["field"] = Message(str(fields.pop("field_key")))
     kind = CauseKind(finding.kind)
-    title = t(f"{finding.key}.title", **fields)
-    detail = t(f"{finding.key}.detail", **fields)
+    lead = None
     if kind is CauseKind.NOT_HERE and fields.get("after"):
-        detail = t("lookup.not_here.detail_after") + detail
+        lead = Message("lookup.not_here.detail_after")
     action_key = (
         "lookup.typed_wrong.action" if kind is CauseKind.TYPED_WRONG else f"{finding.key}.action"
     )
     candidates = tuple(_summary_of_row(r) for r in finding.rows)
-    return Cause(kind, title, detail, t(action_key), candidates)
+    return Cause(kind, Message(f"{finding.key}.title", fields),
+                 Message(f"{finding.key}.detail", fields), Message(action_key), candidates, lead)  # fmt: skip
 
 
 def _store_answers() -> bool:
@@ -186,7 +190,7 @@ def lookup(text: str, session: Session, options: LookupOptions | None = None) ->
     if query.kind is QueryKind.EMPTY:
         return LookupResult(query.text, query.kind)
     if query.problem:
-        return LookupResult(query.text, query.kind, problem=query.problem_message().text())
+        return LookupResult(query.text, query.kind, problem=query.problem_message())
     try:
         return _search(query, session, options)
     except peewee.OperationalError as exc:
@@ -222,73 +226,3 @@ def invoice_detail(invoice_id: int, session: Session) -> Invoice | None:
     if invoice is None or (not session.all_branches and invoice.branch != session.branch):
         return None
     return invoice
-
-
-@dataclass(frozen=True)
-class InvoiceDetail:
-    """Everything the detail view shows, as (label, text) pairs in the current language."""
-
-    id: int
-    status: str
-    fields: tuple[tuple[str, str], ...]
-    lines: tuple[tuple[tuple[str, str], ...], ...]
-
-
-_DETAIL_FIELDS = (
-    "type", "code", "number", "date", "check_code", "amount", "tax", "total", "rate",
-    "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id", "status", "red_of",
-    "direction", "booked", "reimbursed", "branch", "source", "synced_at", "remark",
-)  # fmt: skip
-_LINE_FIELDS = ("item", "spec", "unit", "quantity", "unit_price", "amount", "rate", "tax")
-
-
-def _rate_text(rate: str) -> str:
-    try:
-        return f"{Decimal(rate) * 100:g}%" if rate else ""
-    except ArithmeticError:
-        return rate
-
-
-def _field_text(invoice: Invoice, name: str) -> str:
-    value = getattr(invoice, name)
-    if name == "type":
-        return f"{value} {type_name(value, language())}".strip()
-    if name == "status":
-        return status_text(value)
-    if name in ("direction", "source"):
-        return t(f"{name}.{value}") if value else ""
-    if name in ("booked", "reimbursed"):
-        return t("lookup.yes" if value else "lookup.no")
-    if name == "rate":
-        return _rate_text(value)
-    if isinstance(value, Decimal):
-        return format_money(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "" if value is None else str(value)
-
-
-def invoice_detail_view(invoice_id: int, session: Session) -> InvoiceDetail | None:
-    """All of an invoice's fields and lines, labelled, if ``session`` may see it."""
-    invoice = invoice_detail(invoice_id, session)
-    if invoice is None:
-        return None
-    fields = tuple(
-        (t(f"lookup.label.{name}"), _field_text(invoice, name)) for name in _DETAIL_FIELDS
-    )
-    lines = []
-    for line in (
-        InvoiceLine.select().where(InvoiceLine.invoice == invoice.id).order_by(InvoiceLine.line_no)
-    ):
-        lines.append(tuple(
-            (t(f"lookup.label.line_{name}"),
-             _rate_text(line.rate) if name == "rate" else _text_of(getattr(line, name)))
-            for name in _LINE_FIELDS
-        ))  # fmt: skip
-    return InvoiceDetail(invoice.id, invoice.status, fields, tuple(lines))
-
-
-def _text_of(value: object) -> str:
-    return format_money(value) if isinstance(value, Decimal) else str(value)

@@ -140,12 +140,47 @@ def _walk(match: PartyMatch, scope: Scope, batch: int) -> Iterator[Row]:
         after = older_than(rows[-1]["date"], rows[-1]["id"])
 
 
+RANKED_PARTIES = 200  # exact and prefix tiers listed up to this many parties, else not ranked
+
+
+def _ranked_parties(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(parties named exactly ``name``, parties whose name starts with it), normalised, each
+    read from the party name index; a prefix shared by too many parties ranks nothing."""
+    upper = name + "\U0010ffff"
+    rows = _query(
+        'SELECT "id", "name" FROM "party" WHERE "name" >= ? AND "name" < ? LIMIT ?',
+        (name, upper, RANKED_PARTIES + 1),
+    )
+    exact = tuple(pid for pid, pname in rows if normalize_name(pname) == name)
+    if len(rows) > RANKED_PARTIES:
+        return exact, ()
+    prefix = tuple(
+        pid for pid, pname in rows if pid not in exact and normalize_name(pname).startswith(name)
+    )
+    return exact, prefix
+
+
 def invoices_named(match: PartyMatch, scope: Scope, limit: int) -> list[Row]:
-    """Up to ``limit`` invoices with a matching counterparty in ``scope``, newest first."""
+    """Up to ``limit`` invoices with a matching counterparty in ``scope``: those named exactly
+    the text first, then those whose name starts with it, then the rest; newest first within
+    each. (A clerk typing 光明 wants 光明's invoices, not the newest of 南京光明….)"""
+    exact, prefix = _ranked_parties(match.name) if match.name else ((), ())
     if match.ids is not None:
-        return invoices_of_parties(match.ids, scope, limit) if match.ids else []
+        exact = tuple(p for p in exact if p in match.ids)
+        prefix = tuple(p for p in prefix if p in match.ids)
     rows: list[Row] = []
+    for tier in (exact, prefix):
+        if tier and len(rows) < limit:
+            rows += invoices_of_parties(tier, scope, limit - len(rows))
+    if len(rows) >= limit:
+        return rows[:limit]
+    ranked = set(exact) | set(prefix)
+    if match.ids is not None:
+        rest = tuple(p for p in match.ids if p not in ranked)
+        return rows + (invoices_of_parties(rest, scope, limit - len(rows)) if rest else [])
     for row in _walk(match, scope, limit):
+        if row["counterparty_id"] in ranked:
+            continue
         rows.append(row)
         if len(rows) >= limit:
             break

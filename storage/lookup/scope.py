@@ -27,7 +27,7 @@ VOID_RED = (InvoiceStatus.VOID.value, InvoiceStatus.RED.value)
 #: The columns a result row has (InvoiceSummary, plus what name and tax id checks need).
 SUMMARY_COLUMNS = (
     "id", "type", "code", "number", "date", "amount", "total", "buyer_name", "seller_name",
-    "status", "branch", "direction", "counterparty_id",
+    "status", "branch", "direction", "counterparty_id", "booking", "reimbursed",
 )  # fmt: skip
 _SELECT = "SELECT " + ", ".join(f'"invoice"."{c}"' for c in SUMMARY_COLUMNS) + ' FROM "invoice"'
 _NEWEST_FIRST = ' ORDER BY "invoice"."date" DESC, "invoice"."id" DESC LIMIT '

@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
+from storage.lookup.keywords import invoices_with_keyword
 from storage.lookup.names import (
     invoices_named,
     invoices_of_parties,
@@ -33,7 +34,8 @@ def merge_newest(*pages: list[Row], limit: int) -> list[Row]:
 
 
 def find(query: ParsedQuery, scope: Scope, limit: int, *, qr_amount: bool = True) -> list[Row]:
-    """Up to ``limit`` invoices ``query`` names in ``scope``, newest first.
+    """Up to ``limit`` invoices ``query`` names in ``scope``, newest first (names: exact, then
+    prefix, then the rest, see ``names.invoices_named``).
 
     A QR names the invoice with its code and number whose amount agrees (``qr_amount``), or
     with any amount (for "does it exist elsewhere").
@@ -63,5 +65,8 @@ def find(query: ParsedQuery, scope: Scope, limit: int, *, qr_amount: bool = True
         parties = tuple(parties_with_tax_id([query.tax_id]))
         return invoices_of_parties(parties, scope, limit) if parties else []
     if query.kind is QueryKind.NAME:
-        return invoices_named(parties_named(query.name, limit), scope, limit)
+        # A counterparty's name first (indexed, a few ms at a million invoices); a word no
+        # name holds is looked for in item names and remarks (a walk: see keywords.py).
+        named = invoices_named(parties_named(query.name, limit), scope, limit)
+        return named or invoices_with_keyword(query.name, scope, limit)
     return []

@@ -173,6 +173,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.verified_ok": ("通过", "ok"),
     "backup.verified_bad": ("失败", "FAILED"),
     "backup.verified_never": ("未校验", "not verified"),
+    # the database checks a verify runs, and what they find
+    "backup.check.integrity_check": ("完整性检查", "integrity check"),
+    "backup.check.quick_check": ("快速检查", "quick check"),
+    "backup.check.pg_restore": ("恢复到 PostgreSQL", "restore into PostgreSQL"),
+    "backup.check.failed": ("{check}未通过：{detail}", "the {check} failed: {detail}"),
+    "backup.check.unreadable": (
+        "数据库无法读取：{detail}",
+        "the database cannot be read: {detail}",
+    ),
+    "backup.check.row_counts": ("行数不一致：{tables}", "row counts differ: {tables}"),
     "backup.verify_ok": (
         "备份 {id} 校验通过（{check}，行数一致），用时 {seconds:.1f} 秒",
         "backup {id} verified ({check}, row counts match) in {seconds:.1f} s",

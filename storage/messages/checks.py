@@ -17,6 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checks.verdict.ok": ("✓ 通过", "✓ ok"),
     "checks.verdict.warning": ("! 注意", "! warning"),
     "checks.verdict.error": ("✗ 错误", "✗ error"),
+    "checks.verdict.empty": ("·", "·"),  # an empty field that needs nothing, as on screen
     "checks.empty": ("未填写", "not filled in"),
     "checks.ok": ("格式正确", "looks right"),
     "checks.code.digits": (

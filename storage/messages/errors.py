@@ -5,6 +5,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "accounts.empty_username": ("用户名不能为空", "the user name must not be empty"),
     "accounts.exists": ("用户 {user} 已存在", "user {user} exists already"),
     "accounts.unknown": ("没有用户 {user}", "no user {user}"),
+    "accounts.first_user_must_be_supervisor": (
+        "第一位用户必须是主管（--role supervisor）",
+        "the first user must be a supervisor (--role supervisor)",
+    ),
     "money.empty": ("金额为空", "amount is empty"),
     "money.not_amount": ("不是金额：{text!r}", "not an amount: {text!r}"),
     "money.decimals": ("金额最多两位小数：{text!r}", "at most two decimals: {text!r}"),

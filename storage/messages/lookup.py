@@ -171,6 +171,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the issue date {date} is today: the national verification service has it from the next day.",
     ),
     "lookup.too_new.action": ("明天再查验", "Verify again tomorrow"),
+    "lookup.too_old.title": (
+        "发票开具已超过 5 年，超出查验范围",
+        "issued over five years ago: beyond what can be verified",
+    ),
+    "lookup.too_old.detail": (
+        "开票日期 {date} 距今已超过 5 年：全国增值税发票查验平台只能查验近 5 年开具的发票，"
+        "本系统和税控盘也可能从未记录过这么早的发票。",
+        "issued {date}, over five years ago: the national verification service only covers "
+        "the last five years, and this store and the disk may never have held an invoice that old.",
+    ),
+    "lookup.too_old.action": (
+        "请向对方索取发票原件或记账凭证核对",
+        "Check it against the original or the books",
+    ),
     # 6. not here
     "lookup.not_here.title": ("本系统中没有这张发票", "this invoice is not in the store"),
     "lookup.not_here.detail": (
@@ -213,7 +227,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lookup.label.status": ("状态", "status"),
     "lookup.label.red_of": ("对应蓝字发票", "reverses invoice"),
     "lookup.label.direction": ("方向", "direction"),
-    "lookup.label.booked": ("入账", "booked"),
     "lookup.label.reimbursed": ("报销", "reimbursed"),
     "lookup.label.branch": ("分支机构", "branch"),
     "lookup.label.source": ("来源", "source"),

@@ -188,8 +188,3 @@ def recent_notices(limit: int = 10) -> list[PostedNotice]:
     """The newest notices, newest first (for a screen that lists them)."""
     rows = Notice.select().order_by(Notice.id.desc()).limit(limit)
     return [as_posted(row) for row in rows]
-
-
-def get_notice(notice_id: int) -> PostedNotice | None:
-    row = Notice.get_or_none(Notice.id == notice_id)
-    return as_posted(row) if row is not None else None

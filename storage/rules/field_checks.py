@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from stdnum.cn import uscc
 
-from storage.messages import language, t, user_text
+from storage.messages import Message, Words, msg
 from storage.rules.invoice_types import TYPES, code_year, infer_type_from_code, type_name
 from storage.rules.money import MoneyError, parse_money
 
@@ -36,7 +36,7 @@ class Verdict(StrEnum):
 class FieldVerdict:
     field: str
     verdict: Verdict
-    reason: str
+    reason: Message  # rendered where it is shown
     fix: str = ""  # the corrected value, where the rule knows it
     required: bool = False  # 查验 asks for this field for this type
 
@@ -101,81 +101,82 @@ def effective_type(draft: InvoiceDraft) -> str:
     return ""
 
 
-def _ok(name: str, reason: str = "", **kw: object) -> FieldVerdict:
-    return FieldVerdict(name, Verdict.OK, reason or t("checks.ok"), **kw)  # type: ignore[arg-type]
+def _ok(name: str, reason: Message | None = None, **kw: object) -> FieldVerdict:
+    return FieldVerdict(name, Verdict.OK, reason or msg("checks.ok"), **kw)  # type: ignore[arg-type]
 
 
-def _warn(name: str, reason: str, **kw: object) -> FieldVerdict:
+def _warn(name: str, reason: Message, **kw: object) -> FieldVerdict:
     return FieldVerdict(name, Verdict.WARNING, reason, **kw)  # type: ignore[arg-type]
 
 
-def _error(name: str, reason: str, **kw: object) -> FieldVerdict:
+def _error(name: str, reason: Message, **kw: object) -> FieldVerdict:
     return FieldVerdict(name, Verdict.ERROR, reason, **kw)  # type: ignore[arg-type]
 
 
 def check_type(draft: InvoiceDraft) -> FieldVerdict:
     type_code = effective_type(draft)
     if not type_code:
-        return _warn("type", t("checks.code.unknown_type"))
-    return _ok("type", t("checks.code.type", name=type_name(type_code, language())))
+        return _warn("type", msg("checks.code.unknown_type"))
+    name = Words(type_name(type_code, "zh"), type_name(type_code, "en"))
+    return _ok("type", msg("checks.code.type", name=name))
 
 
 def check_code(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
     code, number = draft.code, draft.number
     if not code:
         if len(number) == 8:
-            return _error("code", t("checks.code.required"))
-        return _ok("code", t("checks.empty"))
+            return _error("code", msg("checks.code.required"))
+        return _ok("code", msg("checks.empty"))
     if len(number) == 20 and number.isdigit():
-        return _error("code", t("checks.code.digital_has_none"), fix="")
+        return _error("code", msg("checks.code.digital_has_none"), fix="")
     if not code.isdigit() or len(code) not in (10, 12):
-        return _error("code", t("checks.code.digits", n=len(code)))
+        return _error("code", msg("checks.code.digits", n=len(code)))
     if infer_type_from_code(code) is None:
-        return _error("code", t("checks.code.unknown_type"))
+        return _error("code", msg("checks.code.unknown_type"))
     year = code_year(code)
     if year is not None and not (_OLDEST_YEAR <= year <= today.year):
-        return _warn("code", t("checks.code.year", year=year))
+        return _warn("code", msg("checks.code.year", year=year))
     return _ok("code")
 
 
 def check_number(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
     number = draft.number
     if not number:
-        return _error("number", t("checks.empty"), required=True)
+        return _error("number", msg("checks.empty"), required=True)
     if not number.isdigit():
-        return _error("number", t("checks.number.digits", n=len(number)), required=True)
+        return _error("number", msg("checks.number.digits", n=len(number)), required=True)
     if len(number) == 7:
         fixed = "0" + number
-        return _warn("number", t("checks.number.leading_zero", fixed=fixed), fix=fixed,
+        return _warn("number", msg("checks.number.leading_zero", fixed=fixed), fix=fixed,
                      required=True)  # fmt: skip
     if len(number) not in (8, 20):
-        return _error("number", t("checks.number.digits", n=len(number)), required=True)
+        return _error("number", msg("checks.number.digits", n=len(number)), required=True)
     if set(number) == {"0"}:
-        return _error("number", t("checks.number.zeros"), required=True)
+        return _error("number", msg("checks.number.zeros"), required=True)
     if len(number) == 20:
         yy, province = number[:2], number[2:4]
         if not (_OLDEST_YEAR % 100 <= int(yy) <= today.year % 100):
-            return _error("number", t("checks.number.digital_year", yy=yy), required=True)
+            return _error("number", msg("checks.number.digital_year", yy=yy), required=True)
         if province not in _DIGITAL_PROVINCES:
-            return _warn("number", t("checks.number.digital", yy=yy, province=province),
+            return _warn("number", msg("checks.number.digital", yy=yy, province=province),
                          required=True)  # fmt: skip
-        return _ok("number", t("checks.number.digital", yy=yy, province=province), required=True)
+        return _ok("number", msg("checks.number.digital", yy=yy, province=province), required=True)
     return _ok("number", required=True)
 
 
 def check_date(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
     if not draft.date:
-        return _error("date", t("checks.empty"), required=True)
+        return _error("date", msg("checks.empty"), required=True)
     date = parse_date(draft.date)
     if date is None:
-        return _error("date", t("checks.date.format"), required=True)
+        return _error("date", msg("checks.date.format"), required=True)
     if date > today:
-        return _error("date", t("checks.date.future"), required=True)
+        return _error("date", msg("checks.date.future"), required=True)
     year = code_year(draft.code)
     if year is not None and date.year < year:
-        return _error("date", t("checks.date.before_code", year=year), required=True)
+        return _error("date", msg("checks.date.before_code", year=year), required=True)
     if (today - date).days > 5 * 365 + 1:
-        return _warn("date", t("checks.date.old"), required=True,
+        return _warn("date", msg("checks.date.old"), required=True,
                      fix=date.isoformat() if date.isoformat() != draft.date else "")  # fmt: skip
     return _ok(
         "date", required=True, fix=date.isoformat() if date.isoformat() != draft.date else ""
@@ -189,19 +190,21 @@ def check_check_code(draft: InvoiceDraft) -> FieldVerdict:
     value = draft.check_code
     if special or digital:
         if value:
-            return _warn("check_code", t("checks.check_code.none_for_special"), fix="")
-        return _ok("check_code", t("checks.empty"))
+            return _warn("check_code", msg("checks.check_code.none_for_special"), fix="")
+        return _ok("check_code", msg("checks.empty"))
     required = bool(type_code)
     if not value:
         if required:
-            return _error("check_code", t("checks.check_code.required"), required=True)
-        return _ok("check_code", t("checks.empty"))
+            return _error("check_code", msg("checks.check_code.required"), required=True)
+        return _ok("check_code", msg("checks.empty"))
     if not value.isdigit() or len(value) != 20:
         # 查验 needs only the last 6: a correct 6-digit tail is enough for that.
         if value.isdigit() and len(value) == 6:
-            return _warn("check_code", t("checks.check_code.digits", n=6), required=required)
-        return _error("check_code", t("checks.check_code.digits", n=len(value)), required=required)
-    return _ok("check_code", t("checks.check_code.tail", tail=value[-6:]), required=required)
+            return _warn("check_code", msg("checks.check_code.digits", n=6), required=required)
+        return _error(
+            "check_code", msg("checks.check_code.digits", n=len(value)), required=required
+        )
+    return _ok("check_code", msg("checks.check_code.tail", tail=value[-6:]), required=required)
 
 
 def _money(draft: InvoiceDraft, name: str) -> tuple[Decimal | None, FieldVerdict | None]:
@@ -211,7 +214,7 @@ def _money(draft: InvoiceDraft, name: str) -> tuple[Decimal | None, FieldVerdict
     try:
         return parse_money(text), None
     except MoneyError as exc:
-        return None, _error(name, t("checks.money.format", detail=user_text(exc)))
+        return None, _error(name, msg("checks.money.format", detail=exc))
 
 
 def _rate(text: str) -> Decimal | None:
@@ -241,23 +244,23 @@ def check_money(draft: InvoiceDraft) -> list[FieldVerdict]:
         if name in out or value is None:
             continue
         if draft.red and value > 0:
-            out[name] = _error(name, t("checks.money.red_positive"), fix=f"-{value}")
+            out[name] = _error(name, msg("checks.money.red_positive"), fix=f"-{value}")
         elif not draft.red and value < 0:
-            out[name] = _warn(name, t("checks.money.negative"))
+            out[name] = _warn(name, msg("checks.money.negative"))
     if amount is not None and tax is not None and total is not None and "total" not in out \
             and amount + tax != total:  # fmt: skip
-        out["total"] = _error("total", t("checks.money.sum", amount=amount, tax=tax,
+        out["total"] = _error("total", msg("checks.money.sum", amount=amount, tax=tax,
                                           sum=amount + tax, total=total), fix=str(amount + tax))  # fmt: skip
     rate = _rate(draft.rate) if draft.rate else None
     if draft.rate:
         if rate is None:
-            out["rate"] = _error("rate", t("checks.rate.unknown", rate=draft.rate))
+            out["rate"] = _error("rate", msg("checks.rate.unknown", rate=draft.rate))
         elif f"{rate.normalize():f}" not in RATES and draft.rate not in RATES:
-            out["rate"] = _warn("rate", t("checks.rate.unknown", rate=draft.rate))
+            out["rate"] = _warn("rate", msg("checks.rate.unknown", rate=draft.rate))
         if rate is not None and amount is not None and tax is not None and "tax" not in out:
             expected = (amount * rate).quantize(Decimal("0.01"))
             if abs(expected - tax) > Decimal("0.01") * max(1, draft.lines):
-                out["tax"] = _error("tax", t("checks.money.rate", rate=draft.rate,
+                out["tax"] = _error("tax", msg("checks.money.rate", rate=draft.rate,
                                                expected=expected), fix=str(expected))  # fmt: skip
     required_field = None
     if info is not None:
@@ -272,9 +275,9 @@ def check_money(draft: InvoiceDraft) -> list[FieldVerdict]:
         elif not getattr(draft, name):
             key = {"amount": "checks.money.required_amount", "total": "checks.money.required_total"}
             if required:
-                results.append(_error(name, t(key[name]), required=True))
+                results.append(_error(name, msg(key[name]), required=True))
             else:
-                results.append(_ok(name, t("checks.empty")))
+                results.append(_ok(name, msg("checks.empty")))
         else:
             results.append(_ok(name, required=required))
     return results
@@ -282,25 +285,25 @@ def check_money(draft: InvoiceDraft) -> list[FieldVerdict]:
 
 def check_tax_id(name: str, value: str) -> FieldVerdict:
     if not value:
-        return _ok(name, t("checks.empty"))
+        return _ok(name, msg("checks.empty"))
     compact = value.upper().replace(" ", "")
     if len(compact) == 18:
         try:
             uscc.validate(compact)
         except uscc.InvalidChecksum:
-            return _warn(name, t("checks.tax_id.checksum"))
+            return _warn(name, msg("checks.tax_id.checksum"))
         except (uscc.InvalidFormat, uscc.InvalidComponent):
-            return _error(name, t("checks.tax_id.chars"))
+            return _error(name, msg("checks.tax_id.chars"))
         except uscc.ValidationError:
-            return _error(name, t("checks.tax_id.format", n=len(compact)))
-        return _ok(name, t("checks.tax_id.uscc_ok"), fix=compact if compact != value else "")
+            return _error(name, msg("checks.tax_id.format", n=len(compact)))
+        return _ok(name, msg("checks.tax_id.uscc_ok"), fix=compact if compact != value else "")
     if len(compact) in (15, 17, 20) and compact.isalnum():
-        return _warn(name, t("checks.tax_id.legacy", n=len(compact)))
-    return _error(name, t("checks.tax_id.format", n=len(compact)))
+        return _warn(name, msg("checks.tax_id.legacy", n=len(compact)))
+    return _error(name, msg("checks.tax_id.format", n=len(compact)))
 
 
 def check_name(name: str, value: str) -> FieldVerdict:
-    return _ok(name) if value else _ok(name, t("checks.empty"))
+    return _ok(name) if value else _ok(name, msg("checks.empty"))
 
 
 def check_invoice(draft: InvoiceDraft, *, today: dt.date | None = None) -> list[FieldVerdict]:
@@ -321,6 +324,15 @@ def check_invoice(draft: InvoiceDraft, *, today: dt.date | None = None) -> list[
         "seller_tax_id": check_tax_id("seller_tax_id", draft.seller_tax_id),
     }
     return [by_field[name] for name in FIELDS]
+
+
+def verdict_label(verdict: FieldVerdict, value: str) -> Message:
+    """The verdict as a report or the command line writes it beside the reason: ``✓ 通过``,
+    ``! 注意``, ``✗ 错误``, or ``·`` for an empty field that needs nothing (``· 未填写``, as
+    the checklist screen shows it, never ``✓ 通过 未填写``)."""
+    if verdict.verdict is Verdict.OK and not value.strip():
+        return msg("checks.verdict.empty")
+    return msg(f"checks.verdict.{verdict.verdict.value}")
 
 
 def worst(verdicts: list[FieldVerdict]) -> Verdict:

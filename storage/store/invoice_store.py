@@ -18,7 +18,7 @@ import peewee
 from storage.rules.money import from_fen, to_fen
 from storage.rules.party_names import name_grams
 from storage.store.database import database_proxy, is_sqlite, write
-from storage.store.models import Invoice, InvoiceStatus
+from storage.store.models import Invoice, InvoiceStatus, Source
 from storage.store.records import InvoiceRecord
 
 BATCH = 2000
@@ -30,7 +30,7 @@ _FIXED = ("date", "amount", "tax", "total", "buyer_tax_id", "seller_tax_id")
 _INVOICE_COLUMNS = (
     "type", "code", "number", "date", "check_code", "amount", "tax", "total", "rate",
     "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id", "counterparty_id", "status",
-    "red_of", "direction", "booked", "reimbursed", "branch", "source", "disk_seq", "synced_at",
+    "red_of", "direction", "booking", "reimbursed", "branch", "source", "disk_seq", "synced_at",
     "remark", "created_at", "updated_at",
 )  # fmt: skip
 _LINE_COLUMNS = (
@@ -114,7 +114,7 @@ def _party_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     return found
 
 
-_STORED_COLUMNS = ("id", "number", "code", "branch", *_MUTABLE, *_FIXED)
+_STORED_COLUMNS = ("id", "number", "code", "branch", "synced_at", *_MUTABLE, *_FIXED)
 _STORED_MONEY = ("amount", "tax", "total")
 
 
@@ -167,6 +167,9 @@ def _save_chunk(
         # A void or red status is final: a stale record never turns it back to normal.
         if row["status"] != InvoiceStatus.NORMAL.value and changes.get("status") == "normal":
             changes.pop("status")
+        # An invoice the disk now reports (imported or scanned first) counts as synced from now.
+        if record.disk_seq is not None and (row["synced_at"] is None or "disk_seq" in changes):
+            changes["synced_at"] = now
         if changes:
             Invoice.update(**changes, updated_at=now).where(Invoice.id == row["id"]).execute()
             result.updated += 1
@@ -199,12 +202,12 @@ def _save_chunk(
             r.status,
             r.red_of,
             r.direction,
-            False,
+            "unbooked",
             False,
             r.branch or branch,
             r.source,
             r.disk_seq,
-            stamp if r.disk_seq is not None else None,
+            stamp if r.disk_seq is not None or r.source == Source.DISK.value else None,
             r.remark,
             stamp,
             stamp,

@@ -94,8 +94,16 @@ class Invoice(BaseModel):
     status = peewee.CharField(max_length=16, default=InvoiceStatus.NORMAL.value)
     red_of = peewee.CharField(max_length=20, default="")  # the original's number, for a red one
     direction = peewee.CharField(max_length=8, default=Direction.ISSUED.value)
-    booked = peewee.BooleanField(default=False)  # 入账
+    # 入账 as the tax bureau's digital account names it (storage.tracking.states), and 报销;
+    # who and when of the latest mark here, every mark in ``InvoiceMark`` (migration 0008).
+    booking = peewee.CharField(max_length=32, default="unbooked")
+    booking_period = peewee.CharField(max_length=7, default="")  # YYYY-MM
+    booked_by = peewee.CharField(max_length=50, default="")
+    booked_at = peewee.DateTimeField(null=True)
     reimbursed = peewee.BooleanField(default=False)  # 报销
+    claim_ref = peewee.CharField(max_length=64, default="")  # the expense claim it went on
+    reimbursed_by = peewee.CharField(max_length=50, default="")
+    reimbursed_at = peewee.DateTimeField(null=True)
     branch = peewee.CharField(max_length=50)
     source = peewee.CharField(max_length=8, default=Source.IMPORT.value)
     disk_seq = peewee.IntegerField(null=True)
@@ -133,6 +141,23 @@ class InvoiceLine(BaseModel):
         indexes = ((("invoice", "line_no"), True),)
 
 
+class InvoiceMark(BaseModel):
+    """One change of an invoice's 入账 or 报销 state: append-only (the database refuses
+    updates and deletes), so the history of every invoice survives later marks."""
+
+    invoice = peewee.ForeignKeyField(Invoice, index=False)
+    kind = peewee.CharField(max_length=16)  # "booking" | "reimbursement"
+    state = peewee.CharField(max_length=32)  # a booking state, or "reimbursed" / "not_reimbursed"
+    period = peewee.CharField(max_length=7, default="")
+    claim_ref = peewee.CharField(max_length=64, default="")
+    by_user = peewee.CharField(max_length=50)
+    at = peewee.DateTimeField(default=_now)
+    batch = peewee.CharField(max_length=32, default="")  # one bulk mark; its audit entry names it
+
+    class Meta:
+        indexes = ((("invoice", "at"), False),)
+
+
 class User(BaseModel):
     username = peewee.CharField(max_length=50, unique=True)
     password_hash = peewee.CharField(max_length=200)
@@ -163,6 +188,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     PartyGram,
     Invoice,
     InvoiceLine,
+    InvoiceMark,
     User,
     ImportedFile,
 )

@@ -118,13 +118,14 @@ def test_roles_are_enforced_below_the_screens_and_refusals_audited(store: peewee
 
 def test_a_demoted_supervisor_loses_the_right_at_once(store: peewee.Database) -> None:
     from storage.accounts.permissions import Permission, PermissionDenied, require
-    from storage.accounts.users import add_user, authenticate, set_role
+    from storage.accounts.users import Session, add_user, authenticate, set_role
     from storage.store.models import Role
 
     add_user("li", "pw", role=Role.SUPERVISOR, branch="总部")
     session = authenticate("li", "pw")
     require(session, Permission.CLEAR)
-    set_role("li", Role.CLERK, by="boss")  # while li is still logged in
+    boss = Session("boss", Role.SUPERVISOR, "总部")
+    set_role(boss, "li", Role.CLERK)  # while li is still logged in
     with pytest.raises(PermissionDenied):
         require(session, Permission.CLEAR)
 
@@ -140,3 +141,42 @@ def test_the_head_only_moves_forward(store: peewee.Database) -> None:
     _fill(3)
     with pytest.raises(peewee.DatabaseError, match="only moves forward"), store.atomic():
         audit.AuditHead.update(seq=1).execute()
+
+
+def test_verifying_the_log_needs_read_audit_and_a_refusal_is_audited(
+    store: peewee.Database,
+) -> None:
+    from storage.accounts.permissions import PermissionDenied
+    from storage.accounts.users import Session
+    from storage.audit.reading import verify_then_log_in
+    from storage.store.models import Role
+
+    _fill(3)
+    with pytest.raises(PermissionDenied):
+        verify_then_log_in(lambda: Session("wang", Role.CLERK, "总部"))
+    last = AuditEntry.select().order_by(AuditEntry.seq.desc()).get()
+    assert (last.username, last.action, last.target, last.ok) == (
+        "wang",
+        "denied",
+        "read_audit",
+        False,
+    )
+    assert verify_then_log_in(lambda: Session("shen", Role.AUDITOR, "总部")) == (4, None)
+
+
+def test_a_cut_log_is_named_to_whoever_asks_since_no_log_in_can_be_recorded(
+    store: peewee.Database,
+) -> None:
+    from storage.accounts.users import Session
+    from storage.audit.reading import verify_then_log_in
+    from storage.store.models import Role
+
+    _fill(5)
+    _drop_guards(store)
+    AuditEntry.delete().where(AuditEntry.seq >= 4).execute()
+
+    def log_in() -> Session:
+        record("wang", "login")  # what a log-in appends: refused, the head is ahead
+        return Session("wang", Role.CLERK, "总部")
+
+    assert verify_then_log_in(log_in) == (3, audit.ChainProblem(4, "deleted"))

@@ -136,7 +136,7 @@ def test_backups_complete_while_another_process_writes(
     for entry in taken:
         target = tmp_path / f"{entry.id}.db"
         rebuild_sqlite(folder, manifest.chain(entries, entry), ring, target)
-        assert check_sqlite(target, entry.row_counts, thorough=True) == ""
+        assert check_sqlite(target, entry.row_counts, thorough=True) is None  # no problem found
         # a consistent point: every inserted file's update of an invoice landed with it
         conn = sqlite3.connect(target)
         last = conn.execute("SELECT max(CAST(sha256 AS INTEGER)) FROM imported_file").fetchone()[0]

@@ -117,3 +117,37 @@ def test_supervisor_resets_roles_unlocks_and_audit_verifies(
     capsys.readouterr()
     assert main(["--user", "boss", "audit", "verify"]) == 0
     assert "哈希链校验通过" in capsys.readouterr().out
+
+
+def test_a_clerk_is_refused_by_the_use_cases_and_each_refusal_is_audited(
+    cli_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from storage.audit.chain import AuditEntry
+    from storage.store.models import User
+
+    pw = _password_file(tmp_path)
+    assert main(["user", "add", "boss", "--role", "supervisor", "--password-file", pw]) == 0
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", pw)
+    assert main(["--user", "boss", "user", "add", "wang", "--password-file", pw]) == 0
+    capsys.readouterr()
+    before = [(u.username, u.role, u.password_hash) for u in User.select().order_by(User.id)]
+    other = _password_file(tmp_path, "taken-over")
+    refused = [
+        ["user", "role", "wang", "supervisor"],
+        ["user", "unlock", "boss"],
+        ["user", "passwd", "boss", "--password-file", other],
+        ["user", "list"],
+        ["audit", "verify"],
+        ["audit", "verify", "--json"],
+    ]
+    for args in refused:
+        assert main(["--user", "wang", *args]) == 1, args
+        said = capsys.readouterr()
+        assert "此操作需要" in said.err, args
+    assert '"error": "auth.needs_role"' in said.out  # --json: one document, also on refusal
+    assert [
+        (u.username, u.role, u.password_hash) for u in User.select().order_by(User.id)
+    ] == before
+    denied = [(e.username, e.target, e.ok) for e in AuditEntry.select().where(AuditEntry.action == "denied")]  # fmt: skip
+    assert denied == [("wang", "manage_users", False)] * 4 + [("wang", "read_audit", False)] * 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,12 +13,15 @@ import peewee
 import pytest
 from rich.cells import cell_len
 
+from devices.service_client import ServiceConnection, StatusEvent
 from storage.accounts.users import add_user
-from storage.store.database import close_database, open_database
+from storage.store.database import close_database, open_database, write
 from storage.store.invoice_store import save_invoices
 from storage.store.models import Role
 from storage.store.schema import upgrade
+from storage.store.sync_state import record_synced_seq
 from tests.support.invoices import make_record
+from tests.support.tui import disk_service
 from tui.cli.main import main
 
 
@@ -135,3 +139,50 @@ def test_a_search_the_store_refuses_is_a_failure_not_an_unreachable_store(
     err = capsys.readouterr().err
     assert "查询失败" in err and "Expression tree" in err
     assert "无法打开数据库" not in err
+
+
+def _disk_connected(socket: Path) -> None:
+    """Wait until the device service has the disk (its first status may come before)."""
+    connected = threading.Event()
+
+    def seen(event: StatusEvent) -> None:
+        if event.connected:
+            connected.set()
+
+    with ServiceConnection(socket, on_status=seen).connect():
+        assert connected.wait(10)
+
+
+def test_a_disk_ahead_of_the_store_is_said_when_a_device_service_runs(
+    clerk_cli: None, store_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    with disk_service(monkeypatch) as (disk, server, service):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        _disk_connected(service.socket_path)
+        newest = disk.state.last_seq
+        assert main(["lookup", "81966732"]) == 1
+        out = capsys.readouterr().out
+        assert "1. 税控盘上有尚未同步的发票" in out
+        assert f"税控盘最新记录序号为 {newest}，本系统只同步到 0" in out
+        assert main(["lookup", "81966732", "--json"]) == 1
+        kinds = [c["kind"] for c in json.loads(capsys.readouterr().out)["causes"]]
+        assert kinds[0] == "not_synced"
+        # synced up to the disk's newest record: nothing more to say about the disk
+        open_database(store_url)
+        write(lambda: record_synced_seq(disk.state.device_id, newest))
+        close_database()
+        assert main(["lookup", "81966732"]) == 1
+        assert "尚未同步" not in capsys.readouterr().out
+
+
+def test_without_a_device_service_the_lookup_says_nothing_of_the_disk(
+    clerk_cli: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setenv("FAPIAO_DEVICE_URL", "/dev/no-such-disk")
+    monkeypatch.setenv("FAPIAO_DEVICE_SOCKET", str(tmp_path / "nobody-listens.sock"))
+    assert main(["lookup", "81966732"]) == 1
+    out = capsys.readouterr().out
+    assert "本系统中没有这张发票" in out and "尚未同步" not in out
+    assert not (tmp_path / "nobody-listens.sock").exists()  # no service was started for it

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from devices.client import ClearKind, DiskState, Progress, TxnProgress
+from devices.client import ClearKind, Progress, TxnProgress, TypeState
 from devices.errors import (
     BadReply,
     DiskError,
@@ -37,7 +37,7 @@ def test_every_command_returns_typed_results(transport: str) -> None:
         assert (status.period, status.logged_in, status.busy, status.offline_pending) == (
             "2026-12", True, None, 2)  # fmt: skip
         first = status.types[0]
-        assert first.state is DiskState.REPORT_DUE and first.deadline == dt.date(2026, 12, 15)
+        assert first.state is TypeState.REPORT_DUE and first.deadline == dt.date(2026, 12, 15)
         assert first.window == (dt.date(2026, 12, 1), dt.date(2026, 12, 15))
         assert first.single_limit == Decimal("100000.00")
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from devices.client import ClearKind
+from devices.client import ClearKind, parse_status
 from devices.errors import DiskBusy, NotLoggedIn, WrongPin
 from devices.service import DeviceService, ServiceAlreadyRunning
-from devices.service_client import ServiceClient, ServiceConnection, parse_status
+from devices.service_client import ServiceClient, ServiceConnection
 from tests.support.disk import PIN, serve
 
 FAST_LINK = {"reply_timeout": 0.2}

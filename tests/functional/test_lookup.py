@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import peewee
 import pytest
 
 from storage.accounts.users import Session
-from storage.lookup.engine import LookupOptions, QueryKind, invoice_detail_view, lookup
+from storage.lookup.engine import LookupOptions, QueryKind, invoice_detail, lookup
 from storage.rules.query_kind import classify
 from storage.store.invoice_store import save_invoices
 from storage.store.models import Role
 from tests.support.invoices import make_record
+from tui.invoice_view import invoice_view
 
 CLERK = Session("clerk", Role.CLERK, "总部")
 BOSS = Session("boss", Role.SUPERVISOR, "总部", all_branches=True)
@@ -38,7 +40,7 @@ def test_the_box_tells_what_was_typed(text: str, kind: QueryKind) -> None:
 
 def test_one_character_asks_for_more(store: peewee.Database) -> None:
     result = lookup("华", CLERK)
-    assert result.problem and "两个字" in result.problem
+    assert result.problem and "两个字" in result.problem.text()
     assert result.matches == () and result.causes == ()
 
 
@@ -50,11 +52,11 @@ def test_a_text_beyond_the_limit_is_refused_and_one_at_the_limit_is_searched(
     save_invoices([make_record("81966722", buyer_name="北京华信商贸有限公司")], branch="总部")
     pasted = "".join(chr(0x4E00 + i) for i in range(QUERY_MAX_CHARS + 1))
     refused = lookup(pasted, CLERK)
-    assert refused.problem and f"最多 {QUERY_MAX_CHARS} 个字" in refused.problem
+    assert refused.problem and f"最多 {QUERY_MAX_CHARS} 个字" in refused.problem.text()
     assert refused.matches == () and refused.causes == ()
     # The longest accepted name (every gram different) runs on either database.
     longest = lookup(pasted[:QUERY_MAX_CHARS], CLERK)
-    assert longest.problem == "" and longest.matches == () and longest.causes
+    assert longest.problem is None and longest.matches == () and longest.causes
     assert lookup("华信商贸" + " " * 300, CLERK).matches  # blanks around do not count
 
 
@@ -65,7 +67,7 @@ def test_exact_number_is_found_with_its_status(store: peewee.Database) -> None:
     assert result.causes == ()
 
 
-def test_two_character_name_finds_two_character_parties_newest_first(
+def test_two_character_name_finds_two_character_parties_exact_names_first(
     store: peewee.Database,
 ) -> None:
     save_invoices([
@@ -74,11 +76,37 @@ def test_two_character_name_finds_two_character_parties_newest_first(
         make_record("00000003", buyer_name="北京华信商贸有限公司", date=dt.date(2026, 1, 7)),
         make_record("00000004", buyer_name="华信", date=dt.date(2026, 1, 7)),
     ], branch="总部")  # fmt: skip
-    result = lookup("华信", CLERK)
-    assert [m.number for m in result.matches] == ["00000004", "00000003", "00000001"]
+    result = lookup("华信", CLERK)  # the party named exactly 华信 first, each tier newest first
+    assert [m.number for m in result.matches] == ["00000004", "00000001", "00000003"]
     assert lookup("华信商贸", CLERK).matches[0].buyer_name == "北京华信商贸有限公司"
     assert lookup("信商贸有", CLERK).matches[0].number == "00000003"
     assert lookup("商贸华信", CLERK).matches == ()  # all grams present somewhere is not enough
+
+
+def test_a_name_lists_exact_names_then_prefixes_then_the_rest(store: peewee.Database) -> None:
+    """Typing 光明 must not bury the buyer named exactly 光明 under the newer invoices of
+    南京光明… and 苏州光明… (issue 12, a clerk's rough edge 2)."""
+    newer = [
+        make_record(f"1{i:07d}", buyer_name=f"{city}光明{i}有限公司", date=dt.date(2026, 3, 1) + dt.timedelta(days=i % 20))
+        for i, city in enumerate(["南京", "苏州", "无锡"] * 30)
+    ]  # fmt: skip
+    save_invoices([
+        *newer,
+        make_record("20000001", buyer_name="光明", date=dt.date(2026, 1, 3)),
+        make_record("20000002", buyer_name="光明", date=dt.date(2026, 1, 9)),
+        make_record("20000003", buyer_name="光明电器商行", date=dt.date(2026, 2, 1)),
+    ], branch="总部")  # fmt: skip
+    for text in ("光明", " 光明 "):
+        result = lookup(text, CLERK, LookupOptions(limit=10))
+        assert [m.number for m in result.matches[:3]] == ["20000002", "20000001", "20000003"]
+        rest = result.matches[3:]
+        assert len(rest) == 7 and result.more
+        assert [(m.date, m.id) for m in rest] == sorted(
+            ((m.date, m.id) for m in rest), reverse=True
+        )
+        assert all("光明" in m.buyer_name for m in rest)
+    # A longer name ranks the same way: the prefix party before the ones that contain it.
+    assert lookup("光明电器", CLERK).matches[0].number == "20000003"
 
 
 def test_a_term_in_most_names_pages_newest_first(store: peewee.Database) -> None:
@@ -124,14 +152,15 @@ def test_hidden_void_red_is_not_a_match(store: peewee.Database) -> None:
     assert result.matches == ()
 
 
-def test_detail_view_labels_every_field_and_hides_other_branches(store: peewee.Database) -> None:
+def test_the_detail_hides_other_branches(store: peewee.Database) -> None:
+    # What the detail screen reads (invoice_detail, copied by tui.invoice_view); the screen's
+    # labels are checked on the screen (test_tui_app). The old labelled copy here was unused.
     save_invoices([make_record("00000031")], branch="总部")
     save_invoices([make_record("00000032")], branch="上海分公司")
     mine = lookup("00000031", CLERK).matches[0]
-    detail = invoice_detail_view(mine.id, CLERK)
+    detail = invoice_detail(mine.id, CLERK)
     assert detail is not None
-    fields = dict(detail.fields)
-    assert fields["价税合计"] == "196.38" and fields["状态"] == "正常"
-    assert fields["发票类型"].startswith("10 增值税电子普通发票")
+    view = invoice_view(detail)
+    assert view.total == Decimal("196.38") and view.status == "normal" and view.type == "10"
     other = lookup("00000032", BOSS).matches[0]
-    assert invoice_detail_view(other.id, CLERK) is None
+    assert invoice_detail(other.id, CLERK) is None

@@ -256,7 +256,7 @@ def test_a_role_taken_away_since_log_in_is_refused(store: peewee.Database) -> No
     from storage.accounts.users import set_role
 
     _users()
-    set_role("boss", Role.CLERK, by="admin")
+    set_role(Session("admin", Role.SUPERVISOR, "总部"), "boss", Role.CLERK)
     with pytest.raises(PermissionDenied):
         change_clearing_settings(SUPER, Settings().with_defaults(), TYPED)
     assert AppSetting.select().count() == 0

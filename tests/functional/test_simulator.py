@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.client import ClearKind, DiskState
+from devices.client import ClearKind, TypeState
 from devices.errors import DiskNotAnswering, WrongPin
 from devices.frames import ErrorReply, Event, Reply, Request, decode, encode
 from devices.link import Link
@@ -306,7 +306,7 @@ def _clear_once(url: str, disk: Disk, **link_options: object) -> None:
         c.login(PIN)
         result = c.clear("2026-11", ClearKind.ORDINARY, "txn-faulty")
         assert [r.ok for r in result.results] == [True] * 4
-        assert {t.state for t in c.status().types} == {DiskState.ISSUING}
+        assert {t.state for t in c.status().types} == {TypeState.ISSUING}
         assert [e.op for e in c.log()].count("CLEAR") == 1
     assert disk.executions["CLEAR"] == 1
     assert {t.open_period for t in disk.state.types} == {"2026-12"}  # moved once

@@ -8,14 +8,17 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import peewee
 import pytest
 
 from devices.simulator.scenarios import void_invoice
-from devices.sync import sync_invoices
-from storage.accounts.users import add_user
+from devices.sync import sync_disk, sync_invoices
+from storage.accounts.permissions import PermissionDenied
+from storage.accounts.users import Session, add_user
+from storage.audit.chain import AuditEntry
 from storage.store.invoice_store import count_invoices
 from storage.store.models import Invoice, Role
 from storage.store.sync_state import last_synced_seq
@@ -55,6 +58,33 @@ def test_sync_pulls_every_record_once_and_follows_a_later_void(store: peewee.Dat
     assert str(classic.total) == records[0]["total"] and classic.branch == "总部"
 
 
+def test_an_invoice_imported_first_gets_its_sync_time_when_the_disk_reports_it(
+    store: peewee.Database,
+) -> None:
+    """The detail view once said "同步时间 —" for an invoice the disk had reported."""
+    from devices.sync import to_record
+    from storage.store.invoice_store import save_invoices
+    from storage.store.models import Source
+
+    with serve("issuing", invoices=40) as (disk, server):
+        first = disk.state.invoices[0]
+        with client(server.url) as c:
+            c.login(PIN)
+            page = c.invoices(0, 1)
+            imported = to_record(page.invoices[0])
+            save_invoices([replace(imported, source=Source.IMPORT.value, disk_seq=None)],
+                          branch="总部")  # fmt: skip
+            before = Invoice.get(Invoice.number == first["number"], Invoice.code == first["code"])
+            assert before.synced_at is None
+            sync_invoices(c, branch="总部")
+    after = Invoice.get(Invoice.number == first["number"], Invoice.code == first["code"])
+    assert after.synced_at is not None and after.disk_seq == first["seq"]
+    assert Invoice.select().where(Invoice.synced_at.is_null()).count() == 0
+    # A record saved as the disk's without its seq (the demo's seeding) counts as synced too.
+    save_invoices([replace(imported, number="99999999", disk_seq=None)], branch="总部")
+    assert Invoice.get(Invoice.number == "99999999").synced_at is not None
+
+
 def test_an_interrupted_sync_resumes_without_duplicates(store: peewee.Database) -> None:
     with serve("issuing", invoices=700) as (disk, server), client(server.url) as c:
         c.login(PIN)
@@ -68,6 +98,34 @@ def test_an_interrupted_sync_resumes_without_duplicates(store: peewee.Database) 
         assert result.added == len(disk.state.invoices) - len(first_page.invoices)
         assert result.unchanged == len(first_page.invoices)  # read again, changed nothing
     assert count_invoices() == len(disk.state.invoices)
+
+
+def test_the_sync_use_case_refuses_an_auditor_audits_it_and_reads_nothing(
+    store: peewee.Database,
+) -> None:
+    auditor = Session("shen", Role.AUDITOR, "总部")
+    with serve("issuing", invoices=30) as (disk, server), client(server.url) as c:
+        c.login(PIN)
+        with pytest.raises(PermissionDenied):
+            sync_disk(auditor, c)
+        assert disk.executions["INVOICES"] == 0
+    assert count_invoices() == 0 and last_synced_seq("661620039941") == 0
+    (entry,) = AuditEntry.select()
+    assert (entry.username, entry.action, entry.target, entry.ok) == (
+        "shen", "denied", "sync", False)  # fmt: skip
+
+
+def test_the_sync_use_case_audits_what_it_saved(store: peewee.Database) -> None:
+    clerk = Session("wang", Role.CLERK, "上海分公司")
+    with serve("issuing", invoices=30) as (disk, server), client(server.url) as c:
+        c.login(PIN)
+        result = sync_disk(clerk, c)
+    assert result.added == count_invoices() == len(disk.state.invoices)
+    assert {i.branch for i in Invoice.select()} == {"上海分公司"}
+    (entry,) = AuditEntry.select()
+    assert (entry.username, entry.action, entry.target, entry.ok) == (
+        "wang", "sync", "661620039941", True)  # fmt: skip
+    assert json.loads(entry.detail)["added"] == result.added
 
 
 # -- the command line ------------------------------------------------------------------------
@@ -115,6 +173,23 @@ def test_cli_sync_wrong_pin_says_tries_left_and_never_retries(
         assert disk.executions["LOGIN"] == 1 and disk.state.pin_tries_left == 4
     assert "还可尝试 4 次" in capsys.readouterr().err
     assert count_invoices() == 0
+
+
+def test_cli_sync_refuses_an_auditor_before_the_pin_is_sent(
+    clerk: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_user("shen", "auditor-pw-1", role=Role.AUDITOR, branch="总部")
+    monkeypatch.setenv("FAPIAO_USER", "shen")
+    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", _secret(Path(os.environ["FAPIAO_PIN_FILE"]).parent,
+                                                       "auditor-pw", "auditor-pw-1"))  # fmt: skip
+    with serve("issuing") as (disk, server):
+        monkeypatch.setenv("FAPIAO_DEVICE_URL", server.url)
+        assert main(["sync"]) == 1
+        assert disk.executions["LOGIN"] == 0 and disk.executions["INVOICES"] == 0
+    assert "此操作需要 前台 权限" in capsys.readouterr().err
+    assert count_invoices() == 0
+    denied = AuditEntry.get(AuditEntry.action == "denied")
+    assert (denied.username, denied.target, denied.ok) == ("shen", "sync", False)
 
 
 def test_cli_sync_exits_3_when_the_disk_is_unreachable_or_silent(

@@ -35,28 +35,28 @@ def _items(draft: InvoiceDraft, facts: ChecklistFacts | None = None) -> dict[str
 
 def test_seven_items_in_the_source_materials_order(store: peewee.Database) -> None:
     items = run_checklist(InvoiceDraft(), CLERK, ChecklistFacts())
-    assert [i.title[:2] for i in items] == ["1.", "2.", "3.", "4.", "5.", "6.", "7."]
+    assert [i.title.text()[:2] for i in items] == ["1.", "2.", "3.", "4.", "5.", "6.", "7."]
     assert [i.key for i in items] == [
         "sync", "status", "notices", "network", "permission", "fields", "terminal"]  # fmt: skip
 
 
 def test_disk_ahead_of_the_store_fails_sync_with_the_action(store: peewee.Database) -> None:
     sync = _items(InvoiceDraft(), ChecklistFacts(disk_last_seq=120, store_last_seq=100))["sync"]
-    assert sync.state is ItemState.FAIL and "20 条记录尚未同步" in sync.checked
-    assert "同步" in sync.next_step
+    assert sync.state is ItemState.FAIL and "20 条记录尚未同步" in sync.checked.text()
+    assert "同步" in sync.next_step.text()
 
 
 def test_void_invoice_fails_status(store: peewee.Database) -> None:
     _save("24312000000136634917", status="void")
     status = _items(InvoiceDraft(number="24312000000136634917"))["status"]
-    assert status.state is ItemState.FAIL and "作废" in status.checked
+    assert status.state is ItemState.FAIL and "作废" in status.checked.text()
 
 
 def test_other_branch_fails_permission_without_revealing_it(store: peewee.Database) -> None:
     _save("24312000000136634918", branch="上海分公司")
     items = _items(InvoiceDraft(number="24312000000136634918"))
     assert items["permission"].state is ItemState.FAIL
-    text = " ".join(f"{i.checked} {i.next_step}" for i in items.values())
+    text = " ".join(f"{i.checked.text()} {i.next_step.text()}" for i in items.values())
     assert "上海" not in text and "113" not in text and "其他分支机构" in text
 
 
@@ -67,9 +67,11 @@ def test_fields_terminal_notices_and_ticks(store: peewee.Database) -> None:
     )  # fmt: skip
     draft = InvoiceDraft(number="2550485", code="4300171130", date="2025-01-15", amount="100.00")
     items = _items(draft, facts)
-    assert items["fields"].state is ItemState.WARN and "发票号码" in items["fields"].checked
-    assert items["terminal"].state is ItemState.FAIL and "70×20" in items["terminal"].checked
-    assert items["notices"].state is ItemState.WARN and "系统维护" in items["notices"].checked
+    assert items["fields"].state is ItemState.WARN and "发票号码" in items["fields"].checked.text()
+    assert items["terminal"].state is ItemState.FAIL and "70×20" in items["terminal"].checked.text()
+    assert (
+        items["notices"].state is ItemState.WARN and "系统维护" in items["notices"].checked.text()
+    )
     assert items["network"].state is ItemState.TICKED  # no disk: the clerk confirmed it
 
 
@@ -95,6 +97,9 @@ def test_report_saves_as_text_and_xlsx(store: peewee.Database, tmp_path: object)
                          [], CLERK, dt.datetime(2026, 11, 23, 9, 30))  # fmt: skip
     text = save_report(report, Path(str(tmp_path)) / "r.txt").read_text(encoding="utf-8")
     assert "发票信息核对报告" in text and "02550485" in text and "7. 终端兼容性" in text
+    assert "未填写" in text and "✓ 通过 | 未填写" not in text and "✓ 通过  未填写" not in text
+    empty_rows = [line for line in text.splitlines() if "未填写" in line]
+    assert empty_rows and all("通过" not in line for line in empty_rows)
     sheet = load_workbook(save_report(report, Path(str(tmp_path)) / "r.xlsx")).active
     assert sheet is not None
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]

@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Input, Static
 from storage.accounts.users import add_user
 from storage.config.settings import Settings
 from storage.lookup.engine import CauseKind
-from storage.messages import language
 from storage.store.database import close_database, open_database
 from storage.store.models import Role, User
 from storage.store.schema import upgrade
@@ -31,6 +30,7 @@ from tests.support.tui import (
     wait_for,
 )
 from tui.app import FapiaoApp, few_colours
+from tui.disk_state import DiskState
 from tui.screens.clearing import ClearingScreen
 from tui.screens.detail import DetailScreen
 from tui.screens.help import HelpScreen
@@ -38,7 +38,7 @@ from tui.screens.login import LoginScreen
 from tui.screens.lookup import LookupScreen
 from tui.screens.placeholder import PlaceholderScreen
 from tui.widgets.diagnosis import Diagnosis
-from tui.widgets.disk_strip import DiskState, DiskStrip
+from tui.widgets.disk_strip import DiskStrip
 from tui.widgets.header import AppHeader
 from tui.widgets.invoice_table import InvoiceTable
 from tui.widgets.key_hints import KeyHints
@@ -197,6 +197,11 @@ async def test_typed_number_shows_its_status_and_enter_opens_the_detail(tmp_path
             assert label in fields
         assert "26112000000000000285" in fields  # the invoice it reverses
         assert "-19,797.50" in fields
+        # A red invoice has no lines of its own: said so, not "明细（0 行）" over an empty table.
+        assert plain(screen.query_one("#lines-title")) == (
+            "明细：红冲发票不列明细，见原发票 26112000000000000285"
+        )
+        assert not screen.query_one("#lines", DataTable).display
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
 
@@ -217,7 +222,11 @@ async def test_detail_shows_parties_and_lines(tmp_path: Path) -> None:
         assert "青岛同创信息技术有限公司" in parties
         lines = screen.query_one("#lines", DataTable)
         assert lines.row_count == len(screen.view.lines) == 1
-        assert [str(c) for c in lines.get_row_at(0)][-3:] == ["1,000.00", "13%", "130.00"]
+        cells = [str(c) for c in lines.get_row_at(0)]
+        assert cells[-3:] == ["1,000.00", "13%", "130.00"]
+        line = screen.view.lines[0]
+        assert cells[1:5] == [line.spec, line.unit, line.quantity, "1,000.00"]  # price as money
+        assert "同步时间 —" not in plain(screen.query_one("#detail-fields"))
         await pilot.press("f2")  # F2 on a detail goes back to the list, query kept
         await wait_for(pilot, lambda: isinstance(app.screen, LookupScreen))
         assert app.screen.query_one("#query", Input).value == NORMAL_NUMBER
@@ -236,7 +245,7 @@ async def test_no_match_shows_the_diagnosis(tmp_path: Path) -> None:
         # Every cause is listed, numbered; a number nowhere in the store ends with NOT_HERE.
         assert result.causes and result.causes[-1].kind is CauseKind.NOT_HERE
         for number, cause in enumerate(result.causes, start=1):
-            assert f"{number}. {cause.title}" in shown
+            assert f"{number}. {cause.title.text()}" in shown
         assert f"{len(result.causes)}. 本系统中没有这张发票" in shown
 
 
@@ -286,6 +295,7 @@ async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         help_text = plain(app.screen.query_one("#help-text"))
         assert "F2  发票查询" in help_text and "Ctrl+Q  退出" in help_text
+        assert help_text.count("Ctrl+P") == 1  # one line for the palette, not two
         assert "电话 400-000-0000" in help_text and "help@example.com" in help_text
         await pilot.press("f4")  # from help straight to another screen
         await wait_for(pilot, lambda: isinstance(app.screen, ClearingScreen))
@@ -312,7 +322,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         await log_in(pilot)
         await look_up(pilot, VOID_NUMBER)
         await pilot.press("f8")
-        assert language() == "en"
+        assert app.language == "en"  # the app's choice (no process-wide language)
         screen = app.screen
         assert screen.query_one("#query", Input).placeholder.startswith("number / code")
         assert table_rows(screen.query_one(InvoiceTable))[0][0] == "void"
@@ -320,7 +330,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         assert "F1 Help" in plain(screen.query_one(KeyHints))
         assert plain(screen.query_one(DiskStrip)).startswith("Disk ● 004 to clear")
         await pilot.press("f8")
-        assert language() == "zh"
+        assert app.language == "zh"  # the app's choice (no process-wide language)
         assert "F1 帮助" in plain(screen.query_one(KeyHints))
 
 

@@ -13,11 +13,12 @@ from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
 from storage.audit.chain import AuditEntry
 from storage.backup import manifest
+from storage.backup.jobs import byte_size
 from storage.store.models import User
 from tests.support.tui import demo_app, log_in, plain, toasts, wait_for
 from tui.app import FapiaoApp
 from tui.quit_guard import QuitQuestion
-from tui.screens.backup import BackupScreen, byte_size
+from tui.screens.backup import BackupScreen
 from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog, SetPassphraseDialog
 
 SIZE = (80, 24)
@@ -91,7 +92,9 @@ async def test_supervisor_backs_up_and_verifies(tmp_path: Path, passphrase_file:
         await pilot.press("v")
         await finished(pilot, screen)
         assert rows(screen)[0][5].startswith("✓ 已校验")
-        assert message(screen).startswith(f"备份 {entry.id} 校验通过（integrity_check")
+        assert message(screen).startswith(
+            f"备份 {entry.id} 校验通过（完整性检查"
+        )  # the check by its name, not SQLite's
         assert manifest.load(folder)[0].verified_ok is True
         assert [e.ok for e in audit_rows(app, "backup.verify")] == [True]
 

@@ -19,7 +19,6 @@ from textual.widgets import DataTable, Input, OptionList
 from storage.audit.chain import AuditEntry
 from storage.clearing import journal
 from storage.clearing.journal import ClearRun
-from storage.messages import language
 from storage.store.database import write
 from tests.support.disk import PIN
 from tests.support.tui import demo_app, disk_service, log_in, plain, wait_for
@@ -344,7 +343,7 @@ async def test_ctrl_q_during_a_clear_asks_first_and_f8_renders_the_steps_again(
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_wizard(pilot, "super")
             await pilot.press("f8")
-            assert language() == "en"
+            assert app.language == "en"  # the app's choice (no process-wide language)
             assert "✗ fail" in checks_text(screen) and "1 Checks" in plain(
                 screen.query_one("#clear-steps")
             )

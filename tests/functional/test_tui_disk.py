@@ -139,7 +139,7 @@ async def test_login_and_sync_from_f6_fill_the_store_and_the_audit(
         async with app.run_test(size=SIZE) as pilot:
             screen = await disk_screen(pilot, pin=PIN)
             log = screen.query_one("#disk-log", DataTable)
-            await wait_for(pilot, lambda: "LOGIN" in [str(c) for c in log.get_row_at(0)])
+            await wait_for(pilot, lambda: "登录" in [str(c) for c in log.get_row_at(0)])
             numbers = [rec["number"] for rec in disk.state.invoices]
             on_disk = Invoice.select().where(Invoice.number.in_(numbers))
             assert on_disk.count() == 0
@@ -209,6 +209,37 @@ async def test_sync_chosen_under_the_not_synced_cause_then_finds_the_invoice(
             assert screen.result.matches[0].number == number  # type: ignore[attr-defined]
 
 
+async def test_sync_from_a_not_found_answer_asks_for_the_pin_right_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It once failed with "请先登录税控盘" and no way on (issue 12, rough edge 1)."""
+    from tui.screens.clearing_dialogs import PinDialog
+
+    with disk_service(monkeypatch) as (disk, server, _service):
+        app = demo_app(tmp_path, device_url=server.url)
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+            number = disk.state.invoices[-1]["number"]
+            await wait_for(pilot, lambda: app.disk_live.lookup_seqs()[0] is not None)
+            await look_up(pilot, number)
+            screen = app.screen
+            assert screen.result.causes[0].kind is CauseKind.NOT_SYNCED  # type: ignore[attr-defined]
+            diagnosis = screen.query_one(Diagnosis)
+            diagnosis.focus()
+            diagnosis.highlighted = next(
+                i for i, option in enumerate(diagnosis.options) if option.id == SYNC
+            )
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, PinDialog))
+            await pilot.press(*PIN, "enter")
+            await wait_for(pilot, lambda: app.screen is screen)
+            await wait_for(pilot, lambda: disk.executions["INVOICES"] > 0, timeout=15)
+            await wait_for(pilot, lambda: not app.disk_live.sync_running, timeout=15)
+            await wait_for(pilot, lambda: bool(screen.result and screen.result.matches), timeout=5)  # type: ignore[attr-defined]
+            assert screen.result.matches[0].number == number  # type: ignore[attr-defined]
+            assert disk.executions["LOGIN"] == 1
+
+
 async def test_f6_refuses_unsent_a_malformed_pin_and_one_the_disk_rejected(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -245,9 +276,9 @@ async def _sync_across_a_restart(pilot: Pilot[Any], disk: Disk) -> list[str]:
 async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.disk_login
+    import devices.pin
 
-    monkeypatch.setattr(tui.disk_login, "keyring_pin", lambda: None)
+    monkeypatch.setattr(devices.pin, "keyring_pin", lambda: None)
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -260,9 +291,9 @@ async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
 async def test_a_disk_restart_mid_sync_is_logged_in_again_with_the_keyring_pin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.disk_login
+    import devices.pin
 
-    monkeypatch.setattr(tui.disk_login, "keyring_pin", lambda: PIN)
+    monkeypatch.setattr(devices.pin, "keyring_pin", lambda: PIN)
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
         async with app.run_test(size=SIZE, notifications=True) as pilot:

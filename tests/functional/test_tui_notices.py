@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -20,6 +21,7 @@ from storage.notices import ClearingOutcome, TypeOutcome, post_clearing_notice
 from storage.store.database import database_proxy
 from tests.support.tui import TODAY, demo_app, log_in, plain, toasts, wait_for
 from tui.app import FapiaoApp
+from tui.messages import NoticesArrived, StoreSettingsRead
 from tui.screens.clearing_settings import ClearingSettingsScreen
 from tui.widgets.disk_strip import DiskStrip
 from tui.widgets.header import AppHeader
@@ -104,17 +106,18 @@ async def test_nothing_is_redrawn_when_there_is_no_notice(tmp_path: Path) -> Non
         await wait_for(pilot, lambda: app.notice_feed.last_id is not None)
         to_loop: list[object] = []
         refreshes: list[int] = []
-        feed_on_loop, screen_refresh = app.notice_feed._on_loop, app.screen.refresh
+        post_message, screen_refresh = app.post_message, app.screen.refresh
 
-        def sent(fn: Callable[..., object], *args: object) -> None:
-            to_loop.append(fn)
-            feed_on_loop(fn, *args)
+        def sent(message: Message) -> bool:  # what the feed's thread posts to the app
+            if isinstance(message, NoticesArrived | StoreSettingsRead):
+                to_loop.append(message)
+            return post_message(message)
 
         def counted(*args: Any, **kwargs: Any) -> Any:
             refreshes.append(1)
             return screen_refresh(*args, **kwargs)
 
-        app.notice_feed._on_loop = sent  # type: ignore[method-assign]
+        app.post_message = sent  # type: ignore[method-assign]
         app.screen.refresh = counted  # type: ignore[method-assign]
         await pilot.pause(4.5)  # two polls at least
         assert [w for w in app.workers if w.name == "notice-feed" and w.is_running]

@@ -241,3 +241,46 @@ def test_the_key_is_derived_once_per_process_but_a_wrong_passphrase_still_fails(
     with pytest.raises(WrongPassphrase):
         service.backup_now(BOSS, "incremental", settings=setup, passphrase="guess")
     assert unlocks == [1]
+
+
+def test_an_incremental_appends_its_pages_and_never_rewrites_the_basis(
+    setup: Settings, tmp_path: Path
+) -> None:
+    """Scattered in-place writes dirty whole 64 KiB folios: an incremental of a few pages once
+    rewrote nearly the whole basis. Now the image stays as the full backup wrote it and the
+    changed pages are appended, so what reaches the disk is the order of the change."""
+    from storage.backup import basis
+
+    full = service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE).entry
+    live = Path(setup.database_url.removeprefix("sqlite:///"))
+    image = basis.pages_path(live)
+    before = (image.stat().st_ino, image.stat().st_mtime_ns, image.read_bytes())
+    overlay_size = 0
+    for step in range(2):
+        Invoice.update(status="void" if step == 0 else "normal").where(
+            Invoice.id % 50 == 0
+        ).execute()
+        last = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
+        assert last.kind == "incremental" and last.parent
+        overlay_size += last.changed_pages * (4 + full.page_size)
+        assert basis.overlay_path(live).stat().st_size == overlay_size
+        assert basis.overlay_path(live).stat().st_mode & 0o777 == 0o600
+        assert (image.stat().st_ino, image.stat().st_mtime_ns, image.read_bytes()) == before
+
+    # A run killed mid-append leaves bytes past what the state names: they are not trusted,
+    # and the next incremental still restores to the live rows.
+    with open(basis.overlay_path(live), "ab") as torn:
+        torn.write(b"\x00\x00\x00\x07" + b"garbage" * 100)
+    Invoice.update(status="void").where(Invoice.id % 7 == 0).execute()
+    last = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
+    assert last.kind == "incremental"
+    target = tmp_path / "restored.db"
+    service.restore(BOSS, last.id, to=str(target), settings=setup, passphrase=PASSPHRASE)
+    assert _rows(target, "PRAGMA integrity_check") == [("ok",)]
+    every_row = "SELECT id, status FROM invoice ORDER BY id"
+    assert _rows(target, every_row) == _rows(live, every_row)
+
+    # The next full backup writes a new image and drops the overlay.
+    service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)
+    assert not basis.overlay_path(live).exists()
+    assert image.stat().st_ino != before[0]

@@ -19,6 +19,9 @@ def test_a_stripped_leading_zero_is_a_warning_with_the_fix(
     assert code == 0  # warnings only
     assert "可能丢了前导零：应为 02550485" in out
     assert "核对通过，但有 1 项需注意" in out
+    # An empty field that needs nothing reads as on the checklist screen, not as passed.
+    check_code = next(line for line in out.splitlines() if line.startswith("校验码"))
+    assert "· " in check_code and "未填写" in check_code and "通过" not in check_code
 
 
 def test_an_error_exits_1_and_json_names_the_field(capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,9 +32,9 @@ def test_a_correct_e_ordinary_invoice_passes() -> None:
                   check_code="17884534745749991611", amount="173.79", tax="22.59",
                   total="196.38", rate="0.13", buyer_tax_id="91110105MA005AEF36")  # fmt: skip
     assert [f for f in FIELDS if v[f].verdict is not Verdict.OK] == ["date"]  # > 5 years old
-    assert "5 年" in v["date"].reason
-    assert "增值税电子普通发票" in v["type"].reason
-    assert "534745749991611"[-6:] in v["check_code"].reason  # the last 6 for 查验
+    assert "5 年" in v["date"].reason.text()
+    assert "增值税电子普通发票" in v["type"].reason.text()
+    assert "534745749991611"[-6:] in v["check_code"].reason.text()  # the last 6 for 查验
 
 
 def test_type_comes_from_the_code() -> None:
@@ -48,7 +48,7 @@ def test_a_seven_digit_number_is_a_warning_with_the_fix() -> None:
     v = _verdicts(code="4300171130", number="2550485")
     assert v["number"].verdict is Verdict.WARNING
     assert v["number"].fix == "02550485"
-    assert "前导零" in v["number"].reason
+    assert "前导零" in v["number"].reason.text()
 
 
 def test_bad_numbers_are_errors() -> None:
@@ -58,7 +58,7 @@ def test_bad_numbers_are_errors() -> None:
 
 def test_digital_number_structure() -> None:
     v = _verdicts(number="24312000000136634917", date="2024-05-14", total="0.01")
-    assert v["number"].verdict is Verdict.OK and "2024" in v["number"].reason
+    assert v["number"].verdict is Verdict.OK and "2024" in v["number"].reason.text()
     assert v["code"].verdict is Verdict.OK  # 数电 has no code
     assert v["total"].required and v["total"].verdict is Verdict.OK
     assert _verdicts(number="99312000000136634917")["number"].verdict is Verdict.ERROR
@@ -114,7 +114,7 @@ def test_english_reasons(monkeypatch: object) -> None:
     from storage.messages import set_language
 
     set_language("en")
-    assert "leading zero" in _verdicts(number="2550485")["number"].reason
+    assert "leading zero" in _verdicts(number="2550485")["number"].reason.text()
 
 
 def test_decimal_edge_cases_are_verdicts_not_exceptions() -> None:

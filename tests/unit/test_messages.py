@@ -6,11 +6,24 @@ import string
 
 import pytest
 
+import tui.texts
 from storage.messages import both, catalogue, set_language, t
 
 
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_the_catalogue_holds_the_front_ends_texts_too() -> None:
+    # The screens' and the command line's texts live under tui/texts/ and are registered
+    # with the one catalogue, so the tests below cover every area, each module by name.
+    import pkgutil
+
+    areas = [info.name for info in pkgutil.iter_modules(tui.texts.__path__)]
+    assert {"screens", "admin", "checklist", "clearing", "notices", "cli"} <= set(areas)
+    for area in areas:
+        module = __import__(f"tui.texts.{area}", fromlist=["MESSAGES"])
+        assert module.MESSAGES and module.MESSAGES.keys() <= catalogue().keys(), area
 
 
 def test_every_message_has_both_languages_with_the_same_fields() -> None:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
+import tui.texts  # noqa: F401  (the command line's own texts, registered with the catalogue)
 from storage.accounts.permissions import PermissionDenied
 from storage.audit.chain import AuditTampered
 from storage.config.settings import Settings, SettingsError, load_settings

@@ -20,9 +20,12 @@ from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Input, Label, Static
 from textual.worker import Worker
 
-from storage.messages import catalogue, t
+from storage.messages import catalogue
+from tui.audit_detail import detail_text
 from tui.display import fit
+from tui.language import Said, msg, said_of, t
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from storage.accounts.users import Session
@@ -60,7 +63,7 @@ def ok_text(ok: bool) -> Text:
 
 class PageLoaded(Message):
     def __init__(
-        self, generation: int, rows: list[AuditRow], more: bool, refusal: str = ""
+        self, generation: int, rows: list[AuditRow], more: bool, refusal: Said = ""
     ) -> None:
         super().__init__()
         self.generation = generation
@@ -70,7 +73,7 @@ class PageLoaded(Message):
 
 
 class ChainVerified(Message):
-    def __init__(self, checked: int, problem: ChainProblem | None, refusal: str = "") -> None:
+    def __init__(self, checked: int, problem: ChainProblem | None, refusal: Said = "") -> None:
         super().__init__()
         self.checked = checked
         self.problem = problem
@@ -102,7 +105,7 @@ class AuditLogScreen(DeskScreen):
         self.rows: list[AuditRow] = []
         self.more = False
         self.loading = False
-        self.refused = ""
+        self.refused: Said = ""
         self.where: AuditFilter | None = None
         self._generation = 0
         self._built_for = -1
@@ -121,7 +124,7 @@ class AuditLogScreen(DeskScreen):
         yield Static(id="audit-status", classes="audit-line")
         yield DataTable(id="audit", cursor_type="row")
         yield Static(id="audit-detail")
-        yield Static(id="audit-result", classes="audit-line")
+        yield StatusLine(id="audit-result", classes="audit-line")
         yield Static(id="audit-hints", classes="audit-line")
 
     @property
@@ -156,7 +159,7 @@ class AuditLogScreen(DeskScreen):
             try:
                 dates.append(dt.date.fromisoformat(text) if text else None)
             except ValueError:
-                self._show_result(t("tui.audit.bad_date", text=text), error=True)
+                self._show_result(msg("tui.audit.bad_date", text=text), error=True)
                 return None
         return AuditFilter(
             username=self.query_one("#f-user", Input).value.strip(),
@@ -210,7 +213,7 @@ class AuditLogScreen(DeskScreen):
             try:
                 rows = read_page(session, where, before_seq=before, limit=PAGE)
             except PermissionDenied as refused:
-                self.post_message(PageLoaded(generation, [], False, str(refused)))
+                self.post_message(PageLoaded(generation, [], False, said_of(refused)))
                 return
         self.post_message(PageLoaded(generation, rows, len(rows) == PAGE))
 
@@ -247,7 +250,7 @@ class AuditLogScreen(DeskScreen):
         session = self.desk.session
         if session is None:
             return
-        self._show_result(t("tui.audit.verifying"))
+        self._show_result(msg("tui.audit.verifying"))
         self._verify(session)
 
     @work(
@@ -261,7 +264,7 @@ class AuditLogScreen(DeskScreen):
             try:
                 checked, problem = verify_chain(session)
             except PermissionDenied as refused:
-                self.post_message(ChainVerified(0, None, str(refused)))
+                self.post_message(ChainVerified(0, None, said_of(refused)))
                 return
         self.post_message(ChainVerified(checked, problem))
 
@@ -269,10 +272,10 @@ class AuditLogScreen(DeskScreen):
         if event.refusal:
             self._show_result(event.refusal, error=True)
         elif event.problem is None:
-            self._show_result(t("audit.verify_ok", n=event.checked))
+            self._show_result(msg("audit.verify_ok", n=event.checked))
         else:
             self._show_result(
-                t(f"audit.problem.{event.problem.reason}", seq=event.problem.seq), error=True
+                msg(f"audit.problem.{event.problem.reason}", seq=event.problem.seq), error=True
             )
 
     def worker_failed(self, worker: Worker[Any]) -> None:
@@ -333,7 +336,7 @@ class AuditLogScreen(DeskScreen):
         row = self.rows[cursor]
         at = dt.datetime.fromisoformat(row.at).strftime("%Y-%m-%d %H:%M:%S")
         detail.update(t("tui.audit.detail", at=at, terminal=row.terminal or t("tui.none"),
-                        detail=row.detail or t("tui.none")))  # fmt: skip
+                        detail=detail_text(row.detail) or t("tui.none")))  # fmt: skip
 
     def _update_status(self) -> None:
         status = self.query_one("#audit-status", Static)
@@ -348,10 +351,8 @@ class AuditLogScreen(DeskScreen):
         else:
             status.update(t("tui.audit.count", n=len(self.rows)))
 
-    def _show_result(self, text: str, error: bool = False) -> None:
-        result = self.query_one("#audit-result", Static)
-        result.update(text)
-        result.set_class(error, "-error")
+    def _show_result(self, text: Said, error: bool = False) -> None:
+        self.query_one("#audit-result", StatusLine).say(text, error)
 
     async def action_back(self) -> None:
         await self.app.run_action("open('lookup')")

@@ -1,10 +1,10 @@
 """备份 (F5): the backups with kind, age, size and verified state; back up now, verify,
 restore, prune and rotate the key, each with a progress bar (bytes, rate, time left).
 
-Everything runs through ``storage.backup.service`` in one thread worker at a time; the
-service checks the role and audits, so the screen only presents: the supervisor-only
-actions are shown disabled to a clerk with the reason, and if invoked anyway the service's
-refusal is what the clerk reads. The passphrase comes from the keyring or a 0600 file; else a
+Every action is a ``storage.backup.jobs.Job``, run by ``jobs.run`` (as ``fapiao backup`` runs
+it) in one thread worker at a time; the service behind checks the role and audits, so the
+screen only presents: what ``jobs.offered`` leaves out is shown disabled with the reason, and
+if invoked anyway the service's refusal is what the clerk reads. The passphrase comes from the keyring or a 0600 file; else a
 supervisor types it in a dialog and it goes straight to the service, kept nowhere.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -24,15 +24,18 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, ProgressBar, Static
 from textual.worker import Worker
 
-from storage.messages import catalogue, t, user_text
+from storage.backup.jobs import Job, byte_size
+from storage.messages import catalogue
 from tui.display import fit
+from tui.language import Said, msg, said_of, t
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog, SetPassphraseDialog
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from storage.accounts.users import Approval, Session
+    from storage.accounts.users import Session
     from storage.backup.manifest import BackupEntry
     from storage.backup.secrets import PassphraseSource
     from storage.backup.service import Progress
@@ -49,17 +52,8 @@ CLOCK: Callable[[], dt.datetime] = _now
 #: How often progress is sent to the screen (over SSH, fewer redraws is better).
 PROGRESS_EVERY = 0.1
 
-_SUPERVISOR_ONLY = ("restore", "prune", "rotate")
 _ACTIONS = ("full", "incremental", "verify", "restore", "prune", "rotate")
 _WIDTHS = {"time": 11, "age": 9, "kind": 5, "reason": 8, "size": 9, "verified": 14, "key": 8}
-
-
-def byte_size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GB"
 
 
 def age_text(created: dt.datetime, now: dt.datetime) -> str:
@@ -95,21 +89,6 @@ def verified_text(entry: BackupEntry) -> Text:
     return Text(t("tui.backup.verified.bad"), style="bold reverse")
 
 
-@dataclass(frozen=True)
-class Job:
-    """One thing the worker does; ``passphrase`` only travels to the service."""
-
-    action: str  # one of _ACTIONS
-    backup_id: str = ""
-    target: str | None = None  # restore: a path, or None for over the live store
-    passphrase: str | None = None
-    approval: Approval | None = None  # a supervisor's name and password (a clerk's first backup)
-
-    @property
-    def phase(self) -> str:
-        return {"full": "backup", "incremental": "backup"}.get(self.action, self.action)
-
-
 def passphrase_must_be_asked(settings: Settings) -> bool:
     """True when neither a 0600 file nor the keyring gives it (else the service asks a tty)."""
     from storage.backup import secrets
@@ -126,7 +105,7 @@ def passphrase_must_be_asked(settings: Settings) -> bool:
 
 class BackupsLoaded(Message):
     def __init__(self, entries: list[BackupEntry], source: PassphraseSource, ask: bool,
-                 new_key: bool, folder: str, error: str = "") -> None:  # fmt: skip
+                 new_key: bool, folder: str, error: Said = "") -> None:  # fmt: skip
         super().__init__()
         self.entries = entries
         self.source = source  # where the passphrase comes from
@@ -143,46 +122,11 @@ class JobProgress(Message):
 
 
 class JobDone(Message):
-    def __init__(self, job: Job, text: str, ok: bool) -> None:
+    def __init__(self, job: Job, text: Said, ok: bool) -> None:
         super().__init__()
         self.job = job
         self.text = text
         self.ok = ok
-
-
-def run_job(job: Job, session: Session, settings: Settings,
-            progress: Callable[[Progress], None]) -> tuple[str, bool]:  # fmt: skip
-    """Do ``job`` through the backup service: the words to show, and whether it passed."""
-    from storage.backup import service
-
-    if job.action in ("full", "incremental"):
-        result = service.backup_now(session, job.action, progress=progress, settings=settings,
-                                    passphrase=job.passphrase, approval=job.approval)  # fmt: skip
-        entry = result.entry
-        done = t("backup.done", kind=t(f"backup.kind.{entry.kind}"), id=entry.id,
-                 size=byte_size(entry.file_size), seconds=result.seconds)  # fmt: skip
-        return ((t("backup.fell_back") + " " + done) if result.fell_back_to_full else done), True
-    if job.action == "verify":
-        checked = service.verify(session, job.backup_id or None, progress=progress,
-                                 settings=settings, passphrase=job.passphrase)[0]  # fmt: skip
-        if checked.ok:
-            return t("backup.verify_ok", id=checked.backup_id, check=checked.check,
-                     seconds=checked.seconds), True  # fmt: skip
-        return t("backup.verify_failed", id=checked.backup_id, problem=checked.problem), False
-    if job.action == "restore":
-        restored = service.restore(session, job.backup_id, to=job.target, progress=progress,
-                                   settings=settings, passphrase=job.passphrase)  # fmt: skip
-        text = t("backup.restored", id=restored.backup_id, target=restored.target)
-        if restored.safety_backup:
-            text = t("backup.safety_taken", id=restored.safety_backup) + "；" + text
-        return text, True
-    if job.action == "prune":
-        pruned = service.prune(session, settings=settings)
-        return t("backup.pruned", kept=len(pruned.kept), deleted=len(pruned.deleted)), True
-    if job.action == "rotate":
-        new_id = service.rotate_key(session, settings=settings, passphrase=job.passphrase)
-        return t("backup.rotated", id=new_id), True
-    raise ValueError(job.action)
 
 
 class BackupScreen(DeskScreen):
@@ -218,8 +162,9 @@ class BackupScreen(DeskScreen):
         self.entries: list[BackupEntry] = []
         self.running: Job | None = None
         self._loaded: BackupsLoaded | None = None
-        self._message = ("", False)  # (text, is an error)
-        self._loading = ("", False)
+        self._message: tuple[Said, bool] = ("", False)  # (text, is an error)
+        self._loading: tuple[Said, bool] = ("", False)
+        self.offered: frozenset[str] = frozenset()  # the actions this user's role may start
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="backup-source", classes="backup-line")
@@ -229,7 +174,7 @@ class BackupScreen(DeskScreen):
             yield Static(id="backup-phase")
             yield ProgressBar(id="backup-progress", show_eta=False)
             yield Static(id="backup-rate")
-        yield Static(id="backup-message")
+        yield StatusLine(id="backup-message")
         yield Static(id="backup-role-note", classes="backup-line")
         with Horizontal(id="backup-actions"):
             for action in _ACTIONS:
@@ -242,14 +187,16 @@ class BackupScreen(DeskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#backup-progress-row").display = False
+        from storage.backup.jobs import offered
+
         session = self.desk.session
-        supervisor = session is not None and session.is_supervisor
-        for action in _SUPERVISOR_ONLY:
-            self.query_one(f"#do-{action}", Button).disabled = not supervisor
-        self.query_one("#backup-role-note").display = not supervisor
+        self.offered = offered(session) if session is not None else frozenset()
+        for action in _ACTIONS:
+            self.query_one(f"#do-{action}", Button).disabled = action not in self.offered
+        self.query_one("#backup-role-note").display = not self.offered >= set(_ACTIONS)
         self.retranslate()
         self.table.focus()
-        self._loading = (t("tui.backup.loading"), False)
+        self._loading = (msg("tui.backup.loading"), False)
         self._say(*self._loading)
         self.reload()
 
@@ -266,8 +213,7 @@ class BackupScreen(DeskScreen):
             self.query_one("#backup-source", Static).update(
                 t(f"tui.backup.source.{source.where}", path=source.detail)
             )
-        self._fill()
-        self._say(*self._message)
+        self._fill()  # (the status line says its message again itself)
 
     # -- the list
 
@@ -286,7 +232,7 @@ class BackupScreen(DeskScreen):
         try:
             entries = service.list_backups(settings)
         except BackupError as exc:
-            self.post_message(BackupsLoaded([], source, ask, new_key, str(folder), user_text(exc)))
+            self.post_message(BackupsLoaded([], source, ask, new_key, str(folder), said_of(exc)))
             return
         self.post_message(BackupsLoaded(entries, source, ask, new_key, str(folder)))
 
@@ -368,15 +314,15 @@ class BackupScreen(DeskScreen):
         if session is None:
             return
         if self.running is not None:
-            self._say(t("tui.backup.busy"), error=True)
+            self._say(msg("tui.backup.busy"), error=True)
             return
         entry = self.selected()
-        if action in _SUPERVISOR_ONLY and not session.is_supervisor:
+        if action not in self.offered:
             # no questions first: the service refuses (and audits) before touching anything
             self._run(Job(action, backup_id=entry.id if entry else ""))
             return
         if action in ("verify", "restore") and entry is None:
-            self._say(t("tui.backup.nothing_selected"), error=True)
+            self._say(msg("tui.backup.nothing_selected"), error=True)
             return
         if action == "restore" and entry is not None:
             self.app.push_screen(RestoreDialog(entry.id), self._restore_target_chosen)
@@ -407,16 +353,18 @@ class BackupScreen(DeskScreen):
         if loaded is None or not loaded.ask:
             self._run(job)
             return
+        from storage.backup.jobs import needs_approval
+
         new_key = loaded.new_key and job.phase == "backup"
         session = self.desk.session
-        if new_key and session is not None and not session.is_supervisor:
+        if new_key and session is not None and needs_approval(session):
             # a clerk's first backup would set the passphrase: a supervisor approves it
             self.app.push_screen(SetPassphraseDialog(), lambda typed: self._approved(job, typed))
             return
 
         def typed(passphrase: str | None) -> None:
             if passphrase:
-                self._run(Job(job.action, job.backup_id, job.target, passphrase))
+                self._run(replace(job, passphrase=passphrase))
 
         self.app.push_screen(PassphraseDialog(new_key=new_key), typed)
 
@@ -425,8 +373,7 @@ class BackupScreen(DeskScreen):
 
         if typed is not None:
             name, password, passphrase = typed
-            self._run(Job(job.action, job.backup_id, job.target, passphrase,
-                          Approval(name, password)))  # fmt: skip
+            self._run(replace(job, passphrase=passphrase, approval=Approval(name, password)))
 
     def _run(self, job: Job) -> None:
         session = self.desk.session
@@ -440,6 +387,7 @@ class BackupScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False, name="backup")
     def _work(self, job: Job, session: Session, settings: Settings) -> None:
         from storage.accounts.permissions import PermissionDenied
+        from storage.backup import jobs
         from storage.backup.errors import BackupError
         from storage.store.database import StoreUnreachable
 
@@ -454,14 +402,14 @@ class BackupScreen(DeskScreen):
 
         try:
             with self.desk.store_connection():
-                text, ok = run_job(job, session, settings, progress)
+                report = jobs.run(session, job, settings=settings, progress=progress)
         except (BackupError, PermissionDenied) as exc:
-            self.post_message(JobDone(job, user_text(exc), ok=False))
+            self.post_message(JobDone(job, said_of(exc), ok=False))
             return
         except (StoreUnreachable, OSError) as exc:
-            self.post_message(JobDone(job, t("tui.backup.failed", detail=str(exc)), ok=False))
+            self.post_message(JobDone(job, msg("tui.backup.failed", detail=str(exc)), ok=False))
             return
-        self.post_message(JobDone(job, text, ok=ok))
+        self.post_message(JobDone(job, " ".join(m.text() for m in report.said), ok=report.ok))
 
     def on_job_progress(self, event: JobProgress) -> None:
         if self.running is not None:
@@ -492,11 +440,9 @@ class BackupScreen(DeskScreen):
                       total=byte_size(progress.total), rate=byte_size(progress.rate),
                       eta=_duration(progress.eta_seconds)))  # fmt: skip
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: Said, error: bool = False) -> None:
         self._message = (text, error)
-        message = self.query_one("#backup-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
+        self.query_one("#backup-message", StatusLine).say(text, error)
 
     async def action_back(self) -> None:
         await self.app.run_action("open('lookup')")

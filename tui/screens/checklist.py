@@ -28,7 +28,6 @@ from textual.widgets import Checkbox, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from storage.checklist.troubleshooting import ChecklistFacts, TerminalInfo
-from storage.messages import t, user_text
 from storage.rules.field_checks import (
     FieldVerdict,
     InvoiceDraft,
@@ -37,6 +36,7 @@ from storage.rules.field_checks import (
     effective_type,
 )
 from storage.rules.qr import QrError, QrInvoice, looks_like_qr, parse_qr
+from tui.language import t, user_text
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen, Hints
 from tui.typing_focus import focus_and_type, type_into
@@ -212,7 +212,7 @@ class ChecklistScreen(DeskScreen):
         self.query_one("#items-hint", Static).update(t("tui.checklist.items_hint"))
         self._recheck()
         self._show_differences(self.differences)
-        self._check_store_now()  # the checklist's texts come from the domain, localised
+        self.checklist.show(self.items)  # messages: said again, the store not asked again
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         self._check_store_now()  # a sync or another clerk may have changed the store

@@ -38,8 +38,9 @@ from textual.worker import Worker
 
 from devices.clearing.model import Action, ClearPlan
 from devices.client import ClearKind
-from storage.messages import Listing, Message, MessageError, t, user_text
+from storage.messages import Listing, Message, MessageError
 from tui.display import fit
+from tui.language import Said, msg, said_of, t, text_of
 from tui.screens.base import DeskScreen, Hints
 from tui.screens.clearing_dialogs import PinDialog, SupervisorDialog
 from tui.screens.dialogs import PassphraseDialog, SetPassphraseDialog
@@ -64,18 +65,18 @@ _PHASES = {"upload": "tui.clear.uploading", "backup": "tui.clear.backing_up",
            "report": "tui.clear.reporting", "clear": "clear.cmd.CLEAR"}  # fmt: skip
 
 
-def failure_text(exc: BaseException) -> str:
+def failure_text(exc: BaseException) -> Said:
     """What the status line says for a step that could not go on, and the fix where the
-    flow names one; never a traceback."""
+    flow names one; never a traceback. Kept as a message: said again on F8."""
     from devices.errors import DiskProblem
 
     if isinstance(exc, DiskProblem) and not isinstance(exc, MessageError):
-        return t("clear.error.disk_problem", detail=str(exc))
-    text = user_text(exc)
+        return msg("clear.error.disk_problem", detail=str(exc))
+    said = said_of(exc)
     fix = getattr(exc, "fix", None)
     if isinstance(fix, Message):
-        text += "\n" + t("tui.clear.refused_fix", fix=fix)
-    return text
+        return msg("tui.clear.refused_with_fix", text=said, fix=fix)
+    return said
 
 
 def _caught() -> tuple[type[BaseException], ...]:
@@ -110,7 +111,7 @@ class Progressed(TextualMessage):
 class Finished(TextualMessage):
     """A step's worker is done: ``ok`` with ``value``, or ``text`` says why not."""
 
-    def __init__(self, what: str, ok: bool, text: str = "", value: Any = None,
+    def __init__(self, what: str, ok: bool, text: Said = "", value: Any = None,
                  notices: list[Message] | None = None) -> None:  # fmt: skip
         super().__init__()
         self.what = what
@@ -318,7 +319,7 @@ class ClearingScreen(DeskScreen):
         """The status line; a ``Message`` is said again in the new language on F8."""
         self._message = (text, error)
         line = self.query_one("#clear-status", Static)
-        line.update(text.text() if isinstance(text, Message) else text)
+        line.update(text_of(text) if isinstance(text, Message) else text)
         line.set_class(error, "-error")
 
     def _hints(self) -> Hints:
@@ -474,7 +475,7 @@ class ClearingScreen(DeskScreen):
         if pre is None:
             return
         if not pre.ok:
-            failed = Listing([c.title.text() for c in pre.failed])
+            failed = Listing([text_of(c.title) for c in pre.failed])
             self._say(Message("clear.error.preflight", {"checks": failed}), error=True)
             return
         rec = pre.recommendation
@@ -552,8 +553,10 @@ class ClearingScreen(DeskScreen):
         if not self.ask_passphrase:
             self._start("backup", self._backup, None, None)
             return
+        from storage.backup.jobs import needs_approval
+
         session = self.desk.session
-        if self.new_key and session is not None and not session.is_supervisor:
+        if self.new_key and session is not None and needs_approval(session):
             # a clerk's first backup would set the passphrase: a supervisor approves it (F5 too)
             def approved(typed: tuple[str, str, str] | None) -> None:
                 if typed is not None:
@@ -720,7 +723,7 @@ class ClearingScreen(DeskScreen):
             self.post_message(Finished("upload", False, failure_text(exc)))
             return
         self.post_message(Finished("upload", not result.failed,
-                                   t("tui.clear.uploaded", ok=len(result.uploaded), failed=len(result.failed))))  # fmt: skip
+                                   msg("tui.clear.uploaded", ok=len(result.uploaded), failed=len(result.failed))))  # fmt: skip
 
     @work(thread=True, exclusive=True, group="clear-step", exit_on_error=False, name="clear-backup")
     def _backup(self, session: Session, ctx: ClearingContext, passphrase: str | None,
@@ -735,7 +738,7 @@ class ClearingScreen(DeskScreen):
         except _caught() as exc:
             self.post_message(Finished("backup", False, failure_text(exc)))
             return
-        self.post_message(Finished("backup", True, t("tui.clear.backed_up", id=backup_id)))
+        self.post_message(Finished("backup", True, msg("tui.clear.backed_up", id=backup_id)))
 
     @work(thread=True, exclusive=True, group="clear-step", exit_on_error=False, name="clear-report")
     def _report(self, session: Session, ctx: ClearingContext) -> None:
@@ -809,7 +812,7 @@ class ClearingScreen(DeskScreen):
         self.ask_passphrase = event.ask
         self.new_key = event.new_key
         for notice in event.notices:
-            self.app.notify(notice.text(), timeout=10)
+            self.app.notify(text_of(notice), timeout=10)
         self.query_one("#clear-info", Static).update(panels.info_line(self.pre, self.holder))
         self._show_preflight()
         self._show_progress()
@@ -821,7 +824,7 @@ class ClearingScreen(DeskScreen):
         self.progress = None
         self._show_progress()
         for notice in event.notices:
-            self.app.notify(notice.text(), timeout=10)
+            self.app.notify(text_of(notice), timeout=10)
         if not event.ok and what not in ("upload", "login"):
             self._say(event.text, error=True)
         if what == "check":

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from storage.messages import t
+from tui.language import Said, msg, said_of, t
 from tui.screens.dialogs import Dialog
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class PinDialog(Dialog[str | None]):
 
 
 class Authenticated(Message):
-    def __init__(self, session: Session | None, error: str = "") -> None:
+    def __init__(self, session: Session | None, error: Said = "") -> None:
         super().__init__()
         self.session = session
         self.error = error
@@ -88,14 +88,14 @@ class SupervisorDialog(Dialog["Session | None"]):
         box = self.query_one("#confirm-password", Input)
         password = box.value
         if not name:
-            self.say(t("tui.dialog.empty"))
+            self.say(msg("tui.dialog.empty"))
             self.query_one("#confirm-user", Input).focus()
             return
         if self.checking:
             return
         self.checking = True
         box.value = ""
-        self.say(t("tui.clear.authenticating"))
+        self.say(msg("tui.clear.authenticating"))
         self._authenticate(name, password)
 
     @work(
@@ -113,7 +113,7 @@ class SupervisorDialog(Dialog["Session | None"]):
             try:
                 session = authenticate(name, password, demo_mode=app.demo)
             except AuthError as refused:
-                self.post_message(Authenticated(None, str(refused)))
+                self.post_message(Authenticated(None, said_of(refused)))
                 return
         self.post_message(Authenticated(session))
 
@@ -142,6 +142,6 @@ class ExportDialog(Dialog[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()
         if not path:
-            self.say(t("tui.dialog.empty"))
+            self.say(msg("tui.dialog.empty"))
             return
         self.dismiss(path)

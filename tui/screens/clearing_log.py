@@ -20,10 +20,11 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import Worker
 
 from storage.clearing.journal import FINISHED_RUN_STATES, RunState
-from storage.messages import t
 from tui.display import fit
+from tui.language import Said, msg, said_of, t, text_of
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.clearing_dialogs import ExportDialog
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from storage.accounts.users import Session
@@ -45,7 +46,7 @@ def per_type(view: RunView) -> str:
 
 
 class HistoryLoaded(Message):
-    def __init__(self, generation: int, views: list[RunView], error: str = "") -> None:
+    def __init__(self, generation: int, views: list[RunView], error: Said = "") -> None:
         super().__init__()
         self.generation = generation
         self.views = views
@@ -53,7 +54,7 @@ class HistoryLoaded(Message):
 
 
 class Exported(Message):
-    def __init__(self, text: str, ok: bool) -> None:
+    def __init__(self, text: Said, ok: bool) -> None:
         super().__init__()
         self.text = text
         self.ok = ok
@@ -82,7 +83,7 @@ class ClearLogScreen(DeskScreen):
         self.views: list[RunView] = []
         self.fetching = False  # (not ``loading``: a widget's own reactive, which blanks it)
         self._generation = 0
-        self._result = ("", False)
+        self._result: tuple[Said, bool] = ("", False)
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="clear-log-filters"):
@@ -97,7 +98,7 @@ class ClearLogScreen(DeskScreen):
         yield Static(id="clear-log-status", classes="clear-log-line")
         yield DataTable(id="clear-log", cursor_type="row")
         yield Static(id="clear-log-detail")
-        yield Static(id="clear-log-result", classes="clear-log-line")
+        yield StatusLine(id="clear-log-result", classes="clear-log-line")
         yield Static(id="clear-log-hints", classes="clear-log-line")
 
     @staticmethod
@@ -148,7 +149,7 @@ class ClearLogScreen(DeskScreen):
             return
         period = self.query_one("#f-period", Input).value.strip()
         if period and not PERIOD.match(period):
-            self._show_result(t("tui.clear_log.bad_period", text=period), error=True)
+            self._show_result(msg("tui.clear_log.bad_period", text=period), error=True)
             return
         state = self.query_one("#f-state", Select).value
         user = self.query_one("#f-user", Input).value.strip()
@@ -168,7 +169,7 @@ class ClearLogScreen(DeskScreen):
             with self.desk.store_connection():
                 views = clear_history(session, period=period, state=state, username=user)
         except PermissionDenied as refused:
-            self.post_message(HistoryLoaded(generation, [], str(refused)))
+            self.post_message(HistoryLoaded(generation, [], said_of(refused)))
             return
         self.post_message(HistoryLoaded(generation, views))
 
@@ -204,20 +205,20 @@ class ClearLogScreen(DeskScreen):
     def _export(self, session: Session, path: Path, views: list[RunView]) -> None:
         from storage.accounts.permissions import PermissionDenied
         from storage.clearing.history import export_history
-        from storage.messages import MessageError, user_text
+        from storage.messages import MessageError
 
         try:
             with self.desk.store_connection():
                 count = export_history(path, session, views)
         except (MessageError, PermissionDenied) as exc:
-            self.post_message(Exported(user_text(exc), ok=False))
+            self.post_message(Exported(said_of(exc), ok=False))
             return
         except OSError as exc:
             self.post_message(
-                Exported(t("tui.clear_log.export_failed", detail=exc.strerror or exc), ok=False)
+                Exported(msg("tui.clear_log.export_failed", detail=exc.strerror or exc), ok=False)
             )
             return
-        self.post_message(Exported(t("tui.clear_log.exported", n=count, path=path), ok=True))
+        self.post_message(Exported(msg("tui.clear_log.exported", n=count, path=path), ok=True))
 
     def on_exported(self, event: Exported) -> None:
         self._show_result(event.text, error=not event.ok)
@@ -241,7 +242,7 @@ class ClearLogScreen(DeskScreen):
         for view in self.views:
             table.add_row(
                 Text(str(view.id), justify="right"), f"{view.started_at:%m-%d %H:%M}", view.period,
-                fit(view.kind_name.text(), 8), fit(view.state_name.text(), 8), fit(view.started_by, 8),
+                fit(text_of(view.kind_name), 8), fit(text_of(view.state_name), 8), fit(view.started_by, 8),
                 fit(view.confirmed_by or "—", 8), fit(per_type(view), rest), key=str(view.id),
             )  # fmt: skip
         if self.views:
@@ -280,11 +281,9 @@ class ClearLogScreen(DeskScreen):
         else:
             status.update(t("tui.clear_log.count", n=len(self.views)))
 
-    def _show_result(self, text: str, error: bool = False) -> None:
+    def _show_result(self, text: Said, error: bool = False) -> None:
         self._result = (text, error)
-        line = self.query_one("#clear-log-result", Static)
-        line.update(text)
-        line.set_class(error, "-error")
+        self.query_one("#clear-log-result", StatusLine).say(text, error)
 
     async def action_back(self) -> None:
         await self.app.run_action("open('clearing')")

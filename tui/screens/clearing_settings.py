@@ -20,8 +20,9 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from storage.messages import t, user_text
+from tui.language import Said, msg, said_of, t
 from tui.screens.base import DeskScreen, Hints
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from storage.accounts.users import Session
@@ -35,7 +36,7 @@ ENV_HINT = "tui.notices.settings.fixed_by_env"
 
 class SettingsLoaded(Message):
     def __init__(self, shown: ClearingSettings | None, mail: MailStatus | None,
-                 refusal: str = "") -> None:  # fmt: skip
+                 refusal: Said = "") -> None:  # fmt: skip
         super().__init__()
         self.shown = shown  # None when refused
         self.mail = mail
@@ -43,7 +44,7 @@ class SettingsLoaded(Message):
 
 
 class SettingsSaved(Message):
-    def __init__(self, shown: ClearingSettings | None, error: str = "") -> None:
+    def __init__(self, shown: ClearingSettings | None, error: Said = "") -> None:
         super().__init__()
         self.shown = shown  # None when refused or a value is bad
         self.error = error
@@ -81,7 +82,7 @@ class ClearingSettingsScreen(DeskScreen):
         super().__init__()
         self.shown: ClearingSettings | None = None
         self.mail: MailStatus | None = None
-        self.refused = ""
+        self.refused: Said = ""
         self.saving = False
 
     def compose_body(self) -> ComposeResult:
@@ -93,7 +94,7 @@ class ClearingSettingsScreen(DeskScreen):
                     yield Static(classes="cs-label", id=f"cs-label-{key}")
                     yield Input(id=f"cs-{key}", compact=True, max_length=500, disabled=True)
                 yield Static(classes="cs-hint", id=f"cs-hint-{key}")
-            yield Static(id="cs-message")
+            yield StatusLine(id="cs-message")
             yield Static(id="cs-mail")
             yield Static(id="cs-where")
 
@@ -103,7 +104,7 @@ class ClearingSettingsScreen(DeskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.retranslate()
-        self._say(t("tui.notices.settings.loading"))
+        self._say(msg("tui.notices.settings.loading"))
         session = self.desk.session
         if session is not None:
             self._load(session)
@@ -129,7 +130,7 @@ class ClearingSettingsScreen(DeskScreen):
             try:
                 shown = clearing_settings_for(session, self.desk.file_settings)
             except PermissionDenied as refused:
-                self.post_message(SettingsLoaded(None, None, str(refused)))
+                self.post_message(SettingsLoaded(None, None, said_of(refused)))
                 return
             mail = mail_status()
         self.post_message(SettingsLoaded(shown, mail))
@@ -192,7 +193,7 @@ class ClearingSettingsScreen(DeskScreen):
             return
         typed = {key: self.box(key).value for key, _w in FIELDS if not self.box(key).disabled}
         self.saving = True
-        self._say(t("tui.notices.settings.saving"))
+        self._say(msg("tui.notices.settings.saving"))
         self._save(session, typed)
 
     @work(thread=True, exclusive=True, group="clearing-settings-save", exit_on_error=False,
@@ -206,7 +207,7 @@ class ClearingSettingsScreen(DeskScreen):
             try:
                 shown = change_clearing_settings(session, self.desk.file_settings, typed)
             except (PermissionDenied, SettingsError) as exc:
-                self.post_message(SettingsSaved(None, user_text(exc)))
+                self.post_message(SettingsSaved(None, said_of(exc)))
                 return
         self.post_message(SettingsSaved(shown))
 
@@ -217,17 +218,15 @@ class ClearingSettingsScreen(DeskScreen):
             return
         self.shown = event.shown
         self._show_values(keep_typed=False)
-        self._say(t("tui.notices.settings.saved"))
+        self._say(msg("tui.notices.settings.saved"))
         self.desk.notice_feed.poke()  # this terminal reloads at once; the others within seconds
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         self.saving = False
         self._say("")
 
-    def _say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#cs-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
+    def _say(self, text: Said, error: bool = False) -> None:
+        self.query_one("#cs-message", StatusLine).say(text, error)
 
     async def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:  # pushed by the F4 screen: back there

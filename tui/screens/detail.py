@@ -14,11 +14,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from storage.messages import catalogue, language, t
+from storage.messages import catalogue
 from storage.rules.invoice_types import type_name
-from tui.display import date_text, money, rate_text, status_text, yes_no
+from storage.tracking.states import is_booked
+from tui.display import date_text, money, rate_text, status_text, unit_price, yes_no
+from tui.language import language, t
 from tui.messages import DetailLoaded
 from tui.screens.base import MAIN_HINTS, DeskScreen, Hints
+from tui.tracking_text import tracking_rows
 
 if TYPE_CHECKING:
     from storage.accounts.users import Session
@@ -112,7 +115,8 @@ class DetailScreen(DeskScreen):
         status.set_class(view.status != "normal", "-alert")
         self.query_one("#detail-fields", Static).update(_grid(self._field_rows(view), pairs=2))
         self.query_one("#detail-parties", Static).update(_grid(self._party_rows(view), pairs=1))
-        self.query_one("#lines-title", Static).update(t("tui.detail.lines", n=len(view.lines)))
+        self.query_one("#lines-title", Static).update(_lines_title(view))
+        self.query_one("#lines", DataTable).display = bool(view.lines)
         self._fill_lines(view)
 
     def _field_rows(self, view: InvoiceView) -> list[tuple[str, str]]:
@@ -127,7 +131,7 @@ class DetailScreen(DeskScreen):
             (t("tui.detail.rate"), _rate(view.rate)),
             (t("tui.detail.direction"), _word("direction", view.direction)),
             (t("tui.detail.branch"), view.branch),
-            (t("tui.detail.booked"), yes_no(view.booked)),
+            (t("tui.detail.booked"), yes_no(is_booked(view.booking))),
             (t("tui.detail.reimbursed"), yes_no(view.reimbursed)),
             (t("tui.detail.source"), _word("source", view.source)),
             (t("tui.detail.synced_at"), date_text(view.synced_at)),
@@ -146,6 +150,8 @@ class DetailScreen(DeskScreen):
         ]
         if view.remark:
             rows.append((t("tui.detail.remark"), view.remark))
+        if view.direction == "received":  # 入账 and 报销 are kept for received invoices
+            rows += tracking_rows(view)
         return rows
 
     def _fill_lines(self, view: InvoiceView) -> None:
@@ -153,6 +159,7 @@ class DetailScreen(DeskScreen):
         table.clear(columns=True)
         table.add_column(t("tui.line.item"), key="item")
         table.add_column(t("tui.line.spec"), key="spec")
+        table.add_column(t("tui.line.unit"), key="unit")
         table.add_column(Text(t("tui.line.quantity"), justify="right"), key="quantity")
         table.add_column(Text(t("tui.line.unit_price"), justify="right"), key="unit_price")
         table.add_column(Text(t("tui.line.amount"), justify="right"), key="amount")
@@ -161,9 +168,10 @@ class DetailScreen(DeskScreen):
         for line in view.lines:
             table.add_row(
                 line.item,
-                " ".join(part for part in (line.spec, line.unit) if part),
+                line.spec,
+                line.unit,
                 Text(line.quantity, justify="right"),
-                Text(line.unit_price, justify="right"),
+                Text(unit_price(line.unit_price), justify="right"),
                 Text(money(line.amount), justify="right"),
                 Text(rate_text(line.rate), justify="right"),
                 Text(money(line.tax), justify="right"),
@@ -171,3 +179,11 @@ class DetailScreen(DeskScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def _lines_title(view: InvoiceView) -> str:
+    if view.lines:
+        return t("tui.detail.lines", n=len(view.lines))
+    if view.red_of:
+        return t("tui.detail.no_lines_red", number=view.red_of)
+    return t("tui.detail.no_lines")

@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from storage.messages import t
+from tui.language import Said, msg, t
+from tui.widgets.status_line import StatusLine
 
 R = TypeVar("R")
 
@@ -48,7 +49,7 @@ class Dialog(ModalScreen[R]):
         with Vertical(id="dialog"):
             yield Static(id="dialog-title")
             yield from self.compose_body()
-            yield Static(id="dialog-error")
+            yield StatusLine(id="dialog-error")
             yield Static(id="dialog-hint")
 
     def compose_body(self) -> ComposeResult:
@@ -66,8 +67,8 @@ class Dialog(ModalScreen[R]):
     def retranslate(self) -> None:
         self.query_one("#dialog-hint", Static).update(t("tui.dialog.submit_hint"))
 
-    def say(self, text: str) -> None:
-        self.query_one("#dialog-error", Static).update(text)
+    def say(self, text: Said) -> None:
+        self.query_one("#dialog-error", StatusLine).say(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -150,7 +151,7 @@ class PassphraseDialog(Dialog[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         first = self.query_one("#passphrase", Input)
         if not first.value:
-            self.say(t("tui.dialog.empty"))
+            self.say(msg("tui.dialog.empty"))
             first.focus()
             return
         if self.new_key:
@@ -159,7 +160,7 @@ class PassphraseDialog(Dialog[str | None]):
                 again.focus()
                 return
             if again.value != first.value:
-                self.say(t("tui.dialog.mismatch"))
+                self.say(msg("tui.dialog.mismatch"))
                 again.value = ""
                 return
         self.dismiss(first.value)
@@ -196,12 +197,12 @@ class SetPassphraseDialog(Dialog[tuple[str, str, str] | None]):
             if event.input is not boxes[-1] and event.input.value:
                 boxes[boxes.index(event.input) + 1].focus()  # Enter moves on, as in the others
                 return
-            self.say(t("tui.dialog.empty"))
+            self.say(msg("tui.dialog.empty"))
             empty.focus()
             return
         name, password, first, again = boxes
         if again.value != first.value:
-            self.say(t("tui.dialog.mismatch"))
+            self.say(msg("tui.dialog.mismatch"))
             again.value = ""
             again.focus()
             return

@@ -19,7 +19,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
-from storage.messages import t
+from storage.messages import catalogue
+from tui.language import Said, msg, render, t
+from tui.messages import DiskLoginDone, DiskLogLoaded, SyncFinished, SyncProgressed
 from tui.screens.base import MAIN_HINTS, DeskScreen, Hints
 from tui.widgets.disk_strip import state_word
 
@@ -40,6 +42,12 @@ def _yuan(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def op_name(op: str) -> str:
+    """The disk log's operation in the language shown (``LOGIN`` → 登录)."""
+    key = f"tui.disk.op.{op}"
+    return t(key) if key in catalogue() else op
 
 
 class DiskScreen(DeskScreen):
@@ -65,8 +73,8 @@ class DiskScreen(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.login_message = ""
-        self.sync_message = ""
+        self.login_message: Said = ""
+        self.sync_message: Said = ""
         self.log_entries: tuple[LogEntry, ...] | None = None
         self.login_attempts = 0  # LOGIN requests this screen sent (each from a user's Enter)
 
@@ -162,7 +170,7 @@ class DiskScreen(DeskScreen):
         self._show_message()
 
     def _show_message(self) -> None:
-        parts = [p for p in (self.login_message, self.sync_message) if p]
+        parts = [render(p) for p in (self.login_message, self.sync_message) if p]
         self.query_one("#disk-message", Static).update("  ".join(parts))
 
     def _show_log(self) -> None:
@@ -175,7 +183,7 @@ class DiskScreen(DeskScreen):
         if not entries:
             log.add_row("", "", "", t("disk_live.log_empty"))
         for entry in reversed(entries):  # newest first
-            log.add_row(entry.time.strftime("%m-%d %H:%M"), entry.op,
+            log.add_row(entry.time.strftime("%m-%d %H:%M"), op_name(entry.op),
                         t("disk_live.ok" if entry.ok else "disk_live.failed"), entry.detail)  # fmt: skip
 
     # -- login
@@ -187,12 +195,12 @@ class DiskScreen(DeskScreen):
         box.value = ""  # the PIN leaves the screen at once
         live = self.live
         if live is None or live.client is None:
-            self.login_message = t(
-                "disk_live.screen.disconnected", detail=t("tui.disk.disconnected")
+            self.login_message = msg(
+                "disk_live.screen.disconnected", detail=msg("tui.disk.disconnected")
             )
             self._show_message()
             return
-        self.login_message = t("disk_live.logging_in")
+        self.login_message = msg("disk_live.logging_in")
         self._show_message()
         box.disabled = True
         self._log_in(pin)
@@ -207,11 +215,12 @@ class DiskScreen(DeskScreen):
         def counted() -> None:
             self.login_attempts += 1
 
-        message, ok = log_in_with_pin(live, typed, on_send=counted)
-        live.on_loop(self._login_done, message, ok)
+        said, ok = log_in_with_pin(live, typed, on_send=counted)
+        self.post_message(DiskLoginDone(said, ok))
 
-    def _login_done(self, message: str, ok: bool) -> None:
-        self.login_message = message
+    def on_disk_login_done(self, event: DiskLoginDone) -> None:
+        ok = event.ok
+        self.login_message = event.said
         box = self.query_one("#disk-pin", Input)
         box.disabled = False
         box.focus()
@@ -243,27 +252,27 @@ class DiskScreen(DeskScreen):
             entries = None
         except DiskProblem:
             return
-        live.on_loop(self._log_loaded, entries)
+        self.post_message(DiskLogLoaded(entries))
 
-    def _log_loaded(self, entries: tuple[LogEntry, ...] | None) -> None:
-        self.log_entries = entries
+    def on_disk_log_loaded(self, event: DiskLogLoaded) -> None:
+        self.log_entries = event.entries
         self._show_log()
 
     def action_sync(self) -> None:
         from tui.disk_sync import start_sync
 
-        if start_sync(self.desk, self._sync_progress, self._sync_done):
-            self.sync_message = t("disk_live.sync.running", n=0)
+        if start_sync(self.desk, self):
+            self.sync_message = msg("disk_live.sync.running", n=0)
             self._show_message()
 
-    def _sync_progress(self, fetched: int) -> None:
-        self.sync_message = t("disk_live.sync.running", n=fetched)
+    def on_sync_progressed(self, event: SyncProgressed) -> None:
+        self.sync_message = msg("disk_live.sync.running", n=event.fetched)
         self._show_message()
 
-    def _sync_done(self, ok: bool) -> None:
+    def on_sync_finished(self, event: SyncFinished) -> None:
         self.sync_message = ""
         self._show_message()
-        if ok:
+        if event.ok:  # (the event goes on to the app, which says the result)
             self.action_reload_log()
 
     async def action_back(self) -> None:

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from storage.messages import t
+from tui.language import t
 from tui.screens.base import DeskScreen, Hints
 
 _KEYS = (
     "tui.help.key_f1", "tui.help.key_f2", "tui.help.key_f3", "tui.help.key_f4",
     "tui.help.key_f5", "tui.help.key_f6", "tui.help.key_f7", "tui.help.key_f8",
-    "tui.help.key_esc", "tui.help.key_palette", "tui.help.key_admin", "tui.help.key_quit",
+    "tui.help.key_f9", "tui.help.key_f10",
+    "tui.help.key_esc", "tui.help.key_palette", "tui.help.key_quit",
 )  # fmt: skip
 
 

@@ -15,9 +15,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 from textual.worker import Worker
 
-from storage.messages import t, user_text
+from tui.language import Said, msg, said_of, t
 from tui.messages import LoginFinished, LoginReady
 from tui.screens.base import DeskScreen, Hints
+from tui.widgets.status_line import StatusLine
 
 
 class LoginScreen(DeskScreen):
@@ -38,7 +39,7 @@ class LoginScreen(DeskScreen):
             with Horizontal(classes="login-row"):
                 yield Label(id="password-label", classes="login-label")
                 yield Input(id="password", password=True, max_length=200)
-            yield Static(id="login-message")
+            yield StatusLine(id="login-message")
             yield Static(id="demo-hint")
             yield Static(id="login-forgot")
             yield Static(id="notices")
@@ -66,10 +67,8 @@ class LoginScreen(DeskScreen):
         self.query_one("#login-forgot", Static).update(t("tui.login.forgot"))
         self._store_state_changed(self.desk.store_state)
 
-    def _say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#login-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
+    def _say(self, text: Said, error: bool = False) -> None:
+        self.query_one("#login-message", StatusLine).say(text, error)
 
     def _enable(self, enabled: bool) -> None:
         for field in self.query(Input):
@@ -79,7 +78,7 @@ class LoginScreen(DeskScreen):
         box_rows = self.query(".login-row")
         if state == "opening":
             key = "tui.login.preparing_demo" if self.desk.demo else "tui.login.opening"
-            self._say(t(key))
+            self._say(msg(key))
         elif state == "no_users":
             box_rows.set(display=False)
             self.query_one("#login-forgot").display = False
@@ -98,7 +97,7 @@ class LoginScreen(DeskScreen):
             if self._pending is not None:
                 name, password = self._pending
                 self._pending = None
-                self._say(t("tui.login.checking"))
+                self._say(msg("tui.login.checking"))
                 self._authenticate(name, password)
 
     @on(Input.Submitted, "#username")
@@ -110,14 +109,14 @@ class LoginScreen(DeskScreen):
         name = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
         if not name:
-            self._say(t("tui.login.empty_name"), error=True)
+            self._say(msg("tui.login.empty_name"), error=True)
             self.query_one("#username", Input).focus()
             return
         self._enable(False)
         if self.desk.store_state == "opening":
             self._pending = (name, password)  # sent as soon as the store is open
             return
-        self._say(t("tui.login.checking"))
+        self._say(msg("tui.login.checking"))
         self._authenticate(name, password)
 
     @work(thread=True, exclusive=True, group="login", exit_on_error=False, name="login")
@@ -129,10 +128,10 @@ class LoginScreen(DeskScreen):
             try:
                 session = authenticate(name, password, demo_mode=self.desk.demo)
             except AuthError as refused:
-                self.post_message(LoginFinished(None, str(refused)))
+                self.post_message(LoginFinished(None, said_of(refused)))
                 return
             except AuditTampered as tampered:  # said as tampering, not as an internal error
-                self.post_message(LoginFinished(None, user_text(tampered)))
+                self.post_message(LoginFinished(None, said_of(tampered)))
                 return
         self.post_message(LoginFinished(session))
 
@@ -144,7 +143,7 @@ class LoginScreen(DeskScreen):
         self.query_one("#password", Input).value = ""  # nothing secret stays on a screen
         self.desk.logged_in(event.session)
 
-    def _refused(self, text: str) -> None:
+    def _refused(self, text: Said) -> None:
         self._enable(True)
         self._say(text, error=True)
         password = self.query_one("#password", Input)

@@ -16,8 +16,8 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.worker import Worker, get_current_worker
 
-from storage.messages import t
-from tui.messages import LookupDone
+from tui.language import render, t
+from tui.messages import DiskLoginDone, LookupDone, MarkDone, SyncFinished
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen
 from tui.screens.detail import DetailScreen
@@ -28,6 +28,7 @@ from tui.widgets.invoice_table import InvoiceTable
 if TYPE_CHECKING:
     from storage.accounts.users import Session
     from storage.lookup.engine import LookupOptions, LookupResult
+    from storage.tracking.marks import Mark
 
 DEBOUNCE = 0.15
 
@@ -36,6 +37,10 @@ class LookupScreen(DeskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False, id="lookup.back"),
         Binding("down", "to_results", show=False, id="lookup.to_results"),
+        # marking received invoices: Space ticks the row under the cursor, F9 marks the ticked
+        # ones (or the row under the cursor)
+        Binding("space", "toggle_selected", show=False, id="lookup.select"),
+        Binding("f9", "mark", show=False, id="lookup.mark"),
     ]
 
     def __init__(self) -> None:
@@ -43,6 +48,7 @@ class LookupScreen(DeskScreen):
         self._timer: Timer | None = None
         self.result: LookupResult | None = None
         self._searching_for = ""
+        self._marked_query: str | None = None  # a search re-run after marking keeps its rows
 
     def compose_body(self) -> ComposeResult:
         yield Input(id="query", max_length=500)
@@ -73,9 +79,11 @@ class LookupScreen(DeskScreen):
     def retranslate(self) -> None:
         self.query_box.placeholder = t("tui.lookup.placeholder")
         self.table.retranslate()
-        if self.result is not None and not self.result.matches and self.result.query:
-            self._search_now()  # the causes come localised from the engine
-        self._update_status()
+        result = self.result
+        if result is not None and not result.matches and result.query:
+            self._show(result)  # the causes are messages: said again, not searched again
+        else:
+            self._update_status()
 
     def _filter_changed(self) -> None:
         self._update_status()
@@ -127,22 +135,23 @@ class LookupScreen(DeskScreen):
             with self.desk.store_connection():
                 result = lookup(text, session, options)
         except LookupFailed as exc:  # the store answers; this one search was refused
-            result = LookupResult(text, classify(text).kind, problem=exc.message.text())
+            result = LookupResult(text, classify(text).kind, problem=exc.message)
         if not worker.is_cancelled:
             self.post_message(LookupDone(result))
 
     def on_lookup_done(self, event: LookupDone) -> None:
         if event.result.query != self._searching_for:
             return  # the box has changed since; a newer lookup is on its way
-        self._show(event.result)
+        self._show(event.result, keep_selection=event.result.query == self._marked_query)
+        self._marked_query = None
 
     # -- showing
 
-    def _show(self, result: LookupResult | None) -> None:
+    def _show(self, result: LookupResult | None, *, keep_selection: bool = False) -> None:
         self.result = result
         table, diagnosis = self.table, self.diagnosis
         if result is None or result.matches or not result.query:
-            table.show(result.matches if result else ())
+            table.show(result.matches if result else (), keep_selection=keep_selection)
             table.display = True
             diagnosis.display = False
         elif result.problem:
@@ -186,6 +195,8 @@ class LookupScreen(DeskScreen):
             left = t("tui.lookup.not_found", query=query)
         shown = self.desk.show_void_red
         right = t("tui.lookup.void_red_shown" if shown else "tui.lookup.void_red_hidden")
+        if not searching and self.table.display and self.table.tracking:
+            left += "  ·  " + t("tui.lookup.selected", n=len(self.table.selected))
         self.query_one("#lookup-status", Static).update(f"{left}  ·  {right}")
 
     # -- moving and opening
@@ -234,11 +245,103 @@ class LookupScreen(DeskScreen):
     @on(OptionList.OptionSelected, "#diagnosis")
     def _candidate_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == SYNC:
-            from tui.disk_sync import start_sync
-
-            start_sync(self.desk, on_done=lambda ok: self._search_now() if ok else None)
+            self._sync_now()
         elif event.option.id is not None:
             self.open_detail(int(event.option.id))
 
+    def _sync_now(self) -> None:
+        """Sync, then search again. A disk not logged in asks for its PIN right here (a clerk
+        at the counter has no reason to know that F6 is where the PIN goes)."""
+        from tui.disk_sync import start_sync
+
+        live = getattr(self.desk, "disk_live", None)
+        needs_pin = (
+            live is not None
+            and live.client is not None
+            and live.status is not None
+            and not live.status.logged_in
+        )
+        if not needs_pin:
+            start_sync(self.desk, self)
+            return
+        from tui.screens.clearing_dialogs import PinDialog
+
+        def typed(pin: str | None) -> None:
+            if pin is not None:
+                self._log_in_then_sync(pin)
+
+        self.app.push_screen(PinDialog(), typed)
+
+    @work(thread=True, exclusive=True, group="disk-login", exit_on_error=False)
+    def _log_in_then_sync(self, pin: str) -> None:
+        from tui.disk_login import log_in_with_pin
+
+        said, ok = log_in_with_pin(self.desk.disk_live, pin)
+        self.post_message(DiskLoginDone(said, ok))
+
+    def on_disk_login_done(self, event: DiskLoginDone) -> None:
+        if not event.ok:
+            self.notify(render(event.said), severity="error")
+            return
+        from tui.disk_sync import start_sync
+
+        start_sync(self.desk, self)
+
+    def on_sync_finished(self, event: SyncFinished) -> None:
+        if event.ok:  # the answer may be different now (the event goes on to the app)
+            self._search_now()
+
     def open_detail(self, invoice_id: int) -> None:
         self.app.push_screen(DetailScreen(invoice_id))
+
+    # -- marking 入账 / 报销
+
+    def action_toggle_selected(self) -> None:
+        if self.focused is self.table and self.table.toggle_selected():
+            self.table.action_cursor_down()  # the next row, ready for the next Space
+            self._update_status()
+
+    def action_mark(self) -> None:
+        table = self.table
+        ids = sorted(table.selected)
+        if not ids and table.display and table.summaries:
+            row = table.summaries[min(max(table.cursor_row, 0), len(table.summaries) - 1)]
+            ids = [row.id] if row.direction == "received" else []
+        if not ids or self.desk.session is None:
+            self.notify(t("tui.mark.none"), severity="warning")
+            return
+        from tui.screens.mark_dialog import MarkDialog
+
+        def chosen(mark: Mark | None) -> None:
+            if mark is not None and self.desk.session is not None:
+                self.query_one("#lookup-status", Static).update(t("tui.mark.working", n=len(ids)))
+                self._run_mark(ids, mark, self.desk.session)
+
+        self.app.push_screen(MarkDialog(len(ids)), chosen)
+
+    @work(thread=True, exclusive=True, group="mark", exit_on_error=False, name="mark")
+    def _run_mark(self, ids: list[int], mark: Mark, session: Session) -> None:
+        from storage.accounts.permissions import PermissionDenied
+        from storage.tracking.marks import MarkRefused, mark_invoices
+
+        try:
+            with self.desk.store_connection():
+                result = mark_invoices(session, ids, mark)
+        except MarkRefused as exc:
+            self.post_message(MarkDone(None, exc.message.text()))
+        except PermissionDenied as exc:
+            self.post_message(MarkDone(None, str(exc)))
+        else:
+            self.post_message(MarkDone(result))
+
+    def on_mark_done(self, event: MarkDone) -> None:
+        from tui.tracking_text import done_text
+
+        if event.error:  # on the status line until the next search, and as a toast
+            self.notify(event.error, severity="error", timeout=10)
+            self.query_one("#lookup-status", Static).update(event.error)
+            return
+        self.notify(done_text(event.result))  # type: ignore[arg-type]
+        self.table.selected = set()
+        self._marked_query = self.query_box.value.strip()  # keep the cursor where it was
+        self._search_now()  # the list shows the new marks

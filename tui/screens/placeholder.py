@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.widgets import Static
 
-from storage.messages import t
+from tui.language import t
 from tui.screens.base import DeskScreen
 
 

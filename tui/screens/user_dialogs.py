@@ -8,8 +8,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select, Static
 
-from storage.messages import t
 from storage.store.models import Role
+from tui.language import msg, t
 from tui.screens.dialogs import Dialog
 
 
@@ -33,11 +33,11 @@ class _PasswordsMixin:
         first = dialog.query_one("#password", Input)
         again = dialog.query_one("#password-again", Input)
         if not first.value:
-            dialog.say(t("tui.dialog.empty"))
+            dialog.say(msg("tui.dialog.empty"))
             first.focus()
             return None
         if first.value != again.value:
-            dialog.say(t("tui.dialog.mismatch"))
+            dialog.say(msg("tui.dialog.mismatch"))
             again.value = ""
             again.focus()
             return None
@@ -79,7 +79,7 @@ class AddUserDialog(_PasswordsMixin, Dialog[NewUser | None]):
         name = self.query_one("#name", Input).value.strip()
         branch = self.query_one("#branch", Input).value.strip()
         if not name or not branch:
-            self.say(t("tui.dialog.empty"))
+            self.say(msg("tui.dialog.empty"))
             self.query_one("#name" if not name else "#branch", Input).focus()
             return
         if event.input.id != "password-again":

@@ -1,6 +1,6 @@
 """用户管理: the supervisor's accounts — list, add, reset a forgotten password, change a role,
-unlock. Every action goes through ``storage.accounts.users`` with ``by=`` the supervisor (audited
-there) after ``require(MANAGE_USERS)``: a clerk or auditor reads the refusal, not the list.
+unlock. Every action is a use case of ``storage.accounts.users`` given the acting session, which
+checks the role and audits: a clerk or auditor reads its refusal, not the list.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from storage.messages import t, user_text
 from tui.display import fit
+from tui.language import Said, msg, said_of, t
 from tui.screens.base import ADMIN_HINTS, DeskScreen, Hints
 from tui.screens.user_dialogs import AddUserDialog, NewUser, PasswordDialog, RoleDialog
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,14 +31,14 @@ _WIDTHS = {"name": 16, "role": 8, "branch": 14, "scope": 12}
 
 
 class UsersLoaded(Message):
-    def __init__(self, users: list[AccountInfo] | None, refusal: str = "") -> None:
+    def __init__(self, users: list[AccountInfo] | None, refusal: Said = "") -> None:
         super().__init__()
         self.users = users  # None when refused
         self.refusal = refusal
 
 
 class UserChanged(Message):
-    def __init__(self, text: str, ok: bool) -> None:
+    def __init__(self, text: Said, ok: bool) -> None:
         super().__init__()
         self.text = text
         self.ok = ok
@@ -70,11 +71,11 @@ class UsersScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.users: list[AccountInfo] = []
-        self.refused = ""
-        self._message = ("", False)
+        self.refused: Said = ""
+        self._message: tuple[Said, bool] = ("", False)
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="users-message", classes="users-line")
+        yield StatusLine(id="users-message", classes="users-line")
         yield DataTable(id="users", cursor_type="row")
         yield Static(id="users-actions", classes="users-line")
 
@@ -85,15 +86,13 @@ class UsersScreen(DeskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.retranslate()
-        self._say(t("tui.users.loading"))
+        self._say(msg("tui.users.loading"))
         self.table.focus()
         self.reload()
 
     def retranslate(self) -> None:
         self.query_one("#users-actions", Static).update(t("tui.users.actions"))
-        self._fill()
-        if self.refused:
-            self._say(self.refused, error=True)
+        self._fill()  # the status line says its message again itself
 
     def reload(self) -> None:
         session = self.desk.session
@@ -102,16 +101,15 @@ class UsersScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="users-list", exit_on_error=False, name="users")
     def _load(self, session: Session) -> None:
-        from storage.accounts.permissions import Permission, PermissionDenied, require
+        from storage.accounts.permissions import PermissionDenied
         from storage.accounts.users import list_users
 
         with self.desk.store_connection():
             try:
-                require(session, Permission.MANAGE_USERS)
+                users = list_users(session)
             except PermissionDenied as refused:
-                self.post_message(UsersLoaded(None, str(refused)))
+                self.post_message(UsersLoaded(None, said_of(refused)))
                 return
-            users = list_users()
         self.post_message(UsersLoaded(users))
 
     def on_users_loaded(self, event: UsersLoaded) -> None:
@@ -123,8 +121,8 @@ class UsersScreen(DeskScreen):
             return
         self.users = event.users
         self._fill()
-        if self._message == (t("tui.users.loading"), False):
-            self._say(t("tui.users.count", n=len(self.users)))
+        if self._message == (msg("tui.users.loading"), False):
+            self._say(msg("tui.users.count", n=len(self.users)))
 
     def _fill(self) -> None:
         table = self.table
@@ -159,7 +157,7 @@ class UsersScreen(DeskScreen):
             return None
         user = self.selected()
         if user is None:
-            self._say(t("tui.users.nothing_selected"), error=True)
+            self._say(msg("tui.users.nothing_selected"), error=True)
         return user
 
     def action_add(self) -> None:
@@ -169,7 +167,7 @@ class UsersScreen(DeskScreen):
 
         def entered(new: NewUser | None) -> None:
             if new is not None:
-                self._change(session, _adder(new, session.username))
+                self._change(session, _adder(new))
 
         self.app.push_screen(AddUserDialog(session.branch), entered)
 
@@ -180,7 +178,7 @@ class UsersScreen(DeskScreen):
 
         def entered(password: str | None) -> None:
             if password:
-                self._change(session, _password_setter(user.username, password, session.username))
+                self._change(session, _password_setter(user.username, password))
 
         self.app.push_screen(PasswordDialog(user.username), entered)
 
@@ -191,26 +189,25 @@ class UsersScreen(DeskScreen):
 
         def chosen(role: Role | None) -> None:
             if role is not None:
-                self._change(session, _role_setter(user.username, role, session.username))
+                self._change(session, _role_setter(user.username, role))
 
         self.app.push_screen(RoleDialog(user.username, user.role), chosen)
 
     def action_unlock(self) -> None:
         session, user = self.desk.session, self._chosen_user()
         if session is not None and user is not None:
-            self._change(session, _unlocker(user.username, session.username))
+            self._change(session, _unlocker(user.username))
 
     @work(thread=True, exclusive=True, group="users", exit_on_error=False, name="user-change")
-    def _change(self, session: Session, change: Callable[[], str]) -> None:
-        from storage.accounts.permissions import Permission, PermissionDenied, require
+    def _change(self, session: Session, change: Callable[[Session], Said]) -> None:
+        from storage.accounts.permissions import PermissionDenied
         from storage.accounts.users import AccountError
 
         with self.desk.store_connection():
             try:
-                require(session, Permission.MANAGE_USERS)
-                text = change()
+                text = change(session)
             except (PermissionDenied, AccountError) as exc:
-                self.post_message(UserChanged(user_text(exc), ok=False))
+                self.post_message(UserChanged(said_of(exc), ok=False))
                 return
         self.post_message(UserChanged(text, ok=True))
 
@@ -222,55 +219,53 @@ class UsersScreen(DeskScreen):
     def worker_failed(self, worker: Worker[Any]) -> None:
         self._say("")
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: Said, error: bool = False) -> None:
         self._message = (text, error)
-        message = self.query_one("#users-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
+        self.query_one("#users-message", StatusLine).say(text, error)
 
     async def action_back(self) -> None:
         await self.app.run_action("open('lookup')")
 
 
-# The changes, run in the worker; each returns what to tell the supervisor.
+# The changes, run in the worker with the acting session; each returns what to tell the supervisor.
 
 
-def _adder(new: NewUser, by: str) -> Callable[[], str]:
-    def add() -> str:
-        from storage.accounts.users import add_user
+def _adder(new: NewUser) -> Callable[[Session], Said]:
+    def add(acting: Session) -> Said:
+        from storage.accounts.users import create_user
 
-        add_user(new.name, new.password, role=new.role, branch=new.branch, by=by)
-        return t("tui.users.added", user=new.name, role=t(f"role.{new.role.value}"),
-                 branch=new.branch)  # fmt: skip
+        create_user(acting, new.name, new.password, role=new.role, branch=new.branch)
+        return msg("tui.users.added", user=new.name, role=msg(f"role.{new.role.value}"),
+                   branch=new.branch)  # fmt: skip
 
     return add
 
 
-def _password_setter(username: str, password: str, by: str) -> Callable[[], str]:
-    def reset() -> str:
+def _password_setter(username: str, password: str) -> Callable[[Session], Said]:
+    def reset(acting: Session) -> Said:
         from storage.accounts.users import set_password
 
-        set_password(username, password, by=by)
-        return t("tui.users.password_reset", user=username)
+        set_password(acting, username, password)
+        return msg("tui.users.password_reset", user=username)
 
     return reset
 
 
-def _role_setter(username: str, role: Role, by: str) -> Callable[[], str]:
-    def change() -> str:
+def _role_setter(username: str, role: Role) -> Callable[[Session], Said]:
+    def change(acting: Session) -> Said:
         from storage.accounts.users import set_role
 
-        set_role(username, role, by=by)
-        return t("tui.users.role_set", user=username, role=t(f"role.{role.value}"))
+        set_role(acting, username, role)
+        return msg("tui.users.role_set", user=username, role=msg(f"role.{role.value}"))
 
     return change
 
 
-def _unlocker(username: str, by: str) -> Callable[[], str]:
-    def unlock() -> str:
+def _unlocker(username: str) -> Callable[[Session], Said]:
+    def unlock(acting: Session) -> Said:
         from storage.accounts.users import unlock
 
-        unlock(username, by=by)
-        return t("tui.users.unlocked", user=username)
+        unlock(acting, username)
+        return msg("tui.users.unlocked", user=username)
 
     return unlock

@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from storage.checklist.troubleshooting import ChecklistItem, ItemState
-from storage.messages import t
+from tui.language import t, text_of
 
 #: States the clerk may tick (and untick): the machine could not decide them.
 TICKABLE = frozenset({ItemState.MANUAL, ItemState.UNKNOWN, ItemState.TICKED})
@@ -30,13 +30,14 @@ _STYLE = {
 
 
 def item_prompt(item: ChecklistItem) -> RenderableType:
-    head = Text(item.title, style="bold")
+    head = Text(text_of(item.title), style="bold")
     head.append("  ")
     head.append(t(f"trouble.state.{item.state.value}"), style=_STYLE[item.state])
     parts: list[RenderableType] = [head]
-    if item.checked:
-        parts.append(Padding(item.checked, (0, 0, 0, 3)))
-    if item.next_step and item.state is not ItemState.PASS:
+    checked = text_of(item.checked)
+    if checked:
+        parts.append(Padding(checked, (0, 0, 0, 3)))
+    if item.state is not ItemState.PASS:
         parts.append(Padding(t("tui.checklist.next", step=item.next_step), (0, 0, 0, 3)))
     return Group(*parts)
 

@@ -14,9 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from devices.clearing.model import Verdict
-from storage.messages import Listing, Message, t
+from storage.messages import Listing, Message
 from storage.rules.invoice_types import DISK_TYPES
 from tui.display import short_type
+from tui.language import t, text_of
 
 if TYPE_CHECKING:
     from devices.clearing.model import ClearOutcome, ClearPlan, Preflight, Scan, TypeResult
@@ -72,9 +73,9 @@ def checks_panel(pre: Preflight) -> RenderableType:
     )
     table.add_column(ratio=1, overflow="fold")
     for check in pre.checks:
-        found = Text(check.found.text())
+        found = Text(text_of(check.found))
         if check.fix is not None and check.verdict is not Verdict.PASS:
-            found.append("\n→ " + check.fix.text(), style="bold")
+            found.append("\n→ " + text_of(check.fix), style="bold")
         table.add_row(verdict_text(check.verdict), t(f"tui.clear.name.{check.name}"), found)
     rec = pre.recommendation
     if rec is None:
@@ -98,9 +99,9 @@ def results_lines(results: Sequence[TypeResult]) -> Text:
         text.append(
             f"{mark} {type_label(result.type)}  ", style="" if result.ok else "bold reverse"
         )
-        text.append(result.summary.text())
+        text.append(text_of(result.summary))
         if result.fix is not None:
-            text.append("\n    → " + result.fix.text(), style="bold")
+            text.append("\n    → " + text_of(result.fix), style="bold")
     return text
 
 
@@ -136,7 +137,7 @@ def scan_notes(found: Scan, plan: ClearPlan | None) -> Text:
         )
     if found.differences:
         for difference in found.differences:
-            text.append(f"! {difference.text()}\n", style="bold")
+            text.append(f"! {text_of(difference)}\n", style="bold")
     else:
         text.append(f"✓ {t('clear.scan.agrees')}\n")
     if plan is not None:

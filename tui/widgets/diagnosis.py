@@ -12,11 +12,12 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from storage.lookup.engine import CauseKind
-from storage.messages import t
 from tui.display import date_text, money, status_text
+from tui.language import t, text_of
 
 if TYPE_CHECKING:
     from storage.lookup.engine import Cause, InvoiceSummary
+    from storage.messages import Message
 
 SYNC = "sync"  # the option id of the "sync now" action under the not-synced cause
 
@@ -47,11 +48,14 @@ class Diagnosis(OptionList):
         if not causes:
             options.append(Option(t("tui.lookup.no_causes"), disabled=True))
         for number, cause in enumerate(causes, start=1):
-            parts: list[RenderableType] = [Text(f"{number}. {cause.title}", style="bold")]
+            title = text_of(cause.title)
+            parts: list[RenderableType] = [Text(f"{number}. {title}", style="bold")]
+            detail = (text_of(cause.lead) if cause.lead else "") + text_of(cause.detail)
             # one renderable per line: a multi-line Padding loses its indent in an option
-            parts.extend(_indented(line) for line in cause.detail.splitlines())
-            if cause.action:
-                parts.append(_indented(Text("→ " + t("tui.lookup.action", action=cause.action))))
+            parts.extend(_indented(line) for line in detail.splitlines())
+            action = text_of(cause.action)
+            if action:
+                parts.append(_indented(Text("→ " + t("tui.lookup.action", action=action))))
             if cause.candidates:
                 parts.append(_indented(t("tui.lookup.candidates")))
             options.append(Option(Group(*parts), disabled=True))
@@ -61,10 +65,10 @@ class Diagnosis(OptionList):
             options.extend(Option(_candidate(c), id=str(c.id)) for c in cause.candidates)
         self.add_options(options)
 
-    def show_problem(self, problem: str) -> None:
+    def show_problem(self, problem: Message) -> None:
         """Why the text cannot be searched (too short, too long, a search the store refused)."""
         self.clear_options()
-        self.add_options([Option(Group(Text(problem)), disabled=True)])
+        self.add_options([Option(Group(Text(text_of(problem))), disabled=True)])
 
     @property
     def has_candidates(self) -> bool:

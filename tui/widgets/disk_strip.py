@@ -1,7 +1,8 @@
 """The disk strip in the header: ``税控盘 ● 已连接 | 004 已抄税未清卡 截止12-15(剩23天) | 库存 120``.
 
 The state is always spelled out (○/● and words), never carried by colour alone. The poller
-(``tui.disk_poller``) sets ``app.disk_state`` only when the value changes, so an idle
+(``tui.disk_live``) posts the state (``tui.disk_state``); ``app.disk_state`` changes only when
+the value does, so an idle
 terminal receives nothing. Words are looked up at render time (the language switch).
 Narrower than ``WIDE`` columns (80×24), the strip shows the most urgent type and a count of
 the others, and leaves "已连接" to the ●. From ``clear_remind_days`` before a deadline the
@@ -10,70 +11,19 @@ deadline reads ``!截止04-15(剩3天)`` in reverse video: the reminder every te
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from storage.messages import t
+from tui.disk_state import URGENCY, DiskState, TypeLine, due_soon
+from tui.language import t
 
 WIDE = 110  # columns from which every type is listed
 LOW_STOCK = 10  # blank invoices left at which the stock shows even at 80 columns
 
-# Most urgent first: a locked type stops invoicing, one not reported needs two steps.
-_URGENCY = {"locked": 0, "report_due": 1, "reported": 2, "issuing": 3}
-
-
-@dataclass(frozen=True)
-class TypeLine:
-    """One invoice type as the strip and the F6 screen show it."""
-
-    type: str  # the disk's three-digit code
-    state: str  # issuing | report_due | reported | locked
-    deadline: dt.date | None = None
-    days_left: int | None = None  # to the deadline, by the disk's clock
-    stock: int | None = None
-
-    @property
-    def urgency(self) -> tuple[int, int]:
-        return (_URGENCY.get(self.state, 9), self.days_left if self.days_left is not None else 999)
-
-
-@dataclass(frozen=True)
-class DiskState:
-    configured: bool = False
-    connected: bool = False
-    # A free-form summary shown after the connection (kept for callers that set words).
-    detail: str = ""
-    types: tuple[TypeLine, ...] = ()
-    busy: str = ""  # the long command the disk is running (CLEAR, REPORT, UPLOAD)
-    logged_in: bool = False
-    last_invoice_seq: int | None = None
-    device_id: str = ""
-    problem: str = ""  # why it is not connected (the F6 screen shows it)
-
-    def most_urgent(self) -> TypeLine | None:
-        return min(self.types, key=lambda line: line.urgency) if self.types else None
-
-
-def due_soon(line: TypeLine, remind_days: int | None) -> bool:
-    """A clear is due for this type within the reminder window (or the disk is locked)."""
-    if line.state == "locked":
-        return True
-    return (remind_days is not None and line.state in ("report_due", "reported")
-            and line.days_left is not None and line.days_left <= remind_days)  # fmt: skip
-
-
-def clear_reminder(state: DiskState, remind_days: int) -> TypeLine | None:
-    """The most urgent type to remind of at log-in, or None when no clear is due soon."""
-    due = [line for line in state.types if due_soon(line, remind_days)]
-    return min(due, key=lambda line: line.urgency) if due else None
-
 
 def state_word(state: str) -> str:
-    return t(f"disk_live.state.{state}") if state in _URGENCY else state
+    return t(f"disk_live.state.{state}") if state in URGENCY else state
 
 
 def type_text(line: TypeLine, remind_days: int | None = None) -> str:

@@ -17,9 +17,9 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Static
 
 from storage.checklist.cross_check import Difference
-from storage.messages import t
 from storage.rules.field_checks import FIELDS, FieldVerdict, Verdict
 from tui.display import fit, short_type
+from tui.language import msg, t, text_of
 
 #: The fields the clerk types; the type is inferred from them, not typed.
 TYPED_FIELDS = tuple(name for name in FIELDS if name != "type")
@@ -48,10 +48,11 @@ def verdict_text(verdict: FieldVerdict, *, empty: bool = False, stored: str | No
     """``✗ reason`` styled by the verdict; an empty field that needs nothing reads ``· 未填写``;
     a field that passes but differs from the invoice on file shows the stored value."""
     if empty and verdict.verdict is Verdict.OK:
-        return Text("· " + verdict.reason, style="dim")
+        return Text("· " + text_of(verdict.reason), style="dim")
     if stored is not None and verdict.verdict is Verdict.OK:
         return Text("≠ " + t("tui.checklist.on_file", value=stored), style="bold")
-    return Text(f"{_MARK[verdict.verdict]} {verdict.reason}", style=_STYLE[verdict.verdict])
+    reason = text_of(verdict.reason)
+    return Text(f"{_MARK[verdict.verdict]} {reason}", style=_STYLE[verdict.verdict])
 
 
 def label_text(name: str, required: bool) -> Text:
@@ -188,8 +189,8 @@ class TypeRow(FormRow):
         nothing to infer it from yet, so say where it will come from."""
         self.query_one("#type-value", Static).update(fit(type_value(type_code), BOX_WIDTH - 11))
         if empty:
-            verdict = FieldVerdict("type", Verdict.OK, t("tui.checklist.type_from"))
+            verdict = FieldVerdict("type", Verdict.OK, msg("tui.checklist.type_from"))
         elif qr_type and qr_type != type_code:
-            both = t("tui.checklist.qr_type", qr=type_value(qr_type), type=type_value(type_code))
+            both = msg("tui.checklist.qr_type", qr=type_value(qr_type), type=type_value(type_code))
             verdict = replace(verdict, reason=both)
         self.show(verdict, empty=empty)

@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from storage.messages import t
-from tui.widgets.disk_strip import DiskState, DiskStrip
+from tui.disk_state import DiskState
+from tui.language import t
+from tui.widgets.disk_strip import DiskStrip
 
 if TYPE_CHECKING:
     from tui.app import FapiaoApp

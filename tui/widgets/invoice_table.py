@@ -1,7 +1,9 @@
 """The result list: 状态, 日期, 类型, 号码, 购方, 价税合计, one row per invoice.
 
 Column widths are set from the table's own width: at 80 columns the buyer's name is cut
-(Chinese is two cells a character); wider terminals show more of it.
+(Chinese is two cells a character); wider terminals show more of it. When received invoices
+are listed, a first column shows what happened to them (已报销 loud, 已入账) and which rows
+are selected for marking (✓); a list of issued invoices alone is as it always was.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
-from storage.messages import t
+from storage.tracking.states import is_booked
 from tui.display import date_text, fit, money, short_type, status_text
+from tui.language import t
 
 if TYPE_CHECKING:
     from storage.lookup.engine import InvoiceSummary
@@ -22,6 +25,7 @@ _DATE, _NUMBER, _TOTAL = 10, 20, 12
 _PAD = 2  # DataTable puts one cell of padding either side of each column
 _MIN_BUYER = 8
 _MAX_WORD = 12  # status and type words longer than this are cut (English ones run long)
+_TICK = "✓"
 
 
 def _word_width(label: str, words: list[str]) -> int:
@@ -34,11 +38,38 @@ class InvoiceTable(DataTable[Text | str]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", id=id)
         self.summaries: tuple[InvoiceSummary, ...] = ()
+        self.selected: set[int] = set()  # invoice ids ticked for marking
         self._built_for = -1
 
-    def show(self, summaries: tuple[InvoiceSummary, ...]) -> None:
+    def show(self, summaries: tuple[InvoiceSummary, ...], *, keep_selection: bool = False) -> None:
         self.summaries = summaries
-        self._rebuild(keep_cursor=False)
+        if not keep_selection:
+            self.selected = set()
+        self.selected &= {s.id for s in summaries}
+        self._rebuild(keep_cursor=keep_selection)
+
+    @property
+    def tracking(self) -> bool:
+        """Received invoices are listed: the 入账/报销 column is shown."""
+        return any(s.direction == "received" for s in self.summaries)
+
+    def toggle_selected(self) -> bool:
+        """Tick or untick the row under the cursor (received invoices only); False if not."""
+        invoice_id = self.selected_id()
+        row = self.cursor_row
+        if invoice_id is None or self.summaries[row].direction != "received":
+            return False
+        self.selected ^= {invoice_id}
+        self.update_cell(str(invoice_id), "mark", self._mark_cell(self.summaries[row]))
+        return True
+
+    def _mark_cell(self, item: InvoiceSummary) -> Text:
+        text = Text(_TICK if item.id in self.selected else " ")
+        if item.reimbursed:
+            text.append(t("tui.flag.reimbursed"), style="bold reverse")
+        elif item.direction == "received" and is_booked(item.booking):
+            text.append(t("tui.flag.booked"))
+        return text
 
     def on_resize(self) -> None:
         if self.size.width != self._built_for:
@@ -54,23 +85,34 @@ class InvoiceTable(DataTable[Text | str]):
         status_width = _word_width(t("tui.col.status"), [s.plain for s in statuses])
         type_width = _word_width(t("tui.col.type"), types)
         fixed = status_width + _DATE + type_width + _NUMBER + _TOTAL + 6 * _PAD
+        mark_width = 0
+        if self.tracking:  # the tick and the flag
+            words = [t("tui.col.mark"), t("tui.flag.reimbursed"), t("tui.flag.booked")]
+            mark_width = 1 + max(cell_len(w) for w in words[1:])
+            mark_width = max(mark_width, cell_len(words[0]))
+            fixed += mark_width + _PAD
         # the buyer takes what is left, less a cell for the scrollbar of a long list
         buyer = max(_MIN_BUYER, self.size.width - fixed - 1)
         cursor = self.cursor_row if keep_cursor else 0
         self.clear(columns=True)
+        if mark_width:
+            self.add_column(t("tui.col.mark"), width=mark_width, key="mark")
         self.add_column(t("tui.col.status"), width=status_width, key="status")
         self.add_column(t("tui.col.date"), width=_DATE, key="date")
         self.add_column(t("tui.col.type"), width=type_width, key="type")
         self.add_column(t("tui.col.number"), width=_NUMBER, key="number")
-        self.add_column(t("tui.col.buyer"), width=buyer, key="buyer")
+        # with received invoices listed, the other side is the seller for some rows
+        party = t("lookup.label.counterparty") if mark_width else t("tui.col.buyer")
+        self.add_column(party, width=buyer, key="buyer")
         self.add_column(Text(t("tui.col.total"), justify="right"), width=_TOTAL, key="total")
         for item, status, kind in zip(self.summaries, statuses, types, strict=True):
             self.add_row(
+                *([self._mark_cell(item)] if mark_width else []),
                 status,
                 date_text(item.date),
                 fit(kind, type_width),
                 item.number,
-                fit(item.buyer_name, buyer),
+                fit(item.counterparty_name if mark_width else item.buyer_name, buyer),
                 Text(fit(money(item.total), _TOTAL), justify="right"),
                 key=str(item.id),
             )

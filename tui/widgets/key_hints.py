@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from storage.messages import t
+from tui.language import t
 
 
 class KeyHints(Widget):

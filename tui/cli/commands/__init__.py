@@ -9,6 +9,7 @@ import importlib
 COMMAND_MODULES = (
     "import_export",
     "lookup",
+    "mark",
     "check",
     "user",
     "audit",

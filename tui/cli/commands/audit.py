@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from storage.accounts.permissions import Permission, PermissionDenied, require
-from storage.audit import chain as audit
-from storage.audit.chain import AuditTampered
+from storage.audit.reading import verify_then_log_in
 from storage.messages import t
 from tui.cli.context import CliContext
-from tui.cli.errors import CliError, Exit
+from tui.cli.errors import Exit
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,19 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_verify(ctx: CliContext) -> int:
     ctx.store()
-    # Before the log-in: logging in appends an entry, and a cut log must be seen as it is.
-    checked, problem = audit.verify()
-    try:
-        session = ctx.session()
-    except AuditTampered:
-        if problem is None:
-            raise
-        session = None  # the log is cut or padded: say where, to whoever asks
-    if session is not None:
-        try:
-            require(session, Permission.READ_AUDIT)
-        except PermissionDenied as exc:
-            raise CliError(str(exc), Exit.FAILED) from exc
+    checked, problem = verify_then_log_in(ctx.session)
     if problem is None:
         ctx.emit(t("audit.verify_ok", n=checked), {"ok": True, "entries": checked})
         return Exit.OK

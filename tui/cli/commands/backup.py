@@ -7,12 +7,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Any
 
 from storage.accounts.permissions import PermissionDenied
-from storage.backup import service
+from storage.backup import jobs, service
 from storage.backup.errors import BackupError
-from storage.backup.manifest import BackupEntry
+from storage.backup.jobs import byte_size
 from storage.backup.secrets import ask_on_terminal, read_passphrase
 from storage.config.secret_files import SecretFileError, read_secret_file
 from storage.messages import both, t
@@ -73,14 +72,6 @@ def _failures() -> Iterator[None]:
                        Exit.FAILED) from exc  # fmt: skip
 
 
-def _size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GB"
-
-
 def _progress(ctx: CliContext) -> service.ProgressFn | None:
     if ctx.as_json or not sys.stderr.isatty():
         return None
@@ -89,30 +80,25 @@ def _progress(ctx: CliContext) -> service.ProgressFn | None:
         eta = f"{p.eta_seconds:.0f}s" if p.eta_seconds is not None else "-"
         percent = 100.0 * p.done / p.total if p.total else 0.0
         sys.stderr.write("\r" + t("backup.progress", phase=p.phase, percent=percent,
-                                  done=_size(p.done), total=_size(p.total),
-                                  rate=_size(p.rate), eta=eta))  # fmt: skip
+                                  done=byte_size(p.done), total=byte_size(p.total),
+                                  rate=byte_size(p.rate), eta=eta))  # fmt: skip
         if p.done >= p.total:
             sys.stderr.write("\n")
 
     return show
 
 
-def _entry_json(entry: BackupEntry) -> dict[str, Any]:
-    return asdict(entry)
+def _run(ctx: CliContext, job: jobs.Job) -> int:
+    """One job through ``storage.backup.jobs``: its messages one a line, or its JSON."""
+    session = ctx.session()
+    with _failures():
+        report = jobs.run(session, job, settings=ctx.settings, progress=_progress(ctx))
+    ctx.emit("\n".join(m.text() for m in report.said), report.facts)
+    return Exit.OK if report.ok else Exit.FAILED
 
 
 def cmd_backup(ctx: CliContext) -> int:
-    session = ctx.session()
-    with _failures():
-        result = service.backup_now(session, ctx.args.kind, progress=_progress(ctx),
-                                    settings=ctx.settings)  # fmt: skip
-    entry = result.entry
-    lines = [t("backup.fell_back")] if result.fell_back_to_full else []
-    lines.append(t("backup.done", kind=t(f"backup.kind.{entry.kind}"), id=entry.id,
-                   size=_size(entry.file_size), seconds=result.seconds))  # fmt: skip
-    ctx.emit("\n".join(lines), {"ok": True, "fell_back_to_full": result.fell_back_to_full,
-                                "seconds": result.seconds, "backup": _entry_json(entry)})  # fmt: skip
-    return Exit.OK
+    return _run(ctx, jobs.Job(ctx.args.kind))
 
 
 def cmd_list(ctx: CliContext) -> int:
@@ -129,52 +115,26 @@ def cmd_list(ctx: CliContext) -> int:
         state = ("backup.verified_never" if e.verified_ok is None
                  else "backup.verified_ok" if e.verified_ok else "backup.verified_bad")  # fmt: skip
         when = e.created_at.strftime("%Y-%m-%d %H:%M")
-        rows.append(f"{e.id:<23} {t(f'backup.kind.{e.kind}'):<5} {when}  {_size(e.file_size):>8}  "
+        rows.append(f"{e.id:<23} {t(f'backup.kind.{e.kind}'):<5} {when}  {byte_size(e.file_size):>8}  "
                     f"{t(state)} {e.verified_at[:16].replace('T', ' ')}")  # fmt: skip
-    ctx.emit("\n".join(rows), {"backups": [_entry_json(e) for e in entries]})
+    ctx.emit("\n".join(rows), {"backups": [asdict(e) for e in entries]})
     return Exit.OK
 
 
 def cmd_verify(ctx: CliContext) -> int:
-    session = ctx.session()
-    with _failures():
-        results = service.verify(session, ctx.args.id, thorough=not ctx.args.quick,
-                                 progress=_progress(ctx), settings=ctx.settings)  # fmt: skip
-    lines = [t("backup.verify_ok", id=r.backup_id, check=r.check, seconds=r.seconds) if r.ok
-             else t("backup.verify_failed", id=r.backup_id, problem=r.problem) for r in results]  # fmt: skip
-    ctx.emit("\n".join(lines), {"ok": all(r.ok for r in results),
-                                "results": [asdict(r) for r in results]})  # fmt: skip
-    return Exit.OK if all(r.ok for r in results) else Exit.FAILED
+    return _run(ctx, jobs.Job("verify", backup_id=ctx.args.id or "", thorough=not ctx.args.quick))
 
 
 def cmd_restore(ctx: CliContext) -> int:
-    session = ctx.session()
-    with _failures():
-        result = service.restore(session, ctx.args.id, to=ctx.args.to, progress=_progress(ctx),
-                                 settings=ctx.settings)  # fmt: skip
-    lines = [t("backup.safety_taken", id=result.safety_backup)] if result.safety_backup else []
-    lines.append(t("backup.restored", id=result.backup_id, target=result.target))
-    ctx.emit("\n".join(lines), {"ok": True, **asdict(result)})
-    return Exit.OK
+    return _run(ctx, jobs.Job("restore", backup_id=ctx.args.id, target=ctx.args.to))
 
 
 def cmd_prune(ctx: CliContext) -> int:
-    session = ctx.session()
-    with _failures():
-        result = service.prune(session, settings=ctx.settings, dry_run=ctx.args.dry_run)
-    human = (t("backup.would_prune", kept=len(result.kept), ids=", ".join(result.deleted) or "-")
-             if ctx.args.dry_run else
-             t("backup.pruned", kept=len(result.kept), deleted=len(result.deleted)))  # fmt: skip
-    ctx.emit(human, {"ok": True, "dry_run": ctx.args.dry_run, **asdict(result)})
-    return Exit.OK
+    return _run(ctx, jobs.Job("prune", dry_run=ctx.args.dry_run))
 
 
 def cmd_rotate(ctx: CliContext) -> int:
-    session = ctx.session()
-    with _failures():
-        new_id = service.rotate_key(session, settings=ctx.settings)
-    ctx.emit(t("backup.rotated", id=new_id), {"ok": True, "key_id": new_id})
-    return Exit.OK
+    return _run(ctx, jobs.Job("rotate"))
 
 
 def cmd_destroy_key(ctx: CliContext) -> int:

@@ -9,7 +9,14 @@ from typing import Any, cast
 from rich.cells import cell_len
 
 from storage.messages import both, t
-from storage.rules.field_checks import FIELDS, InvoiceDraft, Verdict, check_invoice, worst
+from storage.rules.field_checks import (
+    FIELDS,
+    InvoiceDraft,
+    Verdict,
+    check_invoice,
+    verdict_label,
+    worst,
+)
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -62,14 +69,14 @@ def cmd_check(ctx: CliContext) -> int:
     lines = []
     for v in verdicts:
         label = _pad(t(f"checks.field.{v.field}"), 16)
-        mark = _pad(t(f"checks.verdict.{v.verdict.value}"), 8)
+        mark = _pad(verdict_label(v, getattr(draft, v.field)).text(), 8)
         extra = [t("check_cli.fix", fix=v.fix)] if v.fix else []
         if v.required:
             extra.append(t("check_cli.required"))
         notes = (
             t("check_cli.notes", notes=t("check_cli.note_separator").join(extra)) if extra else ""
         )
-        lines.append(f"{label}{mark}{v.reason}{notes}")
+        lines.append(f"{label}{mark}{v.reason.text()}{notes}")
     if overall is Verdict.ERROR:
         lines.append(t("check_cli.summary_error", n=counts[Verdict.ERROR]))
     elif overall is Verdict.WARNING:
@@ -78,6 +85,7 @@ def cmd_check(ctx: CliContext) -> int:
         lines.append(t("check_cli.summary_ok"))
     ctx.emit("\n".join(lines), {
         "verdict": overall.value,
-        "fields": [asdict(v) | {"verdict": v.verdict.value} for v in verdicts],
+        "fields": [asdict(v) | {"verdict": v.verdict.value, "reason": v.reason.text()}
+                   for v in verdicts],
     })  # fmt: skip
     return Exit.FAILED if overall is Verdict.ERROR else Exit.OK

@@ -29,22 +29,18 @@ from devices.pin import (
     PinRejectedBefore,
     RejectedPins,
     check_pin_shape,
+    keyring_pin,
     login_with_pin,
 )
-from devices.service import DeviceService, ServiceAlreadyRunning, default_socket_path
+from devices.service import DeviceService, ServiceAlreadyRunning, configured_socket
 from devices.service_client import ServiceClient, who_holds
 from devices.service_client import connect as service_connect
 from devices.simulator import SCENARIOS, Disk, FaultPlan, SimServer, StateFile, build
-from devices.sync import SyncResult, sync_invoices
-from storage.accounts.permissions import Permission, PermissionDenied, require
-from storage.audit import chain as audit
+from devices.sync import SyncResult, may_sync, sync_disk
 from storage.config.secret_files import SecretFileError, read_secret_file
 from storage.messages import both, t
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
-
-KEYRING_SERVICE = "fapiao"
-KEYRING_PIN = "disk-pin"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -90,18 +86,9 @@ def _pin() -> tuple[str, str]:
             return read_secret_file(path), path
         except SecretFileError as exc:
             raise CliError(str(exc), Exit.USAGE) from exc
-    try:
-        import keyring
-        import keyring.errors
-
-        try:
-            stored = keyring.get_password(KEYRING_SERVICE, KEYRING_PIN)
-        except (keyring.errors.KeyringError, RuntimeError):
-            stored = None  # no keyring backend on a headless box: ask instead
-        if stored:
-            return stored, ""
-    except ImportError:  # pragma: no cover - keyring is a dependency
-        pass
+    stored = keyring_pin()  # None on a headless box with no keyring backend: ask instead
+    if stored:
+        return stored, ""
     if not sys.stdin.isatty():
         raise CliError(both("disk.no_terminal_pin"), Exit.USAGE)
     return getpass.getpass(t("disk.pin_prompt")), ""
@@ -109,10 +96,7 @@ def _pin() -> tuple[str, str]:
 
 def cmd_sync(ctx: CliContext) -> int:
     session = ctx.session()
-    try:
-        require(session, Permission.SYNC)
-    except PermissionDenied as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
+    may_sync(session)  # before a PIN is asked for or the disk opened
     url = ctx.settings.device_url
     if not url:
         raise CliError(both("disk.no_device"), Exit.USAGE)
@@ -130,13 +114,10 @@ def cmd_sync(ctx: CliContext) -> int:
                 login_with_pin(client, pin, source=source, rejected=rejected, device_id=device_id)
 
             log_in()
-            result = sync_invoices(client, branch=session.branch, relogin=log_in)
+            result = sync_disk(session, client, relogin=log_in)
             # The records are saved; a refused logout changes nothing for the user.
             with contextlib.suppress(DiskError):
                 client.logout()
-        audit.record(session.username, "sync", target=result.device_id, fetched=result.fetched,
-                     added=result.added, updated=result.updated, unchanged=result.unchanged,
-                     conflicts=result.conflicts, last_seq=result.last_seq)  # fmt: skip
     except PinRejectedBefore as exc:
         raise CliError(str(exc), Exit.FAILED) from exc
     except (DiskUnreachable, DiskNotAnswering, DiskRestarted) as exc:
@@ -154,11 +135,10 @@ def cmd_sync(ctx: CliContext) -> int:
 
 def _socket_path(ctx: CliContext) -> tuple[Path, bool]:
     """The service's socket and whether it is configured explicitly (then never spawned)."""
-    configured = (getattr(ctx.args, "socket", None) or os.environ.get("FAPIAO_DEVICE_SOCKET")
-                  or ctx.settings.extra.get("device_socket"))  # fmt: skip
-    if isinstance(configured, str) and configured:
-        return Path(configured), True
-    return default_socket_path(), False
+    given = getattr(ctx.args, "socket", None)
+    if isinstance(given, str) and given:
+        return Path(given), True
+    return configured_socket(ctx.settings)
 
 
 def _disk_client(ctx: CliContext) -> DiskClient:

@@ -19,8 +19,9 @@ from storage.exporting.invoices import (
 from storage.importing import FileRefused, FileReport, Who, import_file, refused_report
 from storage.importing.fields import parse_date, parse_status
 from storage.importing.report import RowError
-from storage.messages import both, set_language, t
+from storage.messages import Listing, both, set_language, t
 from storage.store.models import Direction
+from storage.tracking.states import parse_state
 from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 
@@ -44,6 +45,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exp.add_argument("--status", help=t("cli.help.export_status"))
     exp.add_argument("--buyer", default="", help=t("cli.help.export_buyer"))
     exp.add_argument("--branch", help=t("cli.help.export_branch"))
+    exp.add_argument("--direction", choices=[d.value for d in Direction],
+                     help=t("cli.help.export_direction"))  # fmt: skip
+    exp.add_argument("--booked", metavar="STATE", help=t("cli.help.export_booked"))
+    exp.add_argument("--reimbursed", metavar="yes|no", help=t("cli.help.export_reimbursed"))
+    exp.add_argument("--keyword", default="", help=t("cli.help.export_keyword"))
     exp.add_argument("--json", action="store_true")
     exp.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help=argparse.SUPPRESS)
     exp.set_defaults(handler=cmd_export)
@@ -82,6 +88,16 @@ def cmd_import(ctx: CliContext) -> int:
     return Exit.OK
 
 
+def _print_reimbursed(report: FileReport) -> None:
+    """Loud, on both streams: an invoice already reimbursed came in again."""
+    if report.reimbursed_again:
+        names = Listing(tuple(f"{r.identity_text} ({r.claim_ref or '-'})"
+                              for r in report.reimbursed_again))  # fmt: skip
+        line = t("tracking.reimbursed_again", names=names)
+        print(line)
+        sys.stderr.write(line + "\n")
+
+
 def _print_report(report: FileReport) -> None:
     if report.refused is not None:
         sys.stderr.write(t("import.refused", name=report.name, reason=report.refused.text()) + "\n")
@@ -89,6 +105,7 @@ def _print_report(report: FileReport) -> None:
     if report.already_imported:
         when = report.imported_at.strftime("%Y-%m-%d %H:%M") if report.imported_at else "?"
         print(t("import.already", name=report.name, when=when))
+        _print_reimbursed(report)
         return
     print(t("import.summary", name=report.name, added=report.added, updated=report.updated,
             unchanged=report.unchanged, rejected=report.rejected_count))  # fmt: skip
@@ -96,6 +113,10 @@ def _print_report(report: FileReport) -> None:
         print("  " + t("import.row_line", row=row.row, reason=row.problem.text()))
     if report.rejected_count > SHOWN_ROWS:
         print("  " + t("import.more_rows", n=report.rejected_count - SHOWN_ROWS))
+    _print_reimbursed(report)
+    for pair in report.possible_duplicates[:SHOWN_ROWS]:
+        others = Listing(tuple(o.identity_text for o in pair.others))
+        print("  " + pair.identity_text + ": " + t("tracking.possible_duplicate", names=others))
 
 
 def _filters(args: argparse.Namespace) -> ExportFilter:
@@ -111,8 +132,26 @@ def _filters(args: argparse.Namespace) -> ExportFilter:
             status = parse_status(args.status)
         except RowError as exc:
             raise CliError(both("export.bad_status", value=args.status), Exit.USAGE) from exc
+    booking = None
+    if args.booked:
+        state = parse_state(args.booked)
+        if state is None:
+            raise CliError(both("tracking.bad_state", value=args.booked), Exit.USAGE)
+        booking = state.value
+    reimbursed = None
+    if args.reimbursed is not None:
+        answer = args.reimbursed.strip().lower()
+        if answer not in _YES_NO:
+            raise CliError(both("export.bad_reimbursed", value=args.reimbursed), Exit.USAGE)
+        reimbursed = _YES_NO[answer]
     return ExportFilter(date_from=date_from, date_to=date_to, status=status,
-                        buyer=args.buyer.strip(), branch=args.branch)  # fmt: skip
+                        buyer=args.buyer.strip(), branch=args.branch, direction=args.direction,
+                        booking=booking, reimbursed=reimbursed,
+                        keyword=args.keyword.strip())  # fmt: skip
+
+
+_YES_NO = {"yes": True, "y": True, "是": True, "已报销": True, "no": False, "n": False,
+           "否": False, "未报销": False}  # fmt: skip
 
 
 def _far_future() -> dt.date:

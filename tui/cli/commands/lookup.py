@@ -1,7 +1,8 @@
 """``fapiao lookup QUERY``: the lookup screen's engine on the command line.
 
 Matches are listed newest first with their status in words; with none, the diagnosis is
-printed as numbered causes, most likely first. Exit 0 found, 1 not found (or a search the
+printed as numbered causes, most likely first (with "not synced yet" when a running device
+service says the disk has records the store has not: ``devices.disk_context``). Exit 0 found, 1 not found (or a search the
 store refused), 2 unusable query (empty, too short, too long), 3 store unreachable.
 """
 
@@ -14,6 +15,8 @@ from typing import Any
 import peewee
 from rich.cells import cell_len
 
+from devices.disk_context import from_service, with_disk
+from devices.service import configured_socket
 from storage.accounts.users import Session
 from storage.lookup.engine import (
     Cause,
@@ -67,8 +70,11 @@ def table(rows: tuple[InvoiceSummary, ...], *, show_branch: bool, indent: str = 
         headers.append(t("lookup.label.branch"))
     body = []
     for r in rows:
+        status = r.status_text
+        if r.reimbursed:  # loud wherever it turns up again
+            status += " ⚠" + t("tracking.reimbursed")
         cells = [r.number, r.code or "-", r.date.isoformat(), _cut(r.counterparty_name, NAME_WIDTH),
-                 format_money(r.total), r.status_text]  # fmt: skip
+                 format_money(r.total), status]  # fmt: skip
         if show_branch:
             cells.append(r.branch)
         body.append(cells)
@@ -82,12 +88,16 @@ def table(rows: tuple[InvoiceSummary, ...], *, show_branch: bool, indent: str = 
 
 
 def _cause_lines(number: int, cause: Cause, show_branch: bool) -> list[str]:
-    lines = [f"{number}. {cause.title}"]
-    lines += [f"   {line}" for line in cause.detail.splitlines()]
+    lines = [f"{number}. {cause.title.text()}"]
+    lines += [f"   {line}" for line in detail_text(cause).splitlines()]
     lines.append("   " + t("lookup.cli.action", action=cause.action))
     if cause.candidates:
         lines += table(cause.candidates, show_branch=show_branch, indent="   ")
     return lines
+
+
+def detail_text(cause: Cause) -> str:
+    return (cause.lead.text() if cause.lead else "") + cause.detail.text()
 
 
 def human(result: LookupResult, session: Session) -> str:
@@ -120,9 +130,9 @@ def as_json(result: LookupResult) -> dict[str, Any]:
         "causes": [
             {
                 "kind": c.kind.value,
-                "title": c.title,
-                "detail": c.detail,
-                "action": c.action,
+                "title": c.title.text(),
+                "detail": detail_text(c),
+                "action": c.action.text(),
                 "candidates": [_summary_json(s) for s in c.candidates],
             }
             for c in result.causes
@@ -138,6 +148,9 @@ def cmd_lookup(ctx: CliContext) -> int:
         raise CliError(both("cli.usage_error", detail="--limit ≥ 1"), Exit.USAGE)
     session = ctx.session()
     options = LookupOptions(show_void_red=not ctx.args.hide_void_red, limit=ctx.args.limit)
+    if ctx.settings.device_url:  # a running device service tells whether the disk is ahead
+        socket, _ = configured_socket(ctx.settings)
+        options = with_disk(options, from_service(socket, ctx.settings.device_url))
     try:
         result = lookup(text, session, options)
     except LookupFailed as exc:

@@ -8,11 +8,10 @@ import sys
 
 from rich.cells import cell_len
 
-from storage.accounts.permissions import Permission, PermissionDenied, require
 from storage.accounts.users import (
     AccountError,
-    Session,
-    add_user,
+    check_first_account,
+    create_user,
     has_users,
     list_users,
     set_password,
@@ -77,19 +76,15 @@ def _new_password(args: argparse.Namespace) -> str:
 def cmd_add(ctx: CliContext) -> int:
     args = ctx.args
     role = Role(args.role)
-    if role is not Role.SUPERVISOR and ctx.store_missing():
-        raise CliError(both("cli.first_user_must_be_supervisor"), Exit.USAGE)
-    ctx.store(create=True)  # the first supervisor may be the store's first write
-    if has_users():
-        acting = ctx.session()
-        _require(acting, Permission.MANAGE_USERS)
-    elif role is not Role.SUPERVISOR:
-        # The first account is created without a log-in, so it can only be the supervisor.
-        raise CliError(both("cli.first_user_must_be_supervisor"), Exit.USAGE)
-    branch = args.branch or ctx.settings.branch
     try:
-        add_user(args.name, _new_password(args), role=role, branch=branch,
-                 all_branches=args.all_branches, by=ctx.args.user or "")  # fmt: skip
+        if ctx.store_missing():
+            check_first_account(role)  # before the store is created for it
+        ctx.store(create=True)  # the first supervisor may be the store's first write
+        # The first account is created without a log-in (``create_user`` checks it is one).
+        acting = ctx.session() if has_users() else None
+        branch = args.branch or ctx.settings.branch
+        create_user(acting, args.name, lambda: _new_password(args), role=role, branch=branch,
+                    all_branches=args.all_branches)  # fmt: skip
     except AccountError as exc:
         raise CliError(str(exc), Exit.USAGE) from exc
     ctx.emit(
@@ -99,21 +94,12 @@ def cmd_add(ctx: CliContext) -> int:
     return Exit.OK
 
 
-def _require(session: Session, permission: Permission) -> None:
-    try:
-        require(session, permission)
-    except PermissionDenied as exc:
-        raise CliError(str(exc), Exit.FAILED) from exc
-
-
 def cmd_passwd(ctx: CliContext) -> int:
     acting = ctx.session()
     target = ctx.args.name or acting.username
-    if target != acting.username:
-        _require(acting, Permission.MANAGE_USERS)  # a supervisor resets a forgotten password
     ctx.args.name = target
     try:
-        set_password(target, _new_password(ctx.args), by=acting.username)
+        set_password(acting, target, lambda: _new_password(ctx.args))
     except AccountError as exc:
         raise CliError(str(exc), Exit.USAGE) from exc
     ctx.emit(t("cli.user_passwd", user=target), {"user": target, "changed": "password"})
@@ -122,10 +108,9 @@ def cmd_passwd(ctx: CliContext) -> int:
 
 def cmd_role(ctx: CliContext) -> int:
     acting = ctx.session()
-    _require(acting, Permission.MANAGE_USERS)
     role = Role(ctx.args.role)
     try:
-        set_role(ctx.args.name, role, by=acting.username)
+        set_role(acting, ctx.args.name, role)
     except AccountError as exc:
         raise CliError(str(exc), Exit.USAGE) from exc
     ctx.emit(t("cli.user_role", user=ctx.args.name, role=t(f"role.{role.value}")),
@@ -135,9 +120,8 @@ def cmd_role(ctx: CliContext) -> int:
 
 def cmd_unlock(ctx: CliContext) -> int:
     acting = ctx.session()
-    _require(acting, Permission.MANAGE_USERS)
     try:
-        unlock(ctx.args.name, by=acting.username)
+        unlock(acting, ctx.args.name)
     except AccountError as exc:
         raise CliError(str(exc), Exit.USAGE) from exc
     ctx.emit(t("cli.user_unlocked", user=ctx.args.name), {"user": ctx.args.name, "unlocked": True})
@@ -145,9 +129,7 @@ def cmd_unlock(ctx: CliContext) -> int:
 
 
 def cmd_list(ctx: CliContext) -> int:
-    acting = ctx.session()
-    _require(acting, Permission.MANAGE_USERS)
-    users = list_users()
+    users = list_users(ctx.session())
     lines = [
         f"{u.username:<16}{_pad(t(f'role.{u.role.value}'), 8)}{_pad(u.branch, 14)}"
         + (t("cli.user_all_branches") if u.all_branches else "")

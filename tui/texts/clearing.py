@@ -1,5 +1,5 @@
 """Texts of the F4 clearing wizard and the clearing log screen (the flow's own words are in
-``clearing.py``)."""
+``storage/messages/clearing.py``)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "tui.screen.clearing_log": ("清卡记录", "Clearing log"),
@@ -154,7 +154,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "tui.clear.result_retry": ("按 R 只重试失败的票种", "press R to retry only the failed types"),
     "tui.clear.preparing_retry": ("正在准备重试 {types}…", "preparing the retry of {types}…"),
-    "tui.clear.refused_fix": ("处理办法：{fix}", "what to do: {fix}"),
+    "tui.clear.refused_with_fix": ("{text}\n处理办法：{fix}", "{text}\nwhat to do: {fix}"),
     # the log screen
     "tui.clear_log.filter.period": ("所属期", "Period"),
     "tui.clear_log.filter.state": ("结果", "Result"),

@@ -53,6 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.placeholder": ("该功能将在后续版本提供", "This will come in a later version"),
     "tui.placeholder_back": ("按 Esc 或 F2 回到发票查询", "Esc or F2 returns to the lookup"),
     # command palette
+    "tui.cmd.no_matches": ("没有匹配的命令", "No matching command"),
     "tui.cmd.open": ("打开{screen}", "Open {screen}"),
     "tui.cmd.language": ("切换语言（中文/English）", "Switch language (中文/English)"),
     "tui.cmd.void_red": ("显示或隐藏作废/红冲发票", "Show or hide void/red invoices"),
@@ -126,9 +127,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.detail.red_of": ("红冲原票", "Reverses"),
     "tui.detail.remark": ("备注", "Remark"),
     "tui.detail.lines": ("明细（{n} 行）", "Lines ({n})"),
+    "tui.detail.no_lines": ("明细：无", "Lines: none"),
+    "tui.detail.no_lines_red": (
+        "明细：红冲发票不列明细，见原发票 {number}",
+        "Lines: a red invoice lists none; see the original {number}",
+    ),
     "tui.detail.mixed_rate": ("多税率", "mixed"),
     "tui.line.item": ("项目", "Item"),
     "tui.line.spec": ("规格", "Spec"),
+    "tui.line.unit": ("单位", "Unit"),
     "tui.line.quantity": ("数量", "Qty"),
     "tui.line.unit_price": ("单价", "Price"),
     "tui.line.amount": ("金额", "Amount"),
@@ -149,7 +156,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.help.key_f7": ("F7  查询时显示/隐藏作废、红冲发票", "F7  show/hide void and red invoices"),
     "tui.help.key_f8": ("F8  切换语言 中文/English", "F8  switch language 中文/English"),
     "tui.help.key_esc": ("Esc  返回 / 取消", "Esc  back / cancel"),
-    "tui.help.key_palette": ("Ctrl+P  命令面板", "Ctrl+P  command palette"),
+    "tui.help.key_palette": (
+        "Ctrl+P  命令面板：各屏幕、语言、用户管理（主管）、审计日志",
+        "Ctrl+P  palette: screens, language, users (supervisor), audit log",
+    ),
     "tui.help.key_quit": ("Ctrl+Q  退出", "Ctrl+Q  quit"),
     "tui.help.support": ("技术支持", "Support"),
     "tui.help.no_support": (

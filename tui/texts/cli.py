@@ -20,10 +20,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已创建用户 {user}（{role}，{branch}）",
         "user {user} created ({role}, {branch})",
     ),
-    "cli.first_user_must_be_supervisor": (
-        "第一位用户必须是主管（--role supervisor）",
-        "the first user must be a supervisor (--role supervisor)",
-    ),
     "cli.password_mismatch": ("两次输入的密码不一致", "the passwords do not match"),
     "cli.password_repeat": ("再输入一次：", "again: "),
     "cli.user_passwd": ("已更新 {user} 的密码", "password of {user} changed"),
