@@ -7,7 +7,10 @@ import json
 import sys
 import time
 
-ALL = ("checks", "lookup", "import", "startup", "sync", "backup", "clear", "mark")
+ALL = (
+    "checks", "lookup", "import", "startup", "sync", "backup", "clear", "mark", "einvoice",
+    "traffic",
+)  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

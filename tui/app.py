@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -28,6 +28,7 @@ from storage.messages import both
 from storage.messages import language as context_language
 from tui.commands import DeskCommands, DeskPalette
 from tui.disk_state import DiskState
+from tui.key_order import queue_bound_key
 from tui.language import Said, render, said_of, t, user_text
 from tui.messages import (
     DiskStateChanged,
@@ -45,6 +46,8 @@ from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from storage.accounts.users import Session
     from storage.lookup.engine import LookupOptions
 
@@ -170,6 +173,21 @@ class FapiaoApp(App[int]):
         if ansi:
             self.theme = "ansi-dark"
 
+    def get_driver_class(self) -> type[Driver]:
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from tui.driver import DiffingDriver
+
+        driver = super().get_driver_class()
+        # Only the changed lines go to the terminal (see tui.screen_diff for Textual's cause).
+        return DiffingDriver if driver is LinuxDriver else driver
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys read together keep their order in a box (see tui.key_order for Textual's cause).
+        if isinstance(event, events.Key) and queue_bound_key(self, event):
+            return
+        await super().on_event(event)
+
     def get_default_screen(self) -> Screen[Any]:
         return LoginScreen()
 
@@ -186,7 +204,8 @@ class FapiaoApp(App[int]):
 
         self.disk_live = DiskLive(self)  # the disk strip's poller; F6 and sync use it too
         self.disk_state = DiskState(configured=self.disk_live.configured)
-        self.disk_live.start()
+        # After the first frame too: the demo's disk loads the store's modules in its thread.
+        self.call_after_refresh(self.disk_live.start)
         from tui.notice_feed import NoticeFeed
 
         self.notice_feed = NoticeFeed(self)  # started once the store is open
@@ -397,11 +416,12 @@ def few_colours(environ: dict[str, str] | None = None) -> bool:
 
 
 def run_app(settings: Settings, *, demo: bool = False) -> int:
-    from storage.store.database import close_database
-
     app = FapiaoApp(settings, demo=demo, ansi=few_colours())
     try:
         code = app.run(mouse=False)
     finally:
+        # Imported here, once the app is done: the first frame comes before the store's modules.
+        from storage.store.database import close_database
+
         close_database()
     return int(code if code is not None else app.return_code or 0)

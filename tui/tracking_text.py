@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from storage.tracking.states import MIGRATED_BY, state_text
-from tui.language import t
+from storage.tracking.states import MIGRATED_BY, state_message
+from tui.language import render, t
 
 if TYPE_CHECKING:
     from storage.tracking.marks import MarkResult
@@ -24,7 +24,7 @@ def _by(text: str, who: str, when: dt.datetime | None) -> str:
 
 
 def booking_text(view: InvoiceView) -> str:
-    text = state_text(view.booking)
+    text = render(state_message(view.booking))
     if view.booking_period:
         text += " " + view.booking_period
     return _by(text, view.booked_by, view.booked_at)
@@ -49,7 +49,7 @@ def done_text(result: MarkResult) -> str:
     same = result.invoices - result.changed
     if result.kind == "booking":
         period = t("tracking.period_suffix", period=result.period) if result.period else ""
-        return t("tracking.done_booking", n=result.invoices, state=state_text(result.state),
+        return t("tracking.done_booking", n=result.invoices, state=state_message(result.state),
                  period=period, same=same)  # fmt: skip
     if result.state == "reimbursed":
         claim = t("tracking.claim_suffix", claim=result.claim_ref) if result.claim_ref else ""

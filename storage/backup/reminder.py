@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from storage.backup.service import list_backups
+from storage.backup import manifest
 from storage.config.settings import Settings
 from storage.messages import Message
 
 MAX_AGE = dt.timedelta(hours=24)
+
+
+def list_backups(settings: Settings) -> list[manifest.BackupEntry]:
+    """The backups in the index. Read here, not through the backup service, which would load
+    its crypto and compression modules into every counter's app at log-in for a date."""
+    return manifest.load(Path(settings.backup_dir).expanduser())
 
 
 def backup_reminder(settings: Settings, now: dt.datetime | None = None) -> Message | None:

@@ -17,13 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from storage.accounts.users import add_user
 from storage.config.settings import Settings, data_dir, load_settings
-from storage.demo.data import generate_invoices, received_invoices
-from storage.store.database import open_database, write
-from storage.store.invoice_store import count_invoices, save_invoices
-from storage.store.models import Invoice, Role, Source, User
-from storage.store.schema import upgrade
 
 DEMO_BRANCH = "总部"
 OTHER_BRANCH = "上海分公司"
@@ -64,6 +58,15 @@ def demo_store_path() -> Path:
 
 def prepare_demo_store(path: Path | None = None, *, today: dt.date | None = None) -> str:
     """Open (and on first use seed) the demo store; returns its URL, models bound to it."""
+    # The store's modules (peewee, argon2…) load here, not with ``demo_space``: ``fapiao --demo``
+    # shows its first frame before them.
+    from storage.accounts.users import add_user
+    from storage.demo.data import generate_invoices, received_invoices
+    from storage.store.database import open_database, write
+    from storage.store.invoice_store import count_invoices, save_invoices
+    from storage.store.models import Role, User
+    from storage.store.schema import upgrade
+
     path = path or demo_store_path()
     url = f"sqlite:///{path}"
     db = open_database(url)
@@ -93,6 +96,8 @@ def prepare_demo_store(path: Path | None = None, *, today: dt.date | None = None
 def _synced_each_evening() -> None:
     """The demo's disk invoices were synced the evening of their day (not at seeding time, so
     the demo, its screenshots and their tests read the same on any day)."""
+    from storage.store.models import Invoice, Source
+
     days = Invoice.select(Invoice.date).where(Invoice.source == Source.DISK.value).distinct()
     for (day,) in days.tuples():
         evening = dt.datetime.combine(day, dt.time(18, 30))

@@ -1,7 +1,8 @@
 """Importing invoice files: CSV and XLSX (the app's export and the 电子税务局 query export),
-数电 XML, and text files of QR strings. ``import_file`` is the one entry point."""
+text files of QR strings, and the files people receive (数电 XML, OFD, PDF, ZIP bundles).
+``import_files`` takes one run's files; ``import_file`` one file."""
 
-from storage.importing.importer import Who, import_file, parse_bytes, refused_report
+from storage.importing.importer import Who, import_file, import_files, parse_bytes, refused_report
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "RowProblem",
     "Who",
     "import_file",
+    "import_files",
     "parse_bytes",
     "refused_report",
 ]

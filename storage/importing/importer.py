@@ -13,7 +13,7 @@ import codecs
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +24,9 @@ from storage.accounts.users import Session
 from storage.audit import chain as audit
 from storage.importing.csv_rows import csv_line_rows, csv_rows
 from storage.importing.decoding import decode_text, open_text, text_encoding
+from storage.importing.einvoice import Importer, import_einvoices
+from storage.importing.einvoice.merge import group, merge
+from storage.importing.einvoice.reading import read_file
 from storage.importing.einvoice_xml import MAX_XML_BYTES, parse_einvoice
 from storage.importing.qr_text import is_qr_text, parse_qr_lines, qr_batches
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
@@ -45,6 +48,7 @@ MAX_LISTED_REJECTIONS = 10_000  # rejected rows kept with their reasons; the res
 T = TypeVar("T")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and .doc)
 _ZIP = b"PK\x03\x04"
+_PDF = b"%PDF"
 _XLSX_EXT = (".xlsx", ".xlsm")
 _TEXT_EXT = (".csv", ".txt", ".tsv", ".xml", "")
 
@@ -54,6 +58,14 @@ class Kind(StrEnum):
     XLSX = "xlsx"
     XML = "xml"
     QR = "qr"
+    OFD = "ofd"
+    PDF = "pdf"
+    ZIP = "zip"
+
+
+# The files people receive: read by ``storage.importing.einvoice``, merged across one run.
+RECEIVED_KINDS = frozenset({Kind.XML, Kind.OFD, Kind.PDF, Kind.ZIP})
+_RECEIVED_EXT = {".ofd": (Kind.OFD, _ZIP), ".zip": (Kind.ZIP, _ZIP), ".pdf": (Kind.PDF, _PDF)}
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,13 @@ def sniff(name: str, data: bytes) -> Kind:
     ext = os.path.splitext(name)[1].lower()
     if data.startswith(_OLE2):
         raise FileRefused("import.file.xls")
+    if ext in _RECEIVED_EXT:
+        kind, magic = _RECEIVED_EXT[ext]
+        if not data.startswith(magic):
+            raise FileRefused("import.file.not_what_it_claims", ext=ext)
+        return kind
+    if data.startswith(_PDF) and ext == "":
+        return Kind.PDF
     if data.startswith(_ZIP):
         if ext not in _XLSX_EXT and ext != "":
             raise FileRefused("import.file.unsupported" if ext not in _TEXT_EXT
@@ -101,6 +120,8 @@ def parse_bytes(name: str, data: bytes, *, direction: str) -> ParsedFile:
     """Every record and rejected row of a file held in memory (small files, tools);
     ``FileRefused`` when it is unusable. ``import_file`` streams instead."""
     kind = sniff(name, data)
+    if kind in (Kind.OFD, Kind.PDF, Kind.ZIP):
+        return _received_bytes(name, data, direction)
     if kind is Kind.XLSX:
         if len(data) > MAX_XLSX_BYTES:
             raise _too_big(len(data), MAX_XLSX_BYTES)
@@ -113,6 +134,22 @@ def parse_bytes(name: str, data: bytes, *, direction: str) -> ParsedFile:
     if is_qr_text(text):
         return parse_qr_lines(text, direction=direction)
     return parse_table(csv_rows(text), direction=direction)
+
+
+def _received_bytes(name: str, data: bytes, direction: str) -> ParsedFile:
+    reading = read_file(name, data, file_index=0)
+    out = ParsedFile()
+    out.problems.extend(RowProblem(n, problem, member)
+                        for n, (member, problem) in enumerate(reading.problems, start=1))  # fmt: skip
+    for sources in group(reading.sources):
+        invoice = merge(sources, direction=direction)
+        if invoice.record is None:
+            problem = invoice.problem or Problem("import.einvoice.ofd_no_fields")
+            out.problems.append(RowProblem(len(out.problems) + 1, problem, invoice.best.origin))
+            continue
+        out.records.append(invoice.record)
+        out.rows_of[invoice.record.identity] = [len(out.records)]
+    return out
 
 
 @dataclass(frozen=True)
@@ -203,12 +240,55 @@ class _Saved:
                 self.problems.append(problem)
 
 
+def _sniff_path(path: Path) -> Kind:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        raise FileRefused("import.file.missing") from None
+    if not head:
+        raise FileRefused("import.file.empty")
+    return sniff(path.name, head)
+
+
+def import_files(paths: Sequence[Path], who: Who, *,
+                 received_direction: str | None = None) -> list[FileReport]:  # fmt: skip
+    """Import the files of one run, a report for each in order (a refused file says why).
+
+    Tables and QR text go in one file at a time, each in its own transaction, as
+    ``import_file``. The files people receive (OFD, PDF, 数电 XML, ZIP bundles) go in together,
+    in one transaction, merged by invoice across files (``storage.importing.einvoice``); they
+    are received invoices unless ``received_direction`` says otherwise."""
+    reports: dict[int, FileReport] = {}
+    received: list[tuple[int, Path]] = []
+    for index, path in enumerate(paths):
+        try:
+            if _sniff_path(path) in RECEIVED_KINDS:
+                received.append((index, path))
+                continue
+            reports[index] = import_file(path, who)
+        except FileRefused as exc:
+            reports[index] = refused_report(path, exc)
+    if received:
+        importer = Importer(who.username, who.branch,
+                            received_direction or Direction.RECEIVED.value)  # fmt: skip
+        done = import_einvoices([path for _, path in received], importer)
+        for (index, _), report in zip(received, done, strict=True):
+            reports[index] = report
+    return [reports[index] for index in range(len(paths))]
+
+
 def import_file(path: Path, who: Who) -> FileReport:
     """Import one file; ``FileRefused`` (nothing stored) when the file is unusable.
 
     The file is read in batches, each saved as it comes, all in one write transaction: memory
     stays flat however long the file, and a file refused at its last row (or a crash) leaves
     the store as it was."""
+    if _sniff_path(path) in (Kind.OFD, Kind.PDF, Kind.ZIP):
+        report = import_einvoices([path], Importer(who.username, who.branch, who.direction))[0]
+        if report.refused is not None:
+            raise FileRefused(report.refused.key, **report.refused.fields)
+        return report
     report = FileReport(name=path.name)
     scanned = _scan(path)
     digest = scanned.sha256

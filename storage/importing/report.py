@@ -48,6 +48,14 @@ class FileRefused(Exception):
 class RowProblem:
     row: int
     problem: Problem
+    member: str = ""  # the file inside a bundle (ZIP) the problem is about; "" for rows
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"row": self.row, "code": self.problem.key,
+                               "reason": self.problem.text()}  # fmt: skip
+        if self.member:
+            out["member"] = self.member
+        return out
 
 
 @dataclass
@@ -67,6 +75,7 @@ class FileReport:
     # received invoices with another from the same seller, same total, a few days apart
     # (storage.tracking.duplicates.NearPair): a warning to look, not a match
     possible_duplicates: list[Any] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # noted, not refused
 
     @property
     def rejected_count(self) -> int:
@@ -89,8 +98,6 @@ class FileReport:
             "rejected_count": self.rejected_count,
             "reimbursed_again": [r.to_json() for r in self.reimbursed_again],
             "possible_duplicates": [p.to_json() for p in self.possible_duplicates],
-            "rejected": [
-                {"row": r.row, "code": r.problem.key, "reason": r.problem.text()}
-                for r in self.rejected
-            ],
+            "rejected": [r.to_json() for r in self.rejected],
+            "warnings": [w.to_json() for w in self.warnings],
         }  # fmt: skip

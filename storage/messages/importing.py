@@ -21,8 +21,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "old Excel (.xls) file: save it as .xlsx or .csv first",
     ),
     "import.file.unsupported": (
-        "不支持的文件格式（支持 CSV、XLSX、数电 XML、二维码文本）",
-        "unsupported format (CSV, XLSX, digital-invoice XML, QR text are supported)",
+        "不支持的文件格式（支持 CSV、XLSX、数电 XML、OFD、PDF、ZIP 发票包、二维码文本）",
+        "unsupported format (CSV, XLSX, digital-invoice XML, OFD, PDF, ZIP bundles, "
+        "QR text are supported)",
     ),
     "import.file.not_what_it_claims": (
         "文件内容与扩展名 {ext} 不符",

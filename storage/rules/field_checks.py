@@ -21,7 +21,14 @@ FIELDS = (
     "type", "code", "number", "date", "check_code", "amount", "tax", "total", "rate",
     "buyer_name", "buyer_tax_id", "seller_name", "seller_tax_id",
 )  # fmt: skip
+# Draft fields that get no verdict of their own but steer others (备注 → 差额征税).
+CONTEXT_FIELDS = ("remark",)
 RATES = {"0.13", "0.09", "0.06", "0.05", "0.03", "0.01", "0", "免税", "不征税"}
+# Written where the tax amount (or the rate) would be on an invoice that carries no tax.
+NO_TAX_WORDS = ("免税", "不征税")
+DIFFERENCE_TAX = "差额征税"  # a 备注 starting so: tax is on part of the amount only
+_PERSON = "个人"
+_ID_CARD = re.compile(r"[0-9]{17}[0-9X]")
 _OLDEST_YEAR = 2000
 _DIGITAL_PROVINCES = {f"{n:02d}" for n in range(11, 66)}  # GB/T 2260 province prefixes
 
@@ -60,6 +67,7 @@ class InvoiceDraft:
     seller_tax_id: str = ""
     red: bool = False
     lines: int = 1  # how many lines the tax tolerance covers
+    remark: str = ""  # 备注: says whether the tax is 差额征税
 
     def cleaned(self) -> InvoiceDraft:
         """Surrounding blanks dropped, full-width digits folded (a Chinese IME types them)."""
@@ -164,6 +172,18 @@ def check_number(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
     return _ok("number", required=True)
 
 
+def _number_year(verdict: FieldVerdict, draft: InvoiceDraft) -> FieldVerdict:
+    """A 数电 number begins with its issue year: a mismatch is worth a second look."""
+    number = draft.number
+    date = parse_date(draft.date) if draft.date else None
+    if verdict.verdict is not Verdict.OK or date is None or len(number) != 20:
+        return verdict
+    if number[:2] != f"{date.year % 100:02d}":
+        return _warn("number", msg("checks.number.year_mismatch", yy=number[:2], year=date.year),
+                     required=True)  # fmt: skip
+    return verdict
+
+
 def check_date(draft: InvoiceDraft, today: dt.date) -> FieldVerdict:
     if not draft.date:
         return _error("date", msg("checks.empty"), required=True)
@@ -189,6 +209,9 @@ def check_check_code(draft: InvoiceDraft) -> FieldVerdict:
     digital = TYPES[type_code].digital if type_code in TYPES else False
     value = draft.check_code
     if special or digital:
+        if value and type_code == "08" and value.isdigit() and len(value) == 20:
+            # 增值税电子专用发票 print a check code; 查验 just does not ask for it.
+            return _ok("check_code", msg("checks.check_code.not_needed"))
         if value:
             return _warn("check_code", msg("checks.check_code.none_for_special"), fix="")
         return _ok("check_code", msg("checks.empty"))
@@ -207,10 +230,18 @@ def check_check_code(draft: InvoiceDraft) -> FieldVerdict:
     return _ok("check_code", msg("checks.check_code.tail", tail=value[-6:]), required=required)
 
 
+def no_tax(text: str) -> bool:
+    """``***``, ``*``, 免税, 不征税: what invoices print for a tax (or rate) of none."""
+    text = text.strip()
+    return text in NO_TAX_WORDS or (bool(text) and set(text) == {"*"})
+
+
 def _money(draft: InvoiceDraft, name: str) -> tuple[Decimal | None, FieldVerdict | None]:
     text = getattr(draft, name)
     if not text:
         return None, None
+    if name == "tax" and no_tax(text):
+        return Decimal("0.00"), None
     try:
         return parse_money(text), None
     except MoneyError as exc:
@@ -219,7 +250,7 @@ def _money(draft: InvoiceDraft, name: str) -> tuple[Decimal | None, FieldVerdict
 
 def _rate(text: str) -> Decimal | None:
     text = text.strip().rstrip("%")
-    if text in ("免税", "不征税", "***"):
+    if no_tax(text):
         return Decimal(0)
     try:
         value = Decimal(text)
@@ -257,6 +288,9 @@ def check_money(draft: InvoiceDraft) -> list[FieldVerdict]:
             out["rate"] = _error("rate", msg("checks.rate.unknown", rate=draft.rate))
         elif f"{rate.normalize():f}" not in RATES and draft.rate not in RATES:
             out["rate"] = _warn("rate", msg("checks.rate.unknown", rate=draft.rate))
+        if draft.remark.strip().startswith(DIFFERENCE_TAX) and "tax" not in out:
+            # 差额征税: the tax is on the amount less a deduction, never amount × rate.
+            out["tax"] = _ok("tax", msg("checks.money.difference_tax"))
         if rate is not None and amount is not None and tax is not None and "tax" not in out:
             expected = (amount * rate).quantize(Decimal("0.01"))
             if abs(expected - tax) > Decimal("0.01") * max(1, draft.lines):
@@ -272,6 +306,8 @@ def check_money(draft: InvoiceDraft) -> list[FieldVerdict]:
             verdict = out[name]
             results.append(FieldVerdict(verdict.field, verdict.verdict, verdict.reason,
                                         verdict.fix, required))  # fmt: skip
+        elif name == "tax" and no_tax(draft.tax):
+            results.append(_ok(name, msg("checks.money.no_tax", written=draft.tax)))
         elif not getattr(draft, name):
             key = {"amount": "checks.money.required_amount", "total": "checks.money.required_total"}
             if required:
@@ -283,9 +319,14 @@ def check_money(draft: InvoiceDraft) -> list[FieldVerdict]:
     return results
 
 
-def check_tax_id(name: str, value: str) -> FieldVerdict:
+def check_tax_id(name: str, value: str, party: str = "") -> FieldVerdict:
+    """``party``: the name beside it; a buyer who is a person (个人) has no tax id, or gives
+    an 18-character ID card number, which is no 统一社会信用代码."""
+    person = name == "buyer_tax_id" and party.strip().startswith(_PERSON)
     if not value:
-        return _ok(name, msg("checks.empty"))
+        return _ok(name, msg("checks.tax_id.person") if person else msg("checks.empty"))
+    if person and _ID_CARD.fullmatch(value.upper().replace(" ", "")):
+        return _ok(name, msg("checks.tax_id.person_id"))
     compact = value.upper().replace(" ", "")
     if len(compact) == 18:
         try:
@@ -314,12 +355,12 @@ def check_invoice(draft: InvoiceDraft, *, today: dt.date | None = None) -> list[
     by_field = {
         "type": check_type(draft),
         "code": check_code(draft, today),
-        "number": check_number(draft, today),
+        "number": _number_year(check_number(draft, today), draft),
         "date": check_date(draft, today),
         "check_code": check_check_code(draft),
         **money,
         "buyer_name": check_name("buyer_name", draft.buyer_name),
-        "buyer_tax_id": check_tax_id("buyer_tax_id", draft.buyer_tax_id),
+        "buyer_tax_id": check_tax_id("buyer_tax_id", draft.buyer_tax_id, draft.buyer_name),
         "seller_name": check_name("seller_name", draft.seller_name),
         "seller_tax_id": check_tax_id("seller_tax_id", draft.seller_tax_id),
     }

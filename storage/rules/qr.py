@@ -31,6 +31,8 @@ _CHECK = re.compile(r"[0-9]{0,20}", re.ASCII)
 _CHECK_FULL = re.compile(r"[0-9]{20}", re.ASCII)
 _CRC = re.compile(r"[0-9A-Za-z]{0,16}", re.ASCII)
 DIGITAL_QR_TYPES = frozenset({"31", "32"})
+# QR type fields that are not verification types: 20 is the 增值税电子专用发票 (查验 08).
+QR_TYPES = {"20": "08"}
 
 
 class QrError(MessageError, ValueError):
@@ -108,7 +110,9 @@ def parse_qr(text: str) -> QrInvoice:
         raise _fail("qr.reason.check_code")
     if not _CRC.fullmatch(crc):
         raise _fail("qr.reason.crc")
-    verification_type = (infer_type_from_code(code) if code else None) or qr_type
+    verification_type = (infer_type_from_code(code) if code else None) or QR_TYPES.get(
+        qr_type, qr_type
+    )
     return QrInvoice(
         qr_type=qr_type,
         type=verification_type,

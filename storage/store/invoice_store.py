@@ -114,7 +114,11 @@ def _party_ids(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     return found
 
 
-_STORED_COLUMNS = ("id", "number", "code", "branch", "synced_at", *_MUTABLE, *_FIXED)
+_FILLABLE = ("buyer_tax_id", "seller_tax_id", "buyer_name", "seller_name", "check_code", "type")
+# The fields of the counterparty for an issued (False) and a received (True) invoice.
+_PARTY_FIELDS = {False: ("buyer_name", "buyer_tax_id"), True: ("seller_name", "seller_tax_id")}
+_STORED_COLUMNS = ("id", "number", "code", "branch", "direction", "synced_at", *_MUTABLE, *_FIXED,
+                   "buyer_name", "seller_name", "check_code", "type")  # fmt: skip
 _STORED_MONEY = ("amount", "tax", "total")
 
 
@@ -161,9 +165,13 @@ def _save_chunk(
             for f in _MUTABLE
             if getattr(record, f) not in (None, "") and getattr(record, f) != row[f]
         }
-        # A tax id the first source lacked (a scanned QR carries none) is filled in.
-        changes.update({f: getattr(record, f) for f in ("buyer_tax_id", "seller_tax_id")
+        # What the first source lacked (a scanned QR carries no tax ids, a PDF's text no
+        # names) is filled in from a later one; what it stated is never overwritten.
+        changes.update({f: getattr(record, f) for f in _FILLABLE
                         if getattr(record, f) and not row[f]})  # fmt: skip
+        if any(f in changes for f in _PARTY_FIELDS[row["direction"] == "received"]):
+            side = _side(row, record, changes)
+            changes["counterparty"] = resolve_parties({side}).get(side)
         # A void or red status is final: a stale record never turns it back to normal.
         if row["status"] != InvoiceStatus.NORMAL.value and changes.get("status") == "normal":
             changes.pop("status")
@@ -252,6 +260,14 @@ def _save_chunk(
     return result
 
 
+def _side(
+    row: dict[str, object], record: InvoiceRecord, changes: dict[str, object]
+) -> tuple[str, str]:
+    """The counterparty (name, tax id) once ``changes`` are applied to the stored ``row``."""
+    name, tax_id = _PARTY_FIELDS[row["direction"] == "received"]
+    return (str(changes.get(name, row[name]) or ""), str(changes.get(tax_id, row[tax_id]) or ""))
+
+
 def _differs(row: dict[str, object], record: InvoiceRecord, name: str) -> bool:
     given = getattr(record, name)
     if name.endswith("tax_id") and not (given and row[name]):
@@ -285,6 +301,36 @@ def save_invoices(
     for chunk in _chunks(records, batch):
         total.merge(write(partial(_save_chunk, chunk, branch, now, own_branch_only)))
     return total
+
+
+def complete_placeholders(records: Sequence[InvoiceRecord], *, marker: str) -> int:
+    """Stored invoices whose remark is ``marker`` came from a source that knew one figure
+    (a QR: 不含税金额 for a classic invoice, 价税合计 for 数电) and held it as both amount and
+    total with tax 0. Each takes the amounts (and remark) of a fuller record of the same
+    identity that agrees with that figure and the date; one that disagrees is left for
+    ``save_invoices`` to report as a conflict. Returns how many were completed; call inside
+    the write transaction of the save that follows."""
+    wanted = {r.identity: r for r in records}
+    if not wanted:
+        return 0
+    completed = 0
+    numbers = sorted({number for number, _ in wanted})
+    for start in range(0, len(numbers), 500):
+        query = Invoice.select().where(
+            Invoice.number.in_(numbers[start : start + 500]) & (Invoice.remark == marker)
+        )
+        for stored in query:
+            record = wanted.get((stored.number, stored.code))
+            if record is None or stored.date != record.date:
+                continue
+            known = record.total if not stored.code else record.amount
+            if stored.total != known or stored.tax != 0:
+                continue
+            Invoice.update(amount=record.amount, tax=record.tax, total=record.total,
+                           remark=record.remark, updated_at=dt.datetime.now().replace(microsecond=0)
+                           ).where(Invoice.id == stored.id).execute()  # fmt: skip
+            completed += 1
+    return completed
 
 
 def find_invoice(number: str, code: str) -> Invoice | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from enum import StrEnum
 
-from storage.messages import catalogue, t
+from storage.messages import Message, catalogue, t
 
 
 class BookingState(StrEnum):
@@ -49,6 +49,14 @@ BUREAU_NAMES: dict[BookingState, str] = {
 def is_booked(state: str) -> bool:
     """Booked now: any 入账 state but 未入账 and 入账撤销."""
     return state not in (BookingState.UNBOOKED.value, BookingState.REVOKED.value)
+
+
+def state_message(state: str) -> Message | str:
+    """The state as a message, rendered where it is shown (an unknown code as it is)."""
+    try:
+        return Message(f"tracking.state.{BookingState(state).value}")
+    except ValueError:
+        return state
 
 
 def state_text(state: str) -> str:

@@ -17,14 +17,40 @@ SHELL = ROOT / "deploy" / "ssh" / "fapiao-shell"
 FAPIAO = Path(sys.executable).with_name("fapiao")
 
 
-def _run_shell(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _run_shell(
+    tmp_path: Path, *, terminal: bool = True, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The ForceCommand script as sshd runs it for ``ssh -t``: on a terminal (a pty of its
+    own), or with ``terminal=False`` on pipes, as for ``ssh -T``."""
     fake = tmp_path / "fake-fapiao"
     fake.write_text(
         '#!/bin/sh\necho "app started as $FAPIAO_CONFIG with $LC_ALL"\n', encoding="utf-8"
     )
     fake.chmod(0o755)
-    return subprocess.run([str(SHELL)], capture_output=True, text=True, timeout=10, check=False,
-                          env={"PATH": os.environ["PATH"], "FAPIAO_BIN": str(fake), **env})  # fmt: skip
+    env = {"PATH": os.environ["PATH"], "FAPIAO_BIN": str(fake), **env}
+    if not terminal:
+        return subprocess.run([str(SHELL)], capture_output=True, text=True, timeout=10,
+                              check=False, stdin=subprocess.DEVNULL, env=env)  # fmt: skip
+    master, slave = os.openpty()
+    with subprocess.Popen([str(SHELL)], stdin=slave, stdout=slave, stderr=subprocess.PIPE,
+                          env=env) as child:  # fmt: skip
+        os.close(slave)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the script has ended and the pty is closed
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert child.stderr is not None
+        errors = child.stderr.read()
+        child.wait(10)
+    os.close(master)
+    return subprocess.CompletedProcess(
+        child.args, child.returncode, output.decode().replace("\r\n", "\n"), errors.decode()
+    )
 
 
 def test_force_command_starts_the_app_with_a_utf8_locale(tmp_path: Path) -> None:
@@ -37,6 +63,12 @@ def test_force_command_refuses_remote_commands(tmp_path: Path) -> None:
     done = _run_shell(tmp_path, SSH_ORIGINAL_COMMAND="cat /var/lib/fapiao/fapiao.db")
     assert done.returncode == 2 and done.stdout == ""
     assert "只能使用发票柜台助手" in done.stderr
+
+
+def test_force_command_refuses_a_session_without_a_terminal(tmp_path: Path) -> None:
+    done = _run_shell(tmp_path, terminal=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "需要终端" in done.stderr
 
 
 def test_sshd_snippet_forbids_forwarding_and_forces_the_app() -> None:

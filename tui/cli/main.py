@@ -8,18 +8,16 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import tui.texts  # noqa: F401  (the command line's own texts, registered with the catalogue)
-from storage.accounts.permissions import PermissionDenied
-from storage.audit.chain import AuditTampered
 from storage.config.settings import Settings, SettingsError, load_settings
 from storage.messages import MessageError, both, language, set_language, t
-from storage.store.database import close_database
-from tui.cli.commands import register_all
-from tui.cli.context import CliContext
 from tui.cli.errors import CliError, Exit
 from tui.logs import setup_logging, teardown_logging
+
+if TYPE_CHECKING:
+    from tui.cli.context import CliContext
 
 log = logging.getLogger("fapiao.cli")
 
@@ -53,6 +51,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tui.cli.commands import register_all  # every subcommand's module, and the store's
+
     parser = _Parser(prog="fapiao", description=t("cli.description"))
     parser.add_argument("--demo", action="store_true", help=t("cli.help.demo"))
     parser.add_argument("--user", help=t("cli.help.user"))
@@ -104,8 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(str(exc) + "\n")
         return Exit.USAGE
     set_language(asked or settings.language)
-    parser = build_parser()
-    args = parser.parse_args(raw)
+    args = _screen_only(raw) or build_parser().parse_args(raw)
     if args.lang:
         set_language(args.lang)
     if args.demo:
@@ -117,12 +116,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(settings, args)
 
 
+def _screen_only(raw: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments of a plain ``fapiao [--demo] [--lang zh|en]`` (the screen), read without
+    the subcommands' parser: building it loads every subcommand and, with them, the store and
+    crypto modules, all before the screen's first frame. None for anything else."""
+    rest = [arg for arg in raw if arg != "--demo"]
+    lang = _lang_option(rest)
+    if rest not in ([], ["--lang", lang], [f"--lang={lang}"]) or (rest and lang is None):
+        return None
+    return argparse.Namespace(command=None, demo="--demo" in raw, lang=lang, user=None)
+
+
 def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _run_screen(settings, args)
+    from storage.accounts.permissions import PermissionDenied
+    from storage.audit.chain import AuditTampered
+    from tui.cli.context import CliContext
+
     handler = setup_logging()
     ctx = CliContext(settings=settings, args=args, demo=args.demo)
     try:
-        if args.command is None:
-            return _run_tui(settings, demo=args.demo)
         code: int = args.handler(ctx)
         return int(code)
     except CliError as exc:
@@ -145,8 +159,31 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         return Exit.FAILED
     finally:
         if args.demo:
-            close_database()  # the demo's store goes with its folder
-            teardown_logging(handler)
+            _close_demo(handler)
+
+
+def _run_screen(settings: Settings, args: argparse.Namespace) -> int:
+    """The TUI; its first frame comes before any store, crypto or subcommand module loads."""
+    handler = setup_logging()
+    try:
+        return _run_tui(settings, demo=args.demo)
+    except KeyboardInterrupt:
+        sys.stderr.write(both("cli.interrupted") + "\n")
+        return Exit.FAILED
+    except Exception as exc:  # the last line of defence: no traceback reaches a clerk
+        log.exception("unhandled error in the screen")
+        sys.stderr.write(both("error.internal", detail=type(exc).__name__) + "\n")
+        return Exit.FAILED
+    finally:
+        if args.demo:
+            _close_demo(handler)
+
+
+def _close_demo(handler: logging.Handler | None) -> None:
+    from storage.store.database import close_database
+
+    close_database()  # the demo's store goes with its folder
+    teardown_logging(handler)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from storage.tracking.marks import Mark
 
 DEBOUNCE = 0.15
+# "正在查询…" only for an answer slower than this: most come within a frame or two, and the line
+# would flash (two more frames down the clerk's SSH line) for nothing.
+SEARCHING_AFTER = 0.1
 
 
 class LookupScreen(DeskScreen):
@@ -49,6 +52,7 @@ class LookupScreen(DeskScreen):
         self.result: LookupResult | None = None
         self._searching_for = ""
         self._marked_query: str | None = None  # a search re-run after marking keeps its rows
+        self._searching_shown: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Input(id="query", max_length=500)
@@ -122,7 +126,11 @@ class LookupScreen(DeskScreen):
             self.workers.cancel_group(self, "lookup")
             self._show(None)
             return
-        self._update_status(searching=True)
+        if self._searching_shown is not None:
+            self._searching_shown.stop()
+        self._searching_shown = self.set_timer(
+            SEARCHING_AFTER, lambda: self._update_status(searching=True)
+        )
         self._run_lookup(text, session, self.desk.lookup_options())
 
     @work(thread=True, exclusive=True, group="lookup", exit_on_error=False, name="lookup")
@@ -178,6 +186,9 @@ class LookupScreen(DeskScreen):
             self._search_now()
 
     def _update_status(self, searching: bool = False) -> None:
+        if not searching and self._searching_shown is not None:  # the answer came first
+            self._searching_shown.stop()
+            self._searching_shown = None
         result = self.result
         if searching:
             left = t("tui.lookup.searching")

@@ -21,8 +21,8 @@ from storage.tracking.marks import (
     UndoReimbursed,
     check_period,
 )
-from storage.tracking.states import SETTABLE, BookingState, state_text
-from tui.language import t
+from storage.tracking.states import SETTABLE, BookingState, state_message
+from tui.language import render, t
 from tui.screens.dialogs import DIALOG_CSS, Dialog
 
 REIMBURSED, UNDO = "reimbursed", "undo"
@@ -67,7 +67,7 @@ class MarkDialog(Dialog[Mark | None]):
         highlighted = self.choices.highlighted
         self.choices.clear_options()
         self.choices.add_options(
-            [Option(state_text(s.value), id=s.value) for s in SETTABLE]
+            [Option(render(state_message(s.value)), id=s.value) for s in SETTABLE]
             + [Option(t("tui.mark.reimbursed"), id=REIMBURSED), Option(t("tui.mark.undo"), id=UNDO)]
         )
         self.choices.highlighted = highlighted

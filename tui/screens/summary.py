@@ -15,9 +15,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from storage.tracking.states import state_text
+from storage.tracking.states import state_message
 from tui.display import money
-from tui.language import t
+from tui.language import render, t
 from tui.messages import SummaryLoaded
 from tui.screens.base import DeskScreen, Hints
 
@@ -113,7 +113,7 @@ def summary_table(summary: TrackingSummary) -> Table:
                 "summary.col.reimbursed"):  # fmt: skip
         table.add_column(t(key), justify="right", no_wrap=True)
     _section(table, t("summary.by_state"))
-    _rows(table, summary.by_state, state_text)
+    _rows(table, summary.by_state, lambda k: render(state_message(k)))
     _section(table, t("summary.by_reimbursement"))
     _rows(table, summary.by_reimbursement, lambda k: t(f"tracking.{k}"))
     _section(table, t("summary.by_month"))

@@ -31,8 +31,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # fapiao import / export
     "cli.help.import": ("导入发票文件", "import invoice files"),
     "cli.help.import_direction": (
-        "文件未注明时的方向（销项/进项）",
-        "direction when the file has none (issued/received)",
+        "文件未注明时的方向（销项/进项；表格默认销项，OFD/PDF/XML/ZIP 发票文件默认进项）",
+        "direction when the file has none (issued/received; tables default to issued, "
+        "OFD/PDF/XML/ZIP invoice files to received)",
     ),
     "cli.help.export": ("导出发票（XLSX 或 CSV）", "export invoices (XLSX or CSV)"),
     "cli.help.export_out": (".xlsx 或 .csv", ".xlsx or .csv"),

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 
 from storage.messages import both, t
 from storage.rules.field_checks import (
+    CONTEXT_FIELDS,
     FIELDS,
     InvoiceDraft,
     Verdict,
@@ -48,8 +49,9 @@ def draft_from_args(qr: str | None, pairs: list[str], red: bool) -> InvoiceDraft
         name, sep, value = pair.partition("=")
         if not sep:
             raise CliError(both("check_cli.bad_pair", arg=pair), Exit.USAGE)
-        if name not in FIELDS:
-            raise CliError(both("check_cli.unknown_field", name=name, names=" ".join(FIELDS)),
+        if name not in FIELDS and name not in CONTEXT_FIELDS:
+            names = " ".join((*FIELDS, *CONTEXT_FIELDS))
+            raise CliError(both("check_cli.unknown_field", name=name, names=names),
                            Exit.USAGE)  # fmt: skip
         values[name] = value
     if not values:

@@ -16,9 +16,9 @@ from storage.exporting.invoices import (
     OtherBranchRefused,
     export_invoices,
 )
-from storage.importing import FileRefused, FileReport, Who, import_file, refused_report
+from storage.importing import FileReport, Who, import_files
 from storage.importing.fields import parse_date, parse_status
-from storage.importing.report import RowError
+from storage.importing.report import RowError, RowProblem
 from storage.messages import Listing, both, set_language, t
 from storage.store.models import Direction
 from storage.tracking.states import parse_state
@@ -31,8 +31,7 @@ SHOWN_ROWS = 50  # rejected rows printed per file; --json has them all
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = sub.add_parser("import", help=t("cli.help.import"))
     imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.add_argument("--direction", choices=[d.value for d in Direction],
-                     default=Direction.ISSUED.value,
+    imp.add_argument("--direction", choices=[d.value for d in Direction], default=None,
                      help=t("cli.help.import_direction"))  # fmt: skip
     imp.add_argument("--json", action="store_true")
     imp.add_argument("--lang", dest="sub_lang", choices=["zh", "en"], help=argparse.SUPPRESS)
@@ -64,18 +63,14 @@ def cmd_import(ctx: CliContext) -> int:
         set_language(ctx.args.sub_lang)
     session = ctx.session()
     try:
-        who = Who.of(session, ctx.args.direction)
+        who = Who.of(session, ctx.args.direction or Direction.ISSUED.value)
     except PermissionDenied as exc:
         raise CliError(str(exc), Exit.FAILED) from exc
-    reports: list[FileReport] = []
-    for name in ctx.args.files:
-        path = Path(name)
-        try:
-            reports.append(import_file(path, who))
-        except FileRefused as exc:
-            reports.append(refused_report(path, exc))
-        except (peewee.OperationalError, peewee.InterfaceError) as exc:
-            raise _store_error(exc) from exc
+    try:
+        reports = import_files([Path(name) for name in ctx.args.files], who,
+                               received_direction=ctx.args.direction)  # fmt: skip
+    except (peewee.OperationalError, peewee.InterfaceError) as exc:
+        raise _store_error(exc) from exc
     if ctx.as_json:
         ctx.emit("", {"files": [r.to_json() for r in reports]})
     else:
@@ -110,13 +105,27 @@ def _print_report(report: FileReport) -> None:
     print(t("import.summary", name=report.name, added=report.added, updated=report.updated,
             unchanged=report.unchanged, rejected=report.rejected_count))  # fmt: skip
     for row in report.rejected[:SHOWN_ROWS]:
-        print("  " + t("import.row_line", row=row.row, reason=row.problem.text()))
+        print("  " + _problem_line(row))
     if report.rejected_count > SHOWN_ROWS:
         print("  " + t("import.more_rows", n=report.rejected_count - SHOWN_ROWS))
     _print_reimbursed(report)
     for pair in report.possible_duplicates[:SHOWN_ROWS]:
         others = Listing(tuple(o.identity_text for o in pair.others))
         print("  " + pair.identity_text + ": " + t("tracking.possible_duplicate", names=others))
+    for warning in report.warnings[:SHOWN_ROWS]:
+        reason = warning.problem.text()
+        print("  " + (t("import.member_warning_line", member=warning.member, reason=reason)
+                      if warning.member else t("import.warning_line", reason=reason)))  # fmt: skip
+
+
+def _problem_line(row: RowProblem) -> str:
+    """A rejected row of a table, or a file inside a bundle (or the invoice it held)."""
+    reason = row.problem.text()
+    if row.member:
+        return t("import.member_line", member=row.member, reason=reason)
+    if row.row == 0:
+        return reason
+    return t("import.row_line", row=row.row, reason=reason)
 
 
 def _filters(args: argparse.Namespace) -> ExportFilter:

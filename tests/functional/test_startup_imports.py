@@ -1,0 +1,81 @@
+"""The real entry point draws its first frame before any store or crypto module is loaded:
+``fapiao --demo`` in a pty of its own, asked at its first frame which modules it has."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("peewee", "psycopg", "argon2", "cryptography", "sqlite3", "zstandard", "openpyxl")
+
+# The entry point as installed, with a look at sys.modules when the first frame goes out to the
+# terminal (a cursor move followed by a character, written by Textual's Linux driver).
+PROBE = """
+import json, re, sys
+from textual.drivers.linux_driver import LinuxDriver
+
+draws = re.compile(r"\\x1b\\[\\d+;\\d+H(?:\\x1b\\[[0-9;]*m)*[^\\x1b]")
+real_write = LinuxDriver.write
+report = sys.argv[1]
+
+def write(driver, data, _seen=[]):
+    real_write(driver, data)
+    if not _seen and draws.search(data):
+        _seen.append(1)
+        with open(report, "w") as out:
+            json.dump({"modules": sorted(sys.modules)}, out)
+        driver._app.exit(0)
+
+LinuxDriver.write = write
+from tui.cli.main import main
+sys.argv[1:] = sys.argv[2:]
+sys.exit(main())
+"""
+
+
+def test_the_first_frame_comes_before_the_store_and_crypto_modules(tmp_path: Path) -> None:
+    import fcntl
+    import termios
+
+    report = tmp_path / "first-frame.json"
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {
+        "TERM": "xterm",
+        "HOME": str(tmp_path / "home"),
+        "FAPIAO_DATA_DIR": str(tmp_path / "data"),
+        "FAPIAO_CONFIG": str(tmp_path / "no-config.toml"),
+        "PATH": os.environ.get("PATH", ""),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", PROBE, str(report), "--demo"],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    deadline = time.monotonic() + 60
+    try:
+        while child.poll() is None and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    os.read(master, 65536)  # the screen; the pty must not fill up
+                except OSError:
+                    break
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        os.close(master)
+    if not report.exists():
+        pytest.fail("the app never drew its first frame")
+    seen = json.loads(report.read_text())
+    loaded = {name.partition(".")[0] for name in seen["modules"]}
+    assert "textual" in loaded
+    assert not loaded & set(HEAVY)
