@@ -23,7 +23,7 @@ def _chinese() -> None:
 
 def _verdicts(**fields: str) -> dict[str, tuple[Verdict, str]]:
     draft = InvoiceDraft(**fields)  # type: ignore[arg-type]
-    return {v.field: (v.verdict, v.reason) for v in check_invoice(draft, today=TODAY)}
+    return {v.field: (v.verdict, v.reason.text()) for v in check_invoice(draft, today=TODAY)}
 
 
 DIGITAL = {"number": "25322000000365404822", "date": "2025-08-08", "type": "32"}
