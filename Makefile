@@ -4,18 +4,33 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Every package at the version CI tested: generated from pyproject.toml by `make lock`.
+LOCK   := requirements.lock
+# Parallel test processes. The suite mostly waits (Pilot, child processes, the disk
+# simulator), so more workers than the 2 cores pay; tests marked `serial` run after, alone.
+TEST_WORKERS ?= 4
 
 .DEFAULT_GOAL := test
 
-.PHONY: venv run test lint screenshots bench clean distclean
+.PHONY: venv lock run test pytest lint screenshots bench clean distclean
 
 venv: $(STAMP)
 
-# Re-installs whenever pyproject.toml changes.
-$(STAMP): pyproject.toml
+# Re-installs whenever pyproject.toml or the lock file changes.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -r $(LOCK)
+	$(BIN)/pip install --no-deps -e .
+	$(BIN)/pip check
 	touch $@
+
+# After changing a dependency in pyproject.toml: pin it and everything below it again.
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet pip-tools==7.6.2
+	$(VENV)-lock/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file $(LOCK) pyproject.toml
+	rm -rf $(VENV)-lock
 
 run: venv
 	$(BIN)/fapiao --demo
@@ -26,7 +41,15 @@ test: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory pytest
+
+# The parallel run, then the few tests that cannot share the machine; fails if either did
+# (a run that selects no test, pytest's 5, is not a failure here).
+pytest: venv
+	status=0; \
+	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not serial" || status=$$?; \
+	$(BIN)/pytest -q -p no:xdist -m serial || { code=$$?; [ $$code -eq 5 ] || status=$$code; }; \
+	exit $$status
 
 lint: venv
 	$(BIN)/ruff check .
@@ -47,4 +70,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV)-lock

@@ -1,7 +1,7 @@
 """Shared fixtures: a fresh store on SQLite and on a real PostgreSQL server, and settings.
 
 The PostgreSQL cluster is a throwaway one started on 127.0.0.1 for the session
-(``tests/pgcluster.py``), or the server named by ``FAPIAO_TEST_PG_URL``.
+(``tests/support/pgcluster.py``), one per xdist worker, or the server named by ``FAPIAO_TEST_PG_URL``.
 """
 
 from __future__ import annotations
@@ -12,12 +12,20 @@ from pathlib import Path
 
 import peewee
 import pytest
+from hypothesis import HealthCheck, settings
 
 from storage.messages import set_language
 from storage.store.database import close_database, open_database
 from storage.store.schema import upgrade
 from tests.support.paths import FIXTURES
 from tests.support.pgcluster import pg_url_from_env_or_start
+
+# Parallel workers on a shared 2-core machine: how fast Hypothesis draws its examples is not
+# what any test here checks, and a slow draw is no failure.
+settings.register_profile(
+    "shared-machine", suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
+settings.load_profile("shared-machine")
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +75,8 @@ def _debug_log_has_no_personal_data(tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
-    url, stop = pg_url_from_env_or_start()
+    """One PostgreSQL database per test process (xdist worker), stopped at its end."""
+    url, stop = pg_url_from_env_or_start(os.environ.get("PYTEST_XDIST_WORKER", ""))
     yield url
     if stop is not None:
         stop()

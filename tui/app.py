@@ -394,6 +394,8 @@ class FapiaoApp(App[int]):
         if isinstance(worker.node, DeskScreen):
             worker.node.worker_failed(worker)
 
+    # Textual has no public hook for an unhandled error: these two private methods are
+    # overridden, and tests/functional/test_tui_crash.py fails if Textual changes them.
     def _handle_exception(self, error: Exception) -> None:
         log.error("unhandled error in the app", exc_info=error)
         super()._handle_exception(error)

@@ -25,7 +25,7 @@ def language() -> Language:
         chosen = getattr(active_app.get(), "language", None)
     except LookupError:
         return context_language()
-    return chosen if chosen in LANGUAGES else context_language()  # type: ignore[return-value]
+    return chosen if chosen in LANGUAGES else context_language()
 
 
 def t(key: str, **fields: object) -> str:

@@ -105,7 +105,7 @@ class _RowReader:
     def values(self, cells: Sequence[object]) -> _Cells:
         if len(cells) > self.width:
             cells = cells[: self.width]
-        return _new_cells(self.pick((*cells, *self.padding[len(cells) :])))  # type: ignore[no-any-return]
+        return _new_cells(self.pick((*cells, *self.padding[len(cells) :])))
 
     def identity(self, v: _Cells) -> tuple[str, str]:
         digital = f.identity_text(v.digital_number)
@@ -167,7 +167,7 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     if value.__class__ is str:
-        text = value.strip()  # type: ignore[attr-defined]
+        text = value.strip()
         if text[:1] != "'":
             return str(text)
     return f.cell_text(value)

@@ -69,11 +69,11 @@ class SpilledStrings(Sequence[str]):
         self._file.close()
 
 
-class SpillingReader(ExcelReader):  # type: ignore[misc]
+class SpillingReader(ExcelReader):
     """openpyxl's workbook reader with the shared strings on disk."""
 
     def read_strings(self) -> None:
-        part = self.package.find(SHARED_STRINGS)
+        part = self.package.find(SHARED_STRINGS)  # type: ignore[no-untyped-call]
         if part is not None:
             with self.archive.open(part.PartName[1:]) as source:
                 self.shared_strings = SpilledStrings(source)  # type: ignore[assignment]

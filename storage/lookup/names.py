@@ -33,6 +33,9 @@ class PartyMatch:
     estimate: int  # how many parties match (an upper bound when ids is None)
 
 
+_NARROWING_GRAMS = 3
+
+
 def counterparty_name(row: Row) -> str:
     if row["direction"] == Direction.RECEIVED.value:
         return str(row["seller_name"])
@@ -87,7 +90,12 @@ def parties_named(text: str, limit: int = 50) -> PartyMatch:
     rarest = min(grams, key=lambda g: counts[g])
     if counts[rarest] > cap:
         return PartyMatch(name, grams, None, counts[rarest])
-    others = tuple(g for g in grams if g != rarest)
+    if counts[rarest] == 0:
+        return PartyMatch(name, grams, (), 0)
+    # A few more of the rarest grams narrow the rows enough; containment is checked below.
+    # Every gram as a semi-join made PostgreSQL plan a 200-way join for a long pasted name.
+    others = tuple(sorted((g for g in grams if g != rarest), key=lambda g: counts[g]))
+    others = others[:_NARROWING_GRAMS]
     sql = (
         'SELECT "party"."id", "party"."name" FROM "party_gram" '
         'JOIN "party" ON "party"."id" = "party_gram"."party_id" WHERE "party_gram"."gram" = ?'
@@ -118,7 +126,7 @@ def _walk(match: PartyMatch, scope: Scope, batch: int) -> Iterator[Row]:
     """Matching invoices newest first, read from the date-ordered indexes in rounds of
     ``batch`` (another round only when names fail verification or the caller wants more)."""
     membership = TRUE
-    for gram in match.grams:
+    for gram in match.grams[: 1 + _NARROWING_GRAMS]:  # names are verified below
         membership = membership & _invoice_has_gram(gram)
     verify = len(match.name) > 2  # two characters are one gram: having it is containing it
     after = TRUE

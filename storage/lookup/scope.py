@@ -136,7 +136,7 @@ def _date(value: Any) -> dt.date:
         return dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         return value.date()
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _row(values: Sequence[Any]) -> Row:

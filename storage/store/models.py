@@ -45,7 +45,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now()
 
 
-class BaseModel(peewee.Model):
+class BaseModel(peewee.Model):  # type: ignore[misc]  # peewee is untyped
     class Meta:
         database = database_proxy
         legacy_table_names = False

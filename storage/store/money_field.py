@@ -10,7 +10,7 @@ import peewee
 from storage.rules.money import from_fen, parse_money, to_fen
 
 
-class MoneyField(peewee.DecimalField):
+class MoneyField(peewee.DecimalField):  # type: ignore[misc]  # peewee is untyped
     """A ``DecimalField`` whose column holds whole fen (see module docstring)."""
 
     field_type = "BIGINT"

@@ -4,6 +4,7 @@ them is refused, the refusal is audited, and no account changes — on SQLite an
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import peewee
 import pytest
@@ -51,7 +52,7 @@ def test_a_clerk_is_refused_every_account_change_and_each_refusal_is_audited(
 ) -> None:
     _, clerk = people
     before, seen = _accounts(), len(_entries())
-    attempts = [
+    attempts: list[Callable[[], object]] = [
         lambda: create_user(clerk, "zhao", "zhao-pw", role=Role.SUPERVISOR, branch="总部"),
         lambda: set_password(clerk, "boss", "taken-over"),
         lambda: set_role(clerk, "wang", Role.SUPERVISOR),

@@ -16,6 +16,7 @@ from storage.audit import chain as audit
 from storage.audit.chain import AuditEntry
 from storage.backup import manifest, service
 from storage.backup.errors import WrongPassphrase
+from storage.backup.manifest import BackupEntry
 from storage.store.models import Invoice
 from tests.support.backup import BOSS, PASSPHRASE, fill, settings_for
 from tests.support.paths import ROOT
@@ -94,7 +95,7 @@ def test_verify_with_no_id_checks_every_backup_and_names_each(
 ) -> None:
     fill(300)
     settings = settings_for(f"sqlite:///{sqlite_store.database}", tmp_path / "backups")
-    taken = []
+    taken: list[BackupEntry] = []
     for kind in ("full", "incremental", "incremental"):
         Invoice.update(remark=kind + str(len(taken))).where(Invoice.id <= 30).execute()
         taken.append(service.backup_now(BOSS, kind, settings=settings,

@@ -13,23 +13,24 @@ from storage.accounts.users import Approval, add_user
 from storage.audit.chain import AuditEntry
 from storage.backup import keys, service
 from storage.backup.errors import BackupError
+from storage.config.settings import Settings
 from storage.store.models import Role
 from tests.support.backup import BOSS, CLERK, PASSPHRASE, fill, settings_for
 
 
 @pytest.fixture
-def setup(store_url: str, store: peewee.Database, tmp_path: Path):  # type: ignore[no-untyped-def]
+def setup(store_url: str, store: peewee.Database, tmp_path: Path) -> Settings:
     add_user("boss", "boss-pw", role=Role.SUPERVISOR, branch="总部")
     add_user("wang", "wang-pw", role=Role.CLERK, branch="总部")
     fill(10)
     return settings_for(store_url, tmp_path / "backups")
 
 
-def _key_files(setup) -> list[Path]:  # type: ignore[no-untyped-def]
+def _key_files(setup: Settings) -> list[Path]:
     return list(keys.key_dir(Path(setup.backup_dir)).glob("*.key"))
 
 
-def test_a_clerk_cannot_set_the_passphrase_alone(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_clerk_cannot_set_the_passphrase_alone(setup: Settings) -> None:
     with pytest.raises(BackupError) as refused:
         service.backup_now(CLERK, "full", settings=setup, passphrase="clerk's choice")
     assert refused.value.key == "backup.passphrase_needs_supervisor"
@@ -49,7 +50,7 @@ def test_a_clerk_cannot_set_the_passphrase_alone(setup) -> None:  # type: ignore
                        ("boss", "approve", False), ("?", "approve", False)]  # fmt: skip
 
 
-def test_a_supervisors_own_password_lets_a_clerk_back_up(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_supervisors_own_password_lets_a_clerk_back_up(setup: Settings) -> None:
     result = service.backup_now(CLERK, "full", settings=setup, passphrase=PASSPHRASE,
                                 approval=Approval("boss", "boss-pw"))  # fmt: skip
     assert len(_key_files(setup)) == 1
@@ -61,8 +62,8 @@ def test_a_supervisors_own_password_lets_a_clerk_back_up(setup) -> None:  # type
 
 
 def test_a_configured_passphrase_file_needs_no_one(
-    setup,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    setup: Settings,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "passphrase"

@@ -360,7 +360,7 @@ def test_the_link_cut_mid_clear_leaves_it_unknown_until_txn_says_done(
         ctx = ClearingContext(client=c, settings=settings_for("", tmp_path / "backups"),
                               now=lambda: NOW, backup_passphrase=PASSPHRASE)  # fmt: skip
         plan = ready(ctx)
-        cut = []
+        cut: list[int] = []
 
         def pull_the_cable(step: object) -> None:
             if not cut:  # the first PROGRESS: the clear runs; the cable goes for 6 s

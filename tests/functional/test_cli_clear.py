@@ -196,6 +196,7 @@ def test_killed_mid_report_and_mid_backup_then_cleared_once(setup: dict[str, str
     assert clears_on(disk) == 1
 
 
+@pytest.mark.serial  # timing: keys or polls within a deadline
 def test_two_supervisors_at_once_one_runs_the_other_is_told_who(
     setup: dict[str, str], tmp_path: Path
 ) -> None:

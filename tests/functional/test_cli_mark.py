@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,7 @@ def _stored(url: str) -> dict[str, tuple[str, str, bool, str, str]]:
         close_database()
 
 
-def _json(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+def _json(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
     out = capsys.readouterr().out
     return json.loads(out)  # type: ignore[no-any-return]
 
@@ -155,7 +156,7 @@ def test_reimporting_a_reimbursed_invoice_is_flagged_loudly(
     capsys.readouterr()
     assert main(["import", "--direction", "received", str(again), "--json"]) == 0
     doc = _json(capsys)
-    (flag,) = doc["files"][0]["reimbursed_again"]  # type: ignore[index]
+    (flag,) = doc["files"][0]["reimbursed_again"]
     assert (flag["number"], flag["claim_ref"], flag["reimbursed_by"]) == (
         "26112000000000000101", "BX-7", "clerk")  # fmt: skip
     assert main(["import", "--direction", "received", str(again)]) == 0  # the same file again
@@ -174,11 +175,11 @@ def test_summary_counts_and_sums_by_state_month_and_seller(
     assert main(["summary", "--json"]) == 0
     doc = _json(capsys)
     assert (doc["count"], doc["total"]) == (3, "535.38")
-    states = {g["key"]: (g["count"], g["total"]) for g in doc["by_state"]}  # type: ignore[union-attr]
+    states = {g["key"]: (g["count"], g["total"]) for g in doc["by_state"]}
     assert states == {"unbooked": (1, "196.38"), "cit_not_deductible": (2, "339.00")}
-    months = {g["key"]: (g["count"], g["booked"], g["reimbursed"]) for g in doc["by_month"]}  # type: ignore[union-attr]
+    months = {g["key"]: (g["count"], g["booked"], g["reimbursed"]) for g in doc["by_month"]}
     assert months == {"2026-03": (2, 2, 1), "2026-02": (1, 0, 0)}
-    (seller,) = doc["by_seller"]  # type: ignore[misc]
+    (seller,) = doc["by_seller"]
     assert (seller["key"], seller["count"]) == ("青岛同创信息技术有限公司", 3)
     assert main(["--lang", "en", "summary"]) == 0
     out = capsys.readouterr().out
@@ -229,5 +230,5 @@ def test_lookup_flags_an_invoice_already_reimbursed(
     assert main(["lookup", "26112000000000000101"]) == 0
     assert "正常 ⚠已报销" in capsys.readouterr().out
     assert main(["lookup", "26112000000000000102", "--json"]) == 0
-    (match,) = _json(capsys)["matches"]  # type: ignore[misc]
+    (match,) = _json(capsys)["matches"]
     assert match["reimbursed"] is False and match["booking"] == "unbooked"

@@ -137,7 +137,7 @@ def test_an_invoice_over_five_years_old_says_so_first(store: peewee.Database) ->
     qr = "01,04,044031800111,12345678,300.00,20180615,12345678901234567890,A1B2"
     old = lookup(qr, CLERK, LookupOptions(today=today, disk_last_seq=120, store_last_seq=118))
     assert _kinds(old)[0] is CauseKind.TOO_OLD and CauseKind.NOT_HERE in _kinds(old)
-    assert "2018-06-15" in old.causes[0].detail and "5 年" in old.causes[0].title
+    assert "2018-06-15" in old.causes[0].detail.text() and "5 年" in old.causes[0].title.text()
     # Twenty digits that "begin" 2019 are no 数电 number (those began in 2021): no age cause.
     number = lookup("19312000000012345678", CLERK, LookupOptions(today=today))
     assert CauseKind.TOO_OLD not in _kinds(number)

@@ -50,6 +50,7 @@ def state_of(connection: ServiceConnection, type_code: str = "004") -> str | Non
     return next(line.state.value for line in status.types if line.type == type_code)
 
 
+@pytest.mark.serial  # timing: keys or polls within a deadline
 def test_two_terminals_see_the_same_change_within_two_seconds_for_one_poll(
     socket_dir: Path,
 ) -> None:

@@ -32,7 +32,7 @@ END = dt.date(2026, 11, 20)
 
 def _snapshot() -> dict[tuple[str, str], tuple[object, ...]]:
     """What an invoice is, as a user sees it: every stored field and its lines."""
-    out = {}
+    out: dict[tuple[str, str], tuple[object, ...]] = {}
     for inv in Invoice.select():
         lines = tuple(
             (ln.item, ln.spec, ln.unit, ln.quantity, ln.unit_price, ln.amount, ln.rate, ln.tax)

@@ -50,7 +50,8 @@ def _settings(url: str, **more: object) -> Settings:
 
 
 def _row(notice_id: int) -> Notice:
-    return Notice.get_by_id(notice_id)
+    notice: Notice = Notice.get_by_id(notice_id)
+    return notice
 
 
 def test_the_clear_notice_reaches_the_mail_server(store: peewee.Database) -> None:

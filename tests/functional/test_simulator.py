@@ -8,6 +8,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,8 @@ class Wire:
         with self._lock:
             self.sent.append((time.monotonic(), frame))
 
-    def send(self, seq: int, cmd: str, body: dict[str, object] | None = None) -> None:
-        raw = encode(Request(seq, cmd, body or {}))
+    def send(self, seq: int, cmd: str, body: Mapping[str, object] | None = None) -> None:
+        raw = encode(Request(seq, cmd, dict(body or {})))
         request = decode(raw[:-2])
         assert isinstance(request, Request)
         self.disk.receive(request, raw)
@@ -45,7 +46,7 @@ class Wire:
         with self._lock:
             return [f for _, f in self.sent if isinstance(f, Reply | ErrorReply) and f.seq == seq]
 
-    def ask(self, seq: int, cmd: str, body: dict[str, object] | None = None,
+    def ask(self, seq: int, cmd: str, body: Mapping[str, object] | None = None,
             timeout: float = 5.0) -> Reply | ErrorReply:  # fmt: skip
         before = len(self.replies(seq))
         self.send(seq, cmd, body)

@@ -8,7 +8,13 @@ from decimal import Decimal
 import peewee
 
 from storage.accounts.users import Session
-from storage.checklist.troubleshooting import ChecklistFacts, ItemState, TerminalInfo, run_checklist
+from storage.checklist.troubleshooting import (
+    ChecklistFacts,
+    ChecklistItem,
+    ItemState,
+    TerminalInfo,
+    run_checklist,
+)
 from storage.rules.field_checks import InvoiceDraft
 from storage.store.invoice_store import save_invoices
 from storage.store.models import Role
@@ -23,7 +29,7 @@ def _save(number: str, *, branch: str = "总部", status: str = "normal") -> Non
                                  status=status, branch=branch)], branch="总部")  # fmt: skip
 
 
-def _items(draft: InvoiceDraft, facts: ChecklistFacts | None = None) -> dict[str, object]:
+def _items(draft: InvoiceDraft, facts: ChecklistFacts | None = None) -> dict[str, ChecklistItem]:
     return {i.key: i for i in run_checklist(draft, CLERK, facts or ChecklistFacts())}
 
 
@@ -95,5 +101,6 @@ def test_report_saves_as_text_and_xlsx(store: peewee.Database, tmp_path: object)
     empty_rows = [line for line in text.splitlines() if "未填写" in line]
     assert empty_rows and all("通过" not in line for line in empty_rows)
     sheet = load_workbook(save_report(report, Path(str(tmp_path)) / "r.xlsx")).active
+    assert sheet is not None
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "发票信息核对报告" in cells and "2550485" in cells

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from storage.accounts.users import add_user
 from storage.config.settings import Settings
+from storage.lookup.engine import CauseKind
 from storage.store.database import close_database, open_database
 from storage.store.models import Role, User
 from storage.store.schema import upgrade
@@ -24,6 +26,7 @@ from tests.support.tui import (
     log_in,
     look_up,
     plain,
+    toasts,
     wait_for,
 )
 from tui.app import FapiaoApp, few_colours
@@ -43,7 +46,7 @@ from tui.widgets.key_hints import KeyHints
 SIZE = (80, 24)
 
 
-def table_rows(table: DataTable[object]) -> list[list[str]]:
+def table_rows(table: DataTable[Any]) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -239,13 +242,11 @@ async def test_no_match_shows_the_diagnosis(tmp_path: Path) -> None:
         assert f"没有找到：{MISSING_NUMBER}" in plain(app.screen.query_one("#lookup-status"))
         shown = "\n".join(plain(option.prompt) for option in diagnosis.options)
         result = app.screen.result  # type: ignore[attr-defined]
-        # NOTE: the lookup engine is being rewritten; today it returns no causes for a miss
-        # and the screen says so plainly. Once it lands, every cause is listed, numbered, e.g.
-        # "本系统中没有这张发票" (NOT_HERE); this loop checks whatever the engine gives.
+        # Every cause is listed, numbered; a number nowhere in the store ends with NOT_HERE.
+        assert result.causes and result.causes[-1].kind is CauseKind.NOT_HERE
         for number, cause in enumerate(result.causes, start=1):
             assert f"{number}. {cause.title.text()}" in shown
-        if not result.causes:
-            assert "没有匹配的发票" in shown
+        assert f"{len(result.causes)}. 本系统中没有这张发票" in shown
 
 
 async def test_other_branch_invoice_is_not_shown_to_the_clerk(tmp_path: Path) -> None:
@@ -270,10 +271,15 @@ async def test_f7_hides_and_shows_void_and_red(tmp_path: Path) -> None:
         assert app.show_void_red is False
         await wait_for(pilot, lambda: "作废/红冲：隐藏" in plain(status))
         await wait_for(pilot, lambda: "正在查询" not in plain(status))
-        # the engine reports a hidden invoice as "filtered out" once it lands; today it
-        # still lists exact numbers, so only the filter's state is asserted here
+        # hidden: the void invoice leaves the list, and the diagnosis says why
+        assert not table.display or table.row_count == 0
+        diagnosis = app.screen.query_one(Diagnosis)
+        shown = "\n".join(plain(option.prompt) for option in diagnosis.options)
+        assert diagnosis.display and "1. 发票已作废或红冲，当前视图未显示" in shown
         await pilot.press("f7")
         await wait_for(pilot, lambda: "作废/红冲：显示" in plain(status))
+        await wait_for(pilot, lambda: table.display and table.row_count == 1)
+        assert table_rows(table)[0][0] == "作废"
 
 
 async def test_f_keys_switch_screens_and_esc_comes_back(tmp_path: Path) -> None:
@@ -337,7 +343,7 @@ async def test_escape_clears_the_box_and_ctrl_q_quits(tmp_path: Path) -> None:
         assert app.focused is app.screen.query_one(InvoiceTable)
         await pilot.press("escape")
         query = app.screen.query_one("#query", Input)
-        assert app.focused is query
+        assert query.has_focus
         await pilot.press("escape")
         assert query.value == ""
         await pilot.press("ctrl+q")
@@ -393,11 +399,11 @@ async def test_a_failing_lookup_is_told_and_logged_not_stuck(
         raise RuntimeError("disk full")
 
     app = demo_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot)
         monkeypatch.setattr(storage.lookup.engine, "lookup", broken)
         app.screen.query_one("#query", Input).value = "10000001"
-        await wait_for(pilot, lambda: any("RuntimeError" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: any("RuntimeError" in shown for shown in toasts(app)))
         status = app.screen.query_one("#lookup-status", Static)
         await wait_for(pilot, lambda: "正在查询" not in plain(status))
     assert any("worker lookup" in r.getMessage() or "failed" in r.getMessage()
@@ -407,7 +413,7 @@ async def test_a_failing_lookup_is_told_and_logged_not_stuck(
 async def test_a_pasted_page_is_refused_in_words_not_as_a_store_failure(tmp_path: Path) -> None:
     pasted = "".join(chr(0x4E00 + i) for i in range(1000))
     app = demo_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot)
         box = app.screen.query_one("#query", Input)
         box.value = pasted
@@ -418,7 +424,7 @@ async def test_a_pasted_page_is_refused_in_words_not_as_a_store_failure(tmp_path
         shown = "\n".join(plain(option.prompt) for option in diagnosis.options)
         assert diagnosis.display and "太长" in shown and "最多 200 个字" in shown
         assert "无法按此查询" in plain(app.screen.query_one("#lookup-status", Static))
-        assert not any("错误" in n.message or "数据库" in n.message for n in app._notifications)
+        assert not any("错误" in shown or "数据库" in shown for shown in toasts(app))
 
 
 async def test_a_search_the_store_refuses_is_said_on_the_screen(
@@ -432,10 +438,10 @@ async def test_a_search_the_store_refuses_is_said_on_the_screen(
         raise peewee.OperationalError("Expression tree is too large (maximum depth 1000)")
 
     app = demo_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot)
         monkeypatch.setattr(storage.lookup.engine, "find", refused)
         await look_up(pilot, "华信")
         shown = "\n".join(plain(o.prompt) for o in app.screen.query_one(Diagnosis).options)
         assert "查询失败" in shown
-        assert not any("OperationalError" in n.message for n in app._notifications)
+        assert not any("OperationalError" in shown for shown in toasts(app))

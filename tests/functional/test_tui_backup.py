@@ -6,17 +6,19 @@ import fcntl
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
 from storage.audit.chain import AuditEntry
 from storage.backup import manifest
+from storage.backup.jobs import byte_size
 from storage.store.models import User
-from tests.support.tui import demo_app, log_in, plain, wait_for
+from tests.support.tui import demo_app, log_in, plain, toasts, wait_for
 from tui.app import FapiaoApp
 from tui.quit_guard import QuitQuestion
-from tui.screens.backup import BackupScreen, byte_size
+from tui.screens.backup import BackupScreen
 from tui.screens.dialogs import ConfirmDialog, PassphraseDialog, RestoreDialog, SetPassphraseDialog
 
 SIZE = (80, 24)
@@ -33,7 +35,7 @@ def passphrase_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def rows(screen: BackupScreen) -> list[list[str]]:
-    table: DataTable[object] = screen.table
+    table: DataTable[Any] = screen.table
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -186,7 +188,9 @@ async def test_passphrase_is_asked_for_and_kept_nowhere(tmp_path: Path) -> None:
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, PassphraseDialog))
         dialog = app.screen
-        assert dialog.new_key  # the first backup creates the key: typed twice
+        assert (
+            isinstance(dialog, PassphraseDialog) and dialog.new_key
+        )  # the first backup creates the key: typed twice
         dialog.query_one("#passphrase", Input).value = PASSPHRASE
         await pilot.press("enter")
         dialog.query_one("#passphrase-again", Input).value = "not the same"
@@ -199,7 +203,7 @@ async def test_passphrase_is_asked_for_and_kept_nowhere(tmp_path: Path) -> None:
 
         await pilot.press("v")  # a wrong passphrase: said plainly, nothing recorded as verified
         await wait_for(pilot, lambda: isinstance(app.screen, PassphraseDialog))
-        assert not app.screen.new_key
+        assert isinstance(app.screen, PassphraseDialog) and not app.screen.new_key
         app.screen.query_one("#passphrase", Input).value = "wrong"
         await pilot.press("enter")
         await finished(pilot, screen)
@@ -242,11 +246,9 @@ async def test_log_in_reminds_when_there_is_no_recent_backup(
 ) -> None:
     folder = tmp_path / "backups"
     app = demo_app(tmp_path, backup_dir=str(folder))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot, keep_reminder=True)
-        await wait_for(
-            pilot, lambda: any("还没有任何备份" in n.message for n in app._notifications)
-        )
+        await wait_for(pilot, lambda: any("还没有任何备份" in shown for shown in toasts(app)))
 
 
 async def test_a_clerks_first_backup_needs_a_supervisors_own_password(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from textual.binding import Binding
 from textual.widgets import Input
@@ -86,6 +87,7 @@ async def test_amounts_that_do_not_add_up_show_the_error_and_the_fix(tmp_path: P
         assert app.focused is screen.box("code")
 
 
+@pytest.mark.serial  # timing: keys or polls within a deadline
 async def test_a_wedge_scan_fills_the_whole_form_at_once(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -157,6 +159,7 @@ async def test_an_invoice_on_file_with_another_amount_is_shown_side_by_side(tmp_
         assert not screen.query_one("#differences").display
 
 
+@pytest.mark.serial  # timing: keys or polls within a deadline
 async def test_the_checklist_has_seven_items_measures_the_terminal_and_takes_ticks(
     tmp_path: Path,
 ) -> None:
@@ -188,14 +191,14 @@ async def test_the_checklist_has_seven_items_measures_the_terminal_and_takes_tic
         assert "✓ 通过" in item_texts(screen)[4]
         # a wedge scan on the checklist page goes into the form, and its Enter ticks nothing
         await burst(pilot, TOLL_QR)
-        assert screen.tabs.active == "fields-page" and app.focused is screen.box("number")
+        assert screen.tabs.active == "fields-page" and screen.box("number").has_focus
         assert screen.box("number").value == "12345678"
         assert screen.box("code").value == "044001900112"
         await pilot.press("f3")
         await wait_for(pilot, lambda: "12345678" not in item_texts(screen)[1])  # rechecked
         assert "☐ 请人工确认" in item_texts(screen)[3]
         await pilot.press("f3")  # back to the field last used
-        assert screen.tabs.active == "fields-page" and app.focused is screen.box("number")
+        assert screen.tabs.active == "fields-page" and screen.box("number").has_focus
 
 
 async def test_ctrl_s_saves_the_report_as_text_and_xlsx(tmp_path: Path) -> None:
@@ -214,6 +217,7 @@ async def test_ctrl_s_saves_the_report_as_text_and_xlsx(tmp_path: Path) -> None:
         assert "发票号码　1000002　! 注意　号码只有 7 位，可能丢了前导零：应为 01000002" in text
         assert "7. 终端兼容性　✓ 通过　终端 80×24" in text
         book = load_workbook(text_file.with_suffix(".xlsx"), read_only=True)
+        assert book.active is not None
         rows = [[cell for cell in row if cell is not None] for row in book.active.values]
         assert [
             "发票号码",

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 
 from storage.audit.chain import AuditEntry
 from storage.clearing import journal
@@ -186,11 +186,11 @@ async def test_supervisor_clears_end_to_end_and_the_log_shows_it(
             assert disk.state.offline == [] and "已上传 1 张离线发票，失败 0 张" in status(screen)
             await pilot.press("enter")
             await wait_for(pilot, lambda: screen.step == "kind")
-            options = screen.query_one("#kind-list")
-            assert str(options.get_option_at_index(0).prompt).endswith("（建议）")  # type: ignore[attr-defined]
+            options = screen.query_one("#kind-list", OptionList)
+            assert str(options.get_option_at_index(0).prompt).endswith("（建议）")
             assert "所有票种都已抄税：一次清完本期所有票种" in str(
                 options.get_option_at_index(0).prompt
-            )  # type: ignore[attr-defined]
+            )
             assert not screen.query_one("#kind-types").display
             await pilot.press("enter")
             await wait_for(
@@ -283,10 +283,11 @@ async def test_a_clerk_confirming_with_own_password_is_refused_and_nothing_is_se
             await wait_for(pilot, lambda: isinstance(app.screen, SupervisorDialog))
             await pilot.press(*"super", "enter", *"wrong", "enter")
             dialog = app.screen
+            assert isinstance(dialog, SupervisorDialog)
             await wait_for(
                 pilot,
                 lambda: "密码" in plain(dialog.query_one("#dialog-error")) and not dialog.checking,
-            )  # type: ignore[attr-defined]
+            )
             await pilot.press("escape")
             assert disk.executions["CLEAR"] == 0
 

@@ -19,7 +19,7 @@ from storage.audit.chain import AuditEntry
 from storage.lookup.engine import CauseKind
 from storage.store.models import Invoice, Source
 from tests.support.disk import PIN, restart_after_first_page
-from tests.support.tui import demo_app, disk_service, log_in, look_up, plain, wait_for
+from tests.support.tui import demo_app, disk_service, log_in, look_up, plain, toasts, wait_for
 from tui.app import FapiaoApp
 from tui.screens.disk import DiskScreen
 from tui.widgets.diagnosis import SYNC, Diagnosis
@@ -41,6 +41,7 @@ async def until_strip(pilot: Pilot[Any], app: FapiaoApp, text: str, timeout: flo
     return time.monotonic() - started
 
 
+@pytest.mark.serial  # timing: keys or polls within a deadline
 async def test_strip_shows_the_disk_live_and_follows_its_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -250,7 +251,7 @@ async def test_f6_refuses_unsent_a_malformed_pin_and_one_the_disk_rejected(
         app = demo_app(tmp_path, device_url=_server.url)
         async with app.run_test(size=SIZE) as pilot:
             screen = await disk_screen(pilot)
-            await wait_for(pilot, lambda: app.disk_state.connected)  # type: ignore[attr-defined]
+            await wait_for(pilot, lambda: app.disk_state.connected)
             message = screen.query_one("#disk-message")
             await pilot.press(*"abc", "enter")
             await wait_for(pilot, lambda: "6–8 位数字" in plain(message))
@@ -266,13 +267,14 @@ async def test_f6_refuses_unsent_a_malformed_pin_and_one_the_disk_rejected(
 
 async def _sync_across_a_restart(pilot: Pilot[Any], disk: Disk) -> list[str]:
     app = pilot.app
+    assert isinstance(app, FapiaoApp)
     await disk_screen(pilot, pin=PIN)
     await wait_for(pilot, lambda: bool(app.disk_live.status and app.disk_live.status.logged_in))
     restart_after_first_page(disk)
     await pilot.press("f9")
     await wait_for(pilot, lambda: not app.disk_live.sync_running, timeout=15)
     await pilot.pause(0.1)
-    return [n.message for n in app._notifications]
+    return toasts(app)
 
 
 async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
@@ -283,7 +285,7 @@ async def test_a_disk_restart_mid_sync_without_a_pin_at_hand_is_said_in_words(
     monkeypatch.setattr(devices.pin, "keyring_pin", lambda: None)
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             said = await _sync_across_a_restart(pilot, disk)
     assert any("税控盘中途重启" in text for text in said), said
     assert not any("E_AUTH" in text for text in said)
@@ -298,7 +300,7 @@ async def test_a_disk_restart_mid_sync_is_logged_in_again_with_the_keyring_pin(
     monkeypatch.setattr(devices.pin, "keyring_pin", lambda: PIN)
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             said = await _sync_across_a_restart(pilot, disk)
             await wait_for(pilot, lambda: app.disk_live.store_seq == disk.state.last_seq)
     assert disk.executions["LOGIN"] == 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from storage.config.settings import Settings
 from storage.demo.space import prepare_demo_store
 from storage.notices import ClearingOutcome, TypeOutcome, post_clearing_notice
 from storage.store.database import database_proxy
-from tests.support.tui import TODAY, demo_app, log_in, plain, wait_for
+from tests.support.tui import TODAY, demo_app, log_in, plain, toasts, wait_for
 from tui.app import FapiaoApp
 from tui.messages import NoticesArrived, StoreSettingsRead
 from tui.screens.clearing_settings import ClearingSettingsScreen
@@ -29,8 +30,8 @@ SIZE = (80, 24)
 SnapCompare = Callable[..., bool]
 
 
-def _toasts(app: FapiaoApp) -> list[str]:
-    return [f"{n.title}\n{n.message}" for n in app._notifications]
+def _shows(app: FapiaoApp, text: str) -> bool:
+    return any(text in toast for toast in toasts(app))
 
 
 def _terminal(path: Path, **settings: object) -> FapiaoApp:
@@ -59,7 +60,10 @@ async def test_two_terminals_show_a_posted_notice_within_seconds(tmp_path: Path)
     path = tmp_path / "shared.db"
     prepare_demo_store(path, today=TODAY)
     front, office = _terminal(path), _terminal(path)
-    async with front.run_test(size=SIZE) as one, office.run_test(size=SIZE) as two:
+    async with (
+        front.run_test(size=SIZE, notifications=True) as one,
+        office.run_test(size=SIZE, notifications=True) as two,
+    ):
         await log_in(one, "clerk", "clerk")
         await log_in(two, "super", "super")
         await wait_for(one, lambda: front.notice_feed.last_id is not None)
@@ -79,8 +83,9 @@ async def test_two_terminals_show_a_posted_notice_within_seconds(tmp_path: Path)
             assert time.monotonic() - posted_at < 5, "not shown within 5 s"
             await one.pause(0.05)
             await two.pause(0.05)
-        for app in (front, office):
-            [toast] = [text for text in _toasts(app) if "2026-03" in text]
+        for app, pilot in ((front, one), (office, two)):
+            await wait_for(pilot, partial(_shows, app, "2026-03"))
+            [toast] = [text for text in toasts(app) if "2026-03" in text]
             assert toast.startswith("清卡部分失败：2026-03 普通清卡，1 类成功，1 类失败")
             assert "004：清卡成功，新截止日期 2026-05-15" in toast
             assert "007：清卡失败（E_NETWORK）：无法连接税务服务器" in toast
@@ -96,7 +101,7 @@ async def test_two_terminals_show_a_posted_notice_within_seconds(tmp_path: Path)
 
 async def test_nothing_is_redrawn_when_there_is_no_notice(tmp_path: Path) -> None:
     app = demo_app(tmp_path, demo_disk=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot)
         await wait_for(pilot, lambda: app.notice_feed.last_id is not None)
         to_loop: list[object] = []
@@ -116,7 +121,7 @@ async def test_nothing_is_redrawn_when_there_is_no_notice(tmp_path: Path) -> Non
         app.screen.refresh = counted  # type: ignore[method-assign]
         await pilot.pause(4.5)  # two polls at least
         assert [w for w in app.workers if w.name == "notice-feed" and w.is_running]
-        assert to_loop == [] and refreshes == [] and len(app._notifications) == 0
+        assert to_loop == [] and refreshes == [] and toasts(app) == []
 
 
 # -- the clearing reminder ---------------------------------------------------------------
@@ -126,10 +131,10 @@ async def test_log_in_and_header_remind_of_the_clear_within_the_reminder_days(
     tmp_path: Path,
 ) -> None:
     app = demo_app(tmp_path)  # the demo disk: every type due in 3 days; 5 reminder days
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot, keep_reminder=True)
-        await wait_for(pilot, lambda: any("须在 03-18 前清卡" in text for text in _toasts(app)))
-        [toast] = [text for text in _toasts(app) if "清卡" in text]
+        await wait_for(pilot, lambda: any("须在 03-18 前清卡" in text for text in toasts(app)))
+        [toast] = [text for text in toasts(app) if "清卡" in text]
         assert "004 须在 03-18 前清卡（剩 3 天）：请主管按 F4 清卡（另有 3 类）" in toast
         strip = app.screen.query_one(AppHeader).query_one(DiskStrip)
         # beside the demo's user at 80 columns the strip keeps the days left, marked
@@ -138,14 +143,14 @@ async def test_log_in_and_header_remind_of_the_clear_within_the_reminder_days(
 
 async def test_outside_the_reminder_days_there_is_no_reminder(tmp_path: Path) -> None:
     app = demo_app(tmp_path, clear_remind_days=2)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot, keep_reminder=True)
         strip = app.screen.query_one(AppHeader).query_one(DiskStrip)
         await wait_for(pilot, lambda: "004 已抄税未清卡 剩3天" in plain(strip))
         reminders = [w for w in app.workers if w.name == "reminder"]
         await wait_for(pilot, lambda: all(w.is_finished for w in reminders))
         assert "!" not in plain(strip)
-        assert not any("清卡" in text for text in _toasts(app))
+        assert not any("清卡" in text for text in toasts(app))
 
 
 # -- the clearing settings screen --------------------------------------------------------
@@ -186,7 +191,10 @@ async def test_a_supervisor_saves_it_is_audited_and_every_terminal_follows(tmp_p
     path = tmp_path / "shared.db"
     prepare_demo_store(path, today=TODAY)
     office, front = _terminal(path), _terminal(path)
-    async with office.run_test(size=SIZE) as pilot, front.run_test(size=SIZE) as other:
+    async with (
+        office.run_test(size=SIZE) as pilot,
+        front.run_test(size=SIZE, notifications=True) as other,
+    ):
         await log_in(pilot, "super", "super")
         await log_in(other, "clerk", "clerk")
         await wait_for(other, lambda: front.notice_feed.last_id is not None)
@@ -224,7 +232,7 @@ async def test_a_supervisor_saves_it_is_audited_and_every_terminal_follows(tmp_p
             assert time.monotonic() - started < 5
             await other.pause(0.05)
         assert front.settings.notify_to == ("finance@example.com",)
-        assert any("super 修改了清卡设置" in text for text in _toasts(front))
+        await wait_for(other, partial(_shows, front, "super 修改了清卡设置"))
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(office.screen).__name__ == "LookupScreen")
 

@@ -36,7 +36,7 @@ class ScannerApp(FapiaoApp):
     def on_unmount(self) -> None:
         stop_scanner(self.scanner)
 
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
         self.notices.append(message)
         super().notify(message, *args, **kwargs)
 

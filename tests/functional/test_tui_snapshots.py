@@ -23,6 +23,7 @@ from tests.support.tui import (
     look_up,
     wait_for,
 )
+from tui.app import FapiaoApp
 from tui.screens.detail import DetailScreen
 
 SIZE = (80, 24)
@@ -31,6 +32,7 @@ SnapCompare = Callable[..., bool]
 
 async def _login_screen(pilot: Pilot[Any]) -> None:
     app = pilot.app
+    assert isinstance(app, FapiaoApp)
     await wait_for(pilot, lambda: app.store_state == "ready")
     await wait_for(pilot, lambda: app.focused is not None)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.command import CommandList, CommandPalette
@@ -41,13 +42,14 @@ def prepared_app(tmp_path: Path, extra_audit: int = 0) -> FapiaoApp:
     return app
 
 
-def rows(table: DataTable[object]) -> list[list[str]]:
+def rows(table: DataTable[Any]) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def user_row(app: FapiaoApp, name: str) -> User:
     with app.store_connection():
-        return User.get(User.username == name)
+        user: User = User.get(User.username == name)
+        return user
 
 
 async def open_mode(pilot: object, mode: str, screen_type: type) -> object:
@@ -184,9 +186,9 @@ async def test_auditor_reads_filters_and_verifies_the_log(tmp_path: Path) -> Non
                 widget = screen.query_one(f"#f-{name}")
                 widget.value = value  # type: ignore[attr-defined]
             screen.query_one("#f-user", Input).focus()
-            generation = screen._generation
             await pilot.press("enter")
-            await wait_for(pilot, lambda: screen._generation > generation and not screen.loading)
+            await pilot.pause()  # the filters applied: the rows cleared, the page loading
+            await wait_for(pilot, lambda: not screen.loading)
             return rows(screen.table)
 
         refused = await apply(refused=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
@@ -15,7 +17,7 @@ TOLL_QR = "01,10,044001900112,12345678,100.00,20260301,12345678901234567890,ABCD
 ON_FILE = {"code": "1100263164", "number": "10000002", "date": "2026-02-14", "amount": "16407.37"}
 
 
-async def open_checklist(pilot: Pilot[object]) -> ChecklistScreen:
+async def open_checklist(pilot: Pilot[Any]) -> ChecklistScreen:
     """Log in as the clerk and press F3."""
     app = pilot.app
     await log_in(pilot)
@@ -27,7 +29,7 @@ async def open_checklist(pilot: Pilot[object]) -> ChecklistScreen:
     return screen
 
 
-async def burst(pilot: Pilot[object], text: str, *, enter: bool = True) -> None:
+async def burst(pilot: Pilot[Any], text: str, *, enter: bool = True) -> None:
     """Type ``text`` the way a keyboard-wedge scanner does: every key at once, then Enter
     (Pilot's ``press`` waits after each key, ~60 ms, far slower than a scanner)."""
     app = pilot.app

@@ -35,7 +35,7 @@ def serve(
 
 @contextmanager
 def client(url: str, **options: object) -> Iterator[DiskClient]:
-    c = DiskClient.connect(url, **options)  # type: ignore[arg-type]
+    c = DiskClient.connect(url, **options)
     try:
         yield c
     finally:

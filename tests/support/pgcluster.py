@@ -3,7 +3,7 @@
 Plain Python (no pytest import), so it can be used from a conftest, a
 benchmark or by hand::
 
-    from tests.pgcluster import start_cluster
+    from tests.support.pgcluster import start_cluster
 
     with start_cluster() as cluster:
         print(cluster.url)   # postgresql://fapiao@127.0.0.1:PORT/fapiao_test
@@ -28,7 +28,12 @@ Using an existing server instead:
     ``postgresql://me@127.0.0.1:5432/fapiao_test``), no cluster is started
     and that URL is used as is; :func:`pg_url_from_env_or_start` returns it
     with no stopper. The database it names must exist, and the tests may
-    create and drop tables in it.
+    create and drop tables in it. Under pytest-xdist each worker instead
+    creates (and at the end drops) a database of its own beside it,
+    ``fapiao_test_gw0`` and so on, so the role needs CREATEDB.
+
+Under pytest-xdist, without that variable, each worker starts a cluster of
+its own (initdb takes about a second) and stops it at the end of its session.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit, urlunsplit
 
 ENV_URL = "FAPIAO_TEST_PG_URL"
 DB_USER = "fapiao"
@@ -316,21 +322,45 @@ def start_cluster() -> Cluster:
     return cluster
 
 
-def pg_url_from_env_or_start() -> tuple[str, Callable[[], None] | None]:
+def database_of_its_own(url: str, suffix: str) -> tuple[str, Callable[[], None]]:
+    """A fresh database ``<name>_<suffix>`` on the server of ``url``, and its dropper.
+
+    Parallel test processes sharing one server each reset their own database, never
+    another's (the tests drop and recreate the ``public`` schema)."""
+    import psycopg  # local: keep the module importable without it
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or DB_NAME}_{suffix}"
+    own = urlunsplit(parts._replace(path=f"/{name}"))
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    drop()  # a run killed before its teardown may have left it
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return own, drop
+
+
+def pg_url_from_env_or_start(worker: str = "") -> tuple[str, Callable[[], None] | None]:
     """Return ``(url, stopper)``.
 
     If ``FAPIAO_TEST_PG_URL`` is set and non-empty, return ``(that_url, None)``
-    without starting anything. Otherwise start a throwaway cluster and return
-    ``(cluster.url, cluster.stop)``.
+    without starting anything; with ``worker`` (a parallel test process's name), a
+    database of that worker's own on that server, dropped by the stopper. Otherwise start
+    a throwaway cluster, one per process, and return ``(cluster.url, cluster.stop)``.
     """
     url = os.environ.get(ENV_URL, "").strip()
     if url:
+        if worker:
+            return database_of_its_own(url, worker)
         return url, None
     cluster = start_cluster()
     return cluster.url, cluster.stop
 
 
-if __name__ == "__main__":  # manual smoke test: python tests/pgcluster.py
+if __name__ == "__main__":  # manual smoke test: python -m tests.support.pgcluster
     import psycopg
 
     with start_cluster() as c:

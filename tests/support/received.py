@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -64,7 +65,7 @@ def einvoice_xml(record: InvoiceRecord) -> bytes:
     ).encode()
 
 
-def zip_bytes(members: list[tuple[str | bytes, bytes]], *, compress: bool = True) -> bytes:
+def zip_bytes(members: Sequence[tuple[str | bytes, bytes]], *, compress: bool = True) -> bytes:
     """A ZIP of ``members``; a ``bytes`` name is written as those bytes, flag unset (what
     Chinese Windows tools do with GB18030 names), a ``str`` name as zipfile writes it."""
     placeholders: list[tuple[bytes, bytes]] = []

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -63,9 +64,7 @@ def demo_app(directory: Path, *, demo_disk: bool = True, **settings: object) -> 
     )
 
 
-async def wait_for(
-    pilot: Pilot[object], condition: Callable[[], object], timeout: float = 5
-) -> None:
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5) -> None:
     """Let the app run until ``condition()`` holds (workers run in threads)."""
     loop_time = 0.0
     while not condition():
@@ -77,7 +76,7 @@ async def wait_for(
 
 
 async def log_in(
-    pilot: Pilot[object],
+    pilot: Pilot[Any],
     user: str = "clerk",
     password: str = "clerk",
     *,
@@ -114,7 +113,7 @@ async def log_in(
         app.clear_notifications()
 
 
-async def look_up(pilot: Pilot[object], text: str, *, keys: bool = False) -> None:
+async def look_up(pilot: Pilot[Any], text: str, *, keys: bool = False) -> None:
     """Put ``text`` in the lookup box (key by key with ``keys``; Pilot takes ~60 ms a key)
     and wait for its result on screen."""
     from textual.widgets import Input
@@ -130,6 +129,19 @@ async def look_up(pilot: Pilot[object], text: str, *, keys: bool = False) -> Non
     )
 
 
+def toasts(app: FapiaoApp) -> list[str]:
+    """The notifications on the screen now, each its title and message as the clerk reads
+    them (Textual exports no Toast class: it is matched by name). Pilot hides them unless
+    the app runs with ``run_test(notifications=True)``; without, this fails rather than
+    finding none."""
+    if not app.screen.query("ToastRack"):
+        raise AssertionError("toasts are hidden: use app.run_test(notifications=True)")
+    from textual.content import Content
+
+    shown = [toast.render() for toast in app.screen.query("Toast")]
+    return [text.plain if isinstance(text, Content) else str(text) for text in shown]
+
+
 def plain(widget: object, width: int = 78) -> str:
     """The text a widget shows, without styles (rich tables rendered at ``width``)."""
     import io
@@ -139,6 +151,7 @@ def plain(widget: object, width: int = 78) -> str:
     from textual.content import Content
     from textual.widgets import Static
 
+    shown: object
     if isinstance(widget, Static):
         shown = widget.content
     elif hasattr(widget, "render"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ def _secret(tmp_path: Path, name: str, text: str, mode: int = 0o600) -> str:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str, str]]:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setenv("FAPIAO_DATABASE_URL", url)
     monkeypatch.setenv("FAPIAO_BACKUP_DIR", str(tmp_path / "backups"))
@@ -68,8 +71,8 @@ def test_backup_list_verify_restore_via_the_command_line(cli, tmp_path: Path) ->
 
 
 def test_wrong_passphrase_and_bad_files_exit_cleanly(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Callable[..., tuple[int, str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert cli("--user", "boss", "backup", "--full")[0] == 0
     monkeypatch.setenv("FAPIAO_BACKUP_PASSPHRASE_FILE", _secret(tmp_path, "bad", "guess"))
     code, _out, err = cli("--user", "boss", "backup")

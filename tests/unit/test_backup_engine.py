@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import peewee
 import pytest
@@ -14,12 +15,13 @@ from storage.audit.chain import AuditEntry
 from storage.backup import keys, manifest, service
 from storage.backup.errors import WrongPassphrase
 from storage.backup.verify import verify_entry
+from storage.config.settings import Settings
 from storage.store.models import Invoice
 from tests.support.backup import BOSS, CLERK, PASSPHRASE, fill, settings_for
 
 
 @pytest.fixture
-def setup(sqlite_store: peewee.Database, tmp_path: Path):  # type: ignore[no-untyped-def]
+def setup(sqlite_store: peewee.Database, tmp_path: Path) -> Settings:
     fill(1500)
     return settings_for(f"sqlite:///{sqlite_store.database}", tmp_path / "backups")
 
@@ -32,7 +34,7 @@ def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
         conn.close()
 
 
-def test_full_then_incremental_restore_each_point(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_full_then_incremental_restore_each_point(setup: Settings, tmp_path: Path) -> None:
     voids_before = Invoice.select().where(Invoice.status == "void", Invoice.id <= 40).count()
     assert voids_before < 40
     full = service.backup_now(BOSS, "auto", settings=setup, passphrase=PASSPHRASE).entry
@@ -60,7 +62,7 @@ def test_full_then_incremental_restore_each_point(setup, tmp_path: Path) -> None
     assert listed[inc2.id].verified_ok is True and listed[inc2.id].verified_at
 
 
-def test_backup_files_and_index_hold_no_plaintext(setup) -> None:  # type: ignore[no-untyped-def]
+def test_backup_files_and_index_hold_no_plaintext(setup: Settings) -> None:
     entry = service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE).entry
     folder = Path(setup.backup_dir)
     name = Invoice.select().first().buyer_name
@@ -73,7 +75,7 @@ def test_backup_files_and_index_hold_no_plaintext(setup) -> None:  # type: ignor
     assert json.loads((folder / "manifest.json").read_text())["backups"][0]["id"] == entry.id
 
 
-def test_wrong_passphrase_writes_nothing(setup) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_passphrase_writes_nothing(setup: Settings) -> None:
     service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)
     folder = Path(setup.backup_dir)
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
@@ -94,7 +96,9 @@ def test_wrong_passphrase_writes_nothing(setup) -> None:  # type: ignore[no-unty
     assert not (folder.parent / "x.db").exists()
 
 
-def test_old_backups_restore_after_rotation_and_passphrase_change(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_old_backups_restore_after_rotation_and_passphrase_change(
+    setup: Settings, tmp_path: Path
+) -> None:
     old = service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE).entry
     new_key = service.rotate_key(BOSS, settings=setup, passphrase=PASSPHRASE)
     assert new_key != old.key_id
@@ -116,7 +120,7 @@ def test_old_backups_restore_after_rotation_and_passphrase_change(setup, tmp_pat
     )
 
 
-def test_clerk_backs_up_but_may_not_restore_prune_or_rotate(setup) -> None:  # type: ignore[no-untyped-def]
+def test_clerk_backs_up_but_may_not_restore_prune_or_rotate(setup: Settings) -> None:
     service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)  # sets the passphrase
     entry = service.backup_now(CLERK, "full", settings=setup, passphrase=PASSPHRASE).entry
     for action in (
@@ -132,7 +136,7 @@ def test_clerk_backs_up_but_may_not_restore_prune_or_rotate(setup) -> None:  # t
     assert created.target == entry.id and created.ok
 
 
-def test_restore_over_live_store_takes_a_safety_backup_first(setup) -> None:  # type: ignore[no-untyped-def]
+def test_restore_over_live_store_takes_a_safety_backup_first(setup: Settings) -> None:
     count = Invoice.select().count()
     before = service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE).entry
     Invoice.delete().where(Invoice.id > 100).execute()
@@ -146,7 +150,7 @@ def test_restore_over_live_store_takes_a_safety_backup_first(setup) -> None:  # 
     assert last.action == "backup.restore" and result.safety_backup in last.detail
 
 
-def test_any_flipped_byte_or_truncation_is_caught(setup) -> None:  # type: ignore[no-untyped-def]
+def test_any_flipped_byte_or_truncation_is_caught(setup: Settings) -> None:
     full = service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE).entry
     Invoice.update(status="red").where(Invoice.id <= 10).execute()
     inc = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
@@ -170,7 +174,9 @@ def test_any_flipped_byte_or_truncation_is_caught(setup) -> None:  # type: ignor
     assert service.verify(BOSS, inc.id, settings=setup, passphrase=PASSPHRASE)[0].ok
 
 
-def test_three_deep_chain_restores_every_row_and_stays_small(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_three_deep_chain_restores_every_row_and_stays_small(
+    setup: Settings, tmp_path: Path
+) -> None:
     full = service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE).entry
     live = Path(setup.database_url.removeprefix("sqlite:///"))
     for step in range(3):  # void a few invoices, or undo it: rows change length and move
@@ -214,15 +220,20 @@ def test_a_format_1_incremental_still_restores(setup, tmp_path: Path, monkeypatc
 
 
 def test_the_key_is_derived_once_per_process_but_a_wrong_passphrase_still_fails(
-    setup, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    setup: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from storage.backup import unlocked
 
     unlocked.forget()
     service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)
-    unlocks = []
+    unlocks: list[int] = []
     real = keys.unlock
-    monkeypatch.setattr(keys, "unlock", lambda *a: unlocks.append(1) or real(*a))
+
+    def counted(*a: Any) -> Any:
+        unlocks.append(1)
+        return real(*a)
+
+    monkeypatch.setattr(keys, "unlock", counted)
     for _ in range(2):
         Invoice.update(status="red").where(Invoice.id <= 5).execute()
         service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE)
@@ -233,8 +244,8 @@ def test_the_key_is_derived_once_per_process_but_a_wrong_passphrase_still_fails(
 
 
 def test_an_incremental_appends_its_pages_and_never_rewrites_the_basis(
-    setup, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    setup: Settings, tmp_path: Path
+) -> None:
     """Scattered in-place writes dirty whole 64 KiB folios: an incremental of a few pages once
     rewrote nearly the whole basis. Now the image stays as the full backup wrote it and the
     changed pages are appended, so what reaches the disk is the order of the change."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.rules.field_checks import (
     FIELDS,
+    FieldVerdict,
     InvoiceDraft,
     Verdict,
     check_invoice,
@@ -21,8 +23,8 @@ TODAY = dt.date(2026, 11, 23)
 SAMPLES = FIXTURES / "samples"
 
 
-def _verdicts(**fields: object) -> dict[str, object]:
-    return {v.field: v for v in check_invoice(InvoiceDraft(**fields), today=TODAY)}  # type: ignore[arg-type]
+def _verdicts(**fields: Any) -> dict[str, FieldVerdict]:
+    return {v.field: v for v in check_invoice(InvoiceDraft(**fields), today=TODAY)}
 
 
 def test_a_correct_e_ordinary_invoice_passes() -> None:
@@ -116,9 +118,10 @@ def test_english_reasons(monkeypatch: object) -> None:
 
 
 def test_decimal_edge_cases_are_verdicts_not_exceptions() -> None:
-    for fields in ({"rate": "NaN", "amount": "1", "tax": "1"}, {"amount": "1E+30"},
+    cases: list[dict[str, Any]] = [{"rate": "NaN", "amount": "1", "tax": "1"}, {"amount": "1E+30"},
                    {"rate": "1E+999999", "amount": "10.00", "tax": "1.00"}, {"rate": "sNaN"},
-                   {"total": "Infinity"}):  # fmt: skip
+                   {"total": "Infinity"}]  # fmt: skip
+    for fields in cases:
         verdicts = check_invoice(InvoiceDraft(**fields), today=TODAY)
         assert worst(verdicts) is Verdict.ERROR
 
@@ -134,7 +137,7 @@ _FIELD_TEXT = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(st.fixed_dictionaries({f: _FIELD_TEXT for f in FIELDS}), st.booleans())
-def test_no_input_makes_a_rule_raise(values: dict[str, str], red: bool) -> None:
+def test_no_input_makes_a_rule_raise(values: dict[str, Any], red: bool) -> None:
     verdicts = check_invoice(InvoiceDraft(**values, red=red), today=TODAY)
     assert [v.field for v in verdicts] == list(FIELDS)
     assert worst(verdicts) in set(Verdict)

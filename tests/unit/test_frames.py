@@ -12,6 +12,7 @@ from devices.frames import (
     MAX_FRAME,
     ErrorReply,
     Event,
+    Frame,
     FrameReader,
     FrameTooLong,
     Reply,
@@ -29,7 +30,7 @@ def test_crc_check_value_and_the_protocol_example() -> None:
 
 
 def test_reply_error_and_event_round_trip_with_chinese_text() -> None:
-    frames = [
+    frames: list[Frame] = [
         Reply(12, {"tries_left": 5}),
         ErrorReply(13, "E_PIN", {"tries_left": 4, "message": "口令错误，还可尝试 4 次"}),
         Event("PROGRESS", {"seq": 12, "txn": "t", "done": 40, "total": 100, "stage": "清卡"}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -100,7 +101,7 @@ frames = st.lists(st.lists(runs, min_size=1, max_size=6), min_size=1, max_size=8
 
 @settings(max_examples=300, deadline=None)
 @given(frames)
-def test_the_screen_ends_the_same_as_with_textuals_own_output(frames: list) -> None:
+def test_the_screen_ends_the_same_as_with_textuals_own_output(frames: list[Any]) -> None:
     direct, diffed, diff = Terminal(), Terminal(), ScreenDiff()
     for frame in frames:
         data = "".join(run(row, col, ps) for row, col, ps in frame) + "\x1b[3;5H"
