@@ -14,24 +14,23 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from storage.accounts.permissions import Permission, require
-from storage.accounts.users import Session
 from storage.audit import chain as audit
 from storage.errors import system_reason
 from storage.importing.csv_rows import csv_line_rows, csv_rows
 from storage.importing.decoding import decode_text, open_text, text_encoding
-from storage.importing.einvoice import Importer, import_einvoices
+from storage.importing.einvoice import import_einvoices
 from storage.importing.einvoice.merge import group, merge
 from storage.importing.einvoice.reading import read_file
 from storage.importing.einvoice_xml import MAX_XML_BYTES, parse_einvoice
 from storage.importing.qr_text import is_qr_text, parse_qr_lines, qr_batches
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
 from storage.importing.table import ParsedFile, parse_table, table_batches
+from storage.importing.who import Who
 from storage.importing.xlsx_rows import xlsx_rows
 from storage.store.database import write
 from storage.store.invoice_store import SaveResult, save_invoices
@@ -67,21 +66,6 @@ class Kind(StrEnum):
 # The files people receive: read by ``storage.importing.einvoice``, merged across one run.
 RECEIVED_KINDS = frozenset({Kind.XML, Kind.OFD, Kind.PDF, Kind.ZIP})
 _RECEIVED_EXT = {".ofd": (Kind.OFD, _ZIP), ".zip": (Kind.ZIP, _ZIP), ".pdf": (Kind.PDF, _PDF)}
-
-
-@dataclass(frozen=True)
-class Who:
-    """On whose behalf: the importer's branch gets the invoices, the name goes in the log."""
-
-    username: str
-    branch: str
-    direction: str = Direction.ISSUED.value
-
-    @classmethod
-    def of(cls, session: Session, direction: str = Direction.ISSUED.value) -> Who:
-        """The importer for ``session``; ``PermissionDenied`` (audited) for a read-only role."""
-        require(session, Permission.IMPORT)
-        return cls(username=session.username, branch=session.branch, direction=direction)
 
 
 def _too_big(size: int, limit: int) -> FileRefused:
@@ -271,8 +255,7 @@ def import_files(paths: Sequence[Path], who: Who, *,
         except FileRefused as exc:
             reports[index] = refused_report(path, exc)
     if received:
-        importer = Importer(who.username, who.branch,
-                            received_direction or Direction.RECEIVED.value)  # fmt: skip
+        importer = replace(who, direction=received_direction or Direction.RECEIVED.value)
         done = import_einvoices([path for _, path in received], importer)
         for (index, _), report in zip(received, done, strict=True):
             reports[index] = report
@@ -286,7 +269,7 @@ def import_file(path: Path, who: Who) -> FileReport:
     stays flat however long the file, and a file refused at its last row (or a crash) leaves
     the store as it was."""
     if _sniff_path(path) in (Kind.OFD, Kind.PDF, Kind.ZIP):
-        report = import_einvoices([path], Importer(who.username, who.branch, who.direction))[0]
+        report = import_einvoices([path], who)[0]
         if report.refused is not None:
             raise FileRefused(report.refused.key, **report.refused.fields)
         return report

@@ -38,7 +38,7 @@ _IMPORTER = textwrap.dedent("""
     import sys, traceback
     from pathlib import Path
     from storage.store.database import open_database
-    from storage.importing.importer import Who, import_file
+    from storage.importing import Who, import_file
     open_database({url!r})
     folder = Path({folder!r})
     folder.mkdir(exist_ok=True)

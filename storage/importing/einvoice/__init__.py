@@ -2,6 +2,6 @@
 safely, merged by source (XML > OFD attachment/XBRL > OFD CustomData > PDF Info > PDF text >
 QR) and saved in one transaction. ``import_einvoices`` is the entry point."""
 
-from storage.importing.einvoice.run import Importer, import_einvoices
+from storage.importing.einvoice.run import import_einvoices
 
-__all__ = ["Importer", "import_einvoices"]
+__all__ = ["import_einvoices"]

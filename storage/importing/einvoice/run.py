@@ -26,22 +26,14 @@ from storage.importing.einvoice.merge import Merged, group, known_names, merge
 from storage.importing.einvoice.reading import Reading, read_file
 from storage.importing.qr_text import QR_REMARK
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
+from storage.importing.who import Who
 from storage.store.database import write
 from storage.store.invoice_store import Conflict, complete_placeholders, save_invoices
-from storage.store.models import Direction, ImportedFile, Party
+from storage.store.models import ImportedFile, Party
 from storage.store.records import InvoiceRecord
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 512 * MB  # a bundle of thousands of invoices is tens of MB
-
-
-@dataclass(frozen=True)
-class Importer:
-    """On whose behalf, and which way the invoices go (received, unless told otherwise)."""
-
-    username: str
-    branch: str
-    direction: str = Direction.RECEIVED.value
 
 
 @dataclass
@@ -99,7 +91,7 @@ def _already(file: _File) -> bool:
     return True
 
 
-def import_einvoices(paths: Sequence[Path], who: Importer) -> list[FileReport]:
+def import_einvoices(paths: Sequence[Path], who: Who) -> list[FileReport]:
     """One report per path, in order; refused files say why and add nothing."""
     files = [_read(i, path) for i, path in enumerate(paths)]
     live = [f for f in files if not f.skip]
@@ -155,7 +147,7 @@ class _Outcome:
 
 
 def _save(live: list[_File], files: list[_File], merged: list[Merged],
-          who: Importer) -> dict[int, _Outcome]:  # fmt: skip
+          who: Who) -> dict[int, _Outcome]:  # fmt: skip
     by_file: dict[int, list[InvoiceRecord]] = defaultdict(list)
     sources_of: dict[tuple[str, str], Merged] = {}
     confirmed: dict[int, int] = defaultdict(int)
