@@ -152,9 +152,10 @@ async def test_login_leads_to_lookup_with_user_role_branch_and_disk_strip(tmp_pa
         assert "clerk（前台）· 总部" in plain(header.query_one("#who"))
         strip = header.query_one(DiskStrip)
         # the demo's own disk (simulator + device service in the app), a clear due in 3 days:
-        # inside the 5 reminder days, so the deadline is marked "!"
-        await wait_for(pilot, lambda: plain(strip) != "税控盘 ○ 未连接")
-        assert plain(strip) == "税控盘 ● 004 已抄税未清卡 !截止03-18(剩3天) 另3类"
+        # inside the 5 reminder days, so the deadline is marked "!"; at 80 columns beside the
+        # whole user, branch and [演示]: connected, the days left and the stock
+        expected = "税控盘 ● 已连接 004 已抄税未清卡 !剩3天 库存 120"
+        await wait_for(pilot, lambda: plain(strip) == expected)
         query = app.screen.query_one("#query", Input)
         assert query.placeholder == "发票号码 / 代码 / 二维码 / 购方名称 / 税号"
         assert query.cursor_blink is False  # no idle redraws over SSH
@@ -328,7 +329,7 @@ async def test_f8_switches_the_language_and_back(tmp_path: Path) -> None:
         assert table_rows(screen.query_one(InvoiceTable))[0][0] == "void"
         assert "clerk (clerk) · 总部" in plain(screen.query_one(AppHeader).query_one("#who"))
         assert "F1 Help" in plain(screen.query_one(KeyHints))
-        assert plain(screen.query_one(DiskStrip)).startswith("Disk ● 004 to clear")
+        assert plain(screen.query_one(DiskStrip)).startswith("Disk ● connected 004 to clear")
         await pilot.press("f8")
         assert app.language == "zh"  # the app's choice (no process-wide language)
         assert "F1 帮助" in plain(screen.query_one(KeyHints))

@@ -71,9 +71,10 @@ def _forms(state: DiskState, remind_days: int | None) -> list[Text]:
     if state.busy:
         head.append(" | ")
         head.append(t("disk_live.strip.busy", cmd=t(f"disk_live.cmd.{state.busy}")), style="bold")
+    tail = " | " + state.detail if state.detail else ""  # free-form words a caller set
     urgent = state.most_urgent()
     if urgent is None:
-        return [head]
+        return [head + tail]
     stock = t("disk_live.strip.stock", n=urgent.stock) if urgent.stock is not None else ""
 
     def form(lines: list[TypeLine], deadline: str, count_others: bool, sep: str) -> Text:
@@ -87,7 +88,7 @@ def _forms(state: DiskState, remind_days: int | None) -> list[Text]:
             text.append(" " + t("disk_live.strip.others", n=hidden))
         if stock:
             text.append(sep + stock)
-        return text
+        return text + tail
 
     every = sorted(state.types, key=lambda line: line.urgency)
     return [
