@@ -147,10 +147,12 @@ def _row(values: Sequence[Any]) -> Row:
     return row
 
 
-def select_rows(condition: Cond, limit: int) -> list[Row]:
-    """Up to ``limit`` summary rows matching ``condition``, newest first."""
+def select_rows(condition: Cond, limit: int, *, by_id_range: bool = False) -> list[Row]:
+    """Up to ``limit`` summary rows matching ``condition``, newest first. ``by_id_range``: the
+    condition bounds the ids, and SQLite must read that range rather than walk an index."""
     db = database_proxy.obj
-    sql = f"{_SELECT} WHERE {condition.sql}{_NEWEST_FIRST}{int(limit)}"
+    table = _SELECT + (" NOT INDEXED" if by_id_range and is_sqlite() else "")
+    sql = f"{table} WHERE {condition.sql}{_NEWEST_FIRST}{int(limit)}"
     if db.param != "?":
         sql = sql.replace("?", db.param)
     cursor = db.execute_sql(sql, condition.params)
