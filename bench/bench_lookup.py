@@ -48,7 +48,9 @@ def _percentiles(timings: list[float]) -> dict[str, float]:
     }
 
 
-NUMBER_SQL = "SELECT id FROM invoice WHERE number = ? AND branch = ? ORDER BY date DESC, id DESC"
+# ``+``: sort the few rows found, never walk the date index for the order (without ANALYZE's
+# figures SQLite may prefer that walk: 0.5 s a query at a million).
+NUMBER_SQL = "SELECT id FROM invoice WHERE number = ? AND branch = ? ORDER BY +date DESC, +id DESC"
 NAME_SQL = (
     "SELECT id FROM invoice WHERE branch = ? AND (CASE direction WHEN 'received' THEN seller_name"
     " ELSE buyer_name END) LIKE '%' || ? || '%' ORDER BY date DESC, id DESC LIMIT 50"
