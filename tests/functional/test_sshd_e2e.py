@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import ROOT
 from tests.support.tui import NORMAL_NUMBER, demo_template
 
-ROOT = Path(__file__).resolve().parents[2]
 SSHD = Path("/usr/sbin/sshd")
 TYPO = "26112000000000090001"  # NORMAL_NUMBER with a digit slipped
 

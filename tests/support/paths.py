@@ -2,5 +2,6 @@
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+# The repository: the nearest folder above that holds pyproject.toml (wherever it is cloned).
+ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 FIXTURES = ROOT / "tests" / "fixtures"

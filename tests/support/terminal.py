@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support.paths import ROOT
+
 FAPIAO = Path(sys.executable).parent / "fapiao"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class RelayedTerminal:
