@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SYNC = "sync"  # the option id of the "sync now" action under the not-synced cause
 
 
-def _indented(text: Text | str, cells: int = 3) -> RenderableType:
+def _indented(text: RenderableType, cells: int = 3) -> RenderableType:
     return Padding(text, (0, 0, 0, cells), expand=False)
 
 
