@@ -304,10 +304,8 @@ class AuditLogScreen(DeskScreen):
         cursor = table.cursor_row
         table.clear(columns=True)
         table.cell_padding = 0
-        # right-aligned by padding, not justify: a right-justified text loses its trailing gap
-        label = t("tui.audit.col.seq")
-        seq = " " * max(0, _SEQ - cell_len(label)) + label + " " * _GAP
-        table.add_column(seq, width=_SEQ + _GAP, key="seq")
+        # left-aligned: a right-justified cell would lose the gap after it
+        table.add_column(t("tui.audit.col.seq"), width=_SEQ + _GAP, key="seq")
         table.add_column(t("tui.audit.col.at"), width=_AT + _GAP, key="at")
         table.add_column(t("tui.audit.col.user"), width=_USER + _GAP, key="user")
         table.add_column(t("tui.audit.col.action"), width=_ACTION + _GAP, key="action")
@@ -323,7 +321,7 @@ class AuditLogScreen(DeskScreen):
         target = self._widths()[1] if target is None else target
         at = dt.datetime.fromisoformat(row.at).strftime("%y-%m-%d %H:%M")
         self.table.add_row(
-            f"{row.seq:>{_SEQ}}" + " " * _GAP,
+            str(row.seq),
             at,
             fit(row.username, _USER),
             fit(action_name(row.action), _ACTION),
