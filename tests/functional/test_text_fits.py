@@ -5,7 +5,10 @@ supervisor reach, driven with Pilot on the demo app, read back as the terminal s
 - no "…" where Textual or the app cut a text to fit (texts that say "…" themselves —
   "正在查询…" — are told apart: only an ellipsis no catalogue text carries is a cut);
 - no money amount, tax id or invoice number split across two lines, or cut at the right edge;
-- nothing scrolled out sideways (a table wider than the screen hides its right-hand columns).
+- nothing scrolled out sideways (a table wider than the screen hides its right-hand columns);
+- no text longer than its widget (a line past a one-line widget's edge, lines below its bottom).
+
+One exception, documented where it is made: a company name in the result list.
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ from tests.support.tui import MISSING_NUMBER, NORMAL_NUMBER, demo_app, log_in, l
 from tui.app import FapiaoApp
 from tui.screenshots import BAD_INVOICE
 from tui.screenshots_admin import SHOT_NOW, audit_shot, backup_shot, log_in_as, users_shot
-from tui.screenshots_clearing import kind_shot, log_shot, preflight_shot, scan_shot
+from tui.screenshots_clearing import (
+    confirm_shot,
+    kind_shot,
+    log_shot,
+    preflight_shot,
+    report_shot,
+    results_shot,
+    scan_shot,
+)
 
 SIZE = (80, 24)
 Step = Callable[[Pilot[Any]], Awaitable[None]]
@@ -200,8 +211,11 @@ SCREENS: dict[str, Step] = {
     "checklist-on-file": _checklist_on_file,
     "checklist-items": _checklist_items,
     "clearing-preflight": preflight_shot,
+    "clearing-report": report_shot,
     "clearing-kind": kind_shot,
     "clearing-scan": scan_shot,
+    "clearing-confirm": confirm_shot,
+    "clearing-results": results_shot,
     "clearing-log": log_shot,
     "backup": _backup,
     "backup-clerk": _clerk_backup,
