@@ -225,6 +225,10 @@ class FapiaoApp(App[int]):
 
     @work(thread=True, exclusive=True, group="store", exit_on_error=False, name="open-store")
     def _open_store(self) -> None:
+        from storage.store.drivers import load_peewee
+
+        # The demo's store is SQLite too.
+        load_peewee("sqlite:" if self.demo else self.settings.database_url)
         import peewee
 
         from storage.store.database import StoreUnreachable, database_proxy, open_database

@@ -118,6 +118,9 @@ class DiskLive:
         path, explicit = socket_path(self.app)
         spawn = None
         if self.app.demo_disk and not self.app.settings.device_url:
+            from storage.store.drivers import load_peewee
+
+            load_peewee("sqlite:")  # the simulator's records load the store's models
             from tui.demo_disk import DemoDisk
 
             self._demo = DemoDisk.start(today=self.app.today)
