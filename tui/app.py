@@ -239,6 +239,7 @@ class FapiaoApp(App[int]):
                 from storage.demo.space import prepare_demo_store
 
                 prepare_demo_store(self.demo_path, today=self.today)
+                self.disk_live.seed_demo_store()
             else:
                 from storage.store.schema import upgrade
 
