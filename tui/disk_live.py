@@ -57,7 +57,7 @@ class DiskLive:
 
     def __init__(self, app: FapiaoApp) -> None:
         self.app = app
-        self.configured = bool(app.settings.device_url) or app.demo_disk
+        self.configured = app.disk_configured
         self.connection: ServiceConnection | None = None
         self.client: ServiceClient | None = None
         self.info: DiskInfo | None = None
