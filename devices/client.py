@@ -19,17 +19,9 @@ from typing import Any
 from devices.errors import BadReply, disk_error
 from devices.frames import ErrorReply, Event, JsonObject
 from devices.link import EventHandler, Link
+from devices.type_state import TypeState as TypeState  # its home for callers
 
 INVOICE_PAGE_MAX = 500
-
-
-class TypeState(StrEnum):
-    """Where one invoice type stands in the tax period (STATUS ``types[].state``)."""
-
-    ISSUING = "issuing"  # 正常开票
-    REPORT_DUE = "report_due"  # 未抄税
-    REPORTED = "reported"  # 已抄税未清卡
-    LOCKED = "locked"  # 已锁死
 
 
 class ClearKind(StrEnum):

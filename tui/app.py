@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
     from storage.accounts.users import Session
     from storage.lookup.engine import LookupOptions
+    from tui.disk_live import DiskLive
 
 log = logging.getLogger("fapiao.tui")
 
@@ -168,6 +169,7 @@ class FapiaoApp(App[int]):
         self.demo_disk = demo and demo_disk  # the built-in simulator behind the header strip
         self.store_error: Said = ""
         self.key_gate = KeyGate(self)  # keys from the terminal, in order (tui.key_order)
+        self._disk_live: DiskLive | None = None
         # The language the app starts in: the caller's (settings, --lang); F8 switches it here.
         self.set_reactive(FapiaoApp.language, context_language())
         self.set_reactive(FapiaoApp.clear_remind_days, settings.clear_remind_days)
@@ -200,15 +202,10 @@ class FapiaoApp(App[int]):
         use_language_executor()  # thread workers render in the language shown when they start
 
     def on_mount(self) -> None:
+        self.disk_state = DiskState(configured=self.disk_configured)
         # After the first frame: the login form is on screen and takes typing while the
         # store opens (importing peewee in a thread would hold the GIL during start-up).
-        self.call_after_refresh(self._start_store)
-        from tui.disk_live import DiskLive
-
-        self.disk_live = DiskLive(self)  # the disk strip's poller; F6 and sync use it too
-        self.disk_state = DiskState(configured=self.disk_live.configured)
-        # After the first frame too: the demo's disk loads the store's modules in its thread.
-        self.call_after_refresh(self.disk_live.start)
+        self.call_after_refresh(self._start_workers)
         from tui.notice_feed import NoticeFeed
 
         self.notice_feed = NoticeFeed(self)  # started once the store is open
@@ -221,13 +218,34 @@ class FapiaoApp(App[int]):
 
         stop_scanner(self.scanner)
 
-    def _start_store(self) -> None:
+    @property
+    def disk_configured(self) -> bool:
+        """A disk behind the header's strip: one configured, or the demo's own."""
+        return bool(self.settings.device_url) or self.demo_disk
+
+    @property
+    def disk_live(self) -> DiskLive:
+        """The disk strip's poller; F6 and sync use it too. Made after the first frame
+        (``_start_workers``): its modules, the disk's client and service, took ~0.1 s before it."""
+        if self._disk_live is None:
+            from tui.disk_live import DiskLive
+
+            self._disk_live = DiskLive(self)
+        return self._disk_live
+
+    def _start_workers(self) -> None:
+        disk_live = self.disk_live  # made here, on the loop, before any thread asks for it
         self._open_store()
+        disk_live.start()  # the demo's disk loads the store's modules in its thread
 
     # -- the store
 
     @work(thread=True, exclusive=True, group="store", exit_on_error=False, name="open-store")
     def _open_store(self) -> None:
+        from storage.store.drivers import load_peewee
+
+        # The demo's store is SQLite too.
+        load_peewee("sqlite:" if self.demo else self.settings.database_url)
         import peewee
 
         from storage.store.database import StoreUnreachable, database_proxy, open_database
@@ -238,6 +256,7 @@ class FapiaoApp(App[int]):
                 from storage.demo.space import prepare_demo_store
 
                 prepare_demo_store(self.demo_path, today=self.today)
+                self.disk_live.seed_demo_store()
             else:
                 from storage.store.schema import upgrade
 

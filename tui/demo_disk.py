@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,7 +62,9 @@ class DemoDisk:
     server: SimServer
     service: DeviceService
     socket_dir: Path
-    seeded: bool = False
+    seeded: bool = False  # the disk's records are in the store
+    announced: bool = False  # and the poller has been told so
+    _seeding: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def socket_path(self) -> Path:
@@ -83,24 +86,35 @@ class DemoDisk:
         shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     def seed_store(self, app: FapiaoApp) -> bool:
-        """Once the store is open: the disk's records but the newest few, marked synced."""
-        if self.seeded or app.store_state != "ready":
+        """Once the store is open: seed it unless the store's start-up did (``seed``). True
+        once, the first time the store is open and seeded: the poller reads it again then."""
+        if self.announced or app.store_state != "ready":
             return False
+        if not self.seeded:
+            with app.store_connection():
+                self.seed()
+        self.announced = True
+        return True
+
+    def seed(self) -> None:
+        """The disk's records but the newest few, marked synced, into the store open on this
+        thread; once, whichever thread comes first."""
         from devices.sync import to_record
         from storage.demo.space import DEMO_BRANCH
         from storage.store.database import write
         from storage.store.invoice_store import save_invoices
         from storage.store.sync_state import record_synced_seq
 
-        state = self.server.disk.state
-        upto = state.last_seq - UNSYNCED
-        records = [to_record(parse_invoice(r)) for r in state.invoices if r["seq"] <= upto]
+        with self._seeding:
+            if self.seeded:
+                return
+            state = self.server.disk.state
+            upto = state.last_seq - UNSYNCED
+            records = [to_record(parse_invoice(r)) for r in state.invoices if r["seq"] <= upto]
 
-        def seed() -> None:  # idempotent: an earlier run's records come back unchanged
-            save_invoices(records, branch=DEMO_BRANCH)
-            record_synced_seq(state.device_id, upto)
+            def seed() -> None:  # idempotent: an earlier run's records come back unchanged
+                save_invoices(records, branch=DEMO_BRANCH)
+                record_synced_seq(state.device_id, upto)
 
-        with app.store_connection():
             write(seed)
-        self.seeded = True
-        return True
+            self.seeded = True

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from devices.client import TypeState
+from devices.type_state import TypeState
 from storage.messages import Message
 
 if TYPE_CHECKING:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from collections import deque
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -121,6 +122,7 @@ ITEMS = [
 # Verification type, weight; 数电 (31/32) dominates new issuance.
 TYPE_WEIGHTS = [("32", 40), ("31", 15), ("10", 15), ("01", 12), ("04", 10), ("08", 5), ("14", 3)]
 ALNUM = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 alphabet
+_RED_WINDOW = 10  # a red-letter invoice reverses one of the last this many issued
 
 
 def make_uscc(rng: random.Random) -> str:
@@ -184,7 +186,9 @@ def generate_invoices(
     weights = [w for _, w in TYPE_WEIGHTS]
     classic_serial = 10_000_000
     digital_serial = 0
-    issued: list[InvoiceRecord] = []
+    # Only the last few issued can be reversed: keeping every record would hold the whole run
+    # in memory (the demo's 6,000 with lines at start-up, the benchmark's million).
+    recent: deque[InvoiceRecord] = deque(maxlen=_RED_WINDOW)
     for i in range(count):
         day = end - dt.timedelta(days=int(days * (count - 1 - i) / max(count, 1)))
         type_code = rng.choices(types, weights)[0]
@@ -225,11 +229,11 @@ def generate_invoices(
             buyer_tax_id=buyer_tax_id, seller_name=seller[0], seller_tax_id=seller[1],
             status=status, branch=branch, source="disk", lines=lines,
         )  # fmt: skip
-        issued.append(record)
+        recent.append(record)
         yield record
         # About 1% are reversed by a red-letter invoice a little later.
-        if rng.random() < 0.01 and len(issued) > 10:
-            original = issued[rng.randrange(len(issued) - 10, len(issued))]
+        if rng.random() < 0.01 and i >= _RED_WINDOW:
+            original = recent[rng.randrange(_RED_WINDOW)]
             if original.status == "normal" and original.type in ("31", "32"):
                 digital_serial += 1
                 yield InvoiceRecord(

@@ -79,3 +79,44 @@ def test_the_first_frame_comes_before_the_store_and_crypto_modules(tmp_path: Pat
     loaded = {name.partition(".")[0] for name in seen["modules"]}
     assert "textual" in loaded
     assert not loaded & set(HEAVY)
+
+
+# A fresh interpreter: pytest has loaded peewee (with psycopg) long before any test runs.
+DRIVERS = """
+import json, sys
+from storage.store.drivers import load_peewee
+load_peewee(sys.argv[1])
+import peewee
+from storage.store.database import open_database
+from storage.store.models import User
+from storage.store.schema import upgrade
+loaded = "psycopg" in sys.modules
+peewee_driver = peewee.psycopg is not None
+if sys.argv[1].startswith("sqlite:"):
+    upgrade(open_database(sys.argv[1]))
+    User.select().count()
+import psycopg  # still there for code that asks for it by name
+print(json.dumps({"loaded": loaded, "peewee_driver": peewee_driver}))
+"""
+
+
+def _drivers(url: str) -> dict[str, bool]:
+    done = subprocess.run([sys.executable, "-c", DRIVERS, url], capture_output=True, text=True,
+                          timeout=60, check=True)  # fmt: skip
+    result: dict[str, bool] = json.loads(done.stdout)
+    return result
+
+
+def test_a_sqlite_store_opens_without_loading_the_postgresql_driver(tmp_path: Path) -> None:
+    assert _drivers(f"sqlite:///{tmp_path / 'store.db'}") == {
+        "loaded": False,
+        "peewee_driver": False,
+    }
+    assert (tmp_path / "store.db").stat().st_size > 0  # migrated
+
+
+def test_a_postgresql_store_keeps_the_driver() -> None:
+    assert _drivers("postgresql://nobody@127.0.0.1:1/none") == {
+        "loaded": True,
+        "peewee_driver": True,
+    }
