@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as a script
     sys.path.insert(0, str(ROOT))
 
-from bench.pty_recorder import PtySession, frames  # noqa: E402
+from bench.pty_recorder import BARE_APP, PtySession, app_env, frames  # noqa: E402
 
 FAPIAO = Path(sys.executable).parent / "fapiao"
 RATIO_TARGET = 1.3
@@ -54,32 +54,6 @@ _CSI = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]")
 _MOVE = re.compile(rb"\x1b\[(\d+);\d+H")
 OPENING = "正在打开数据库".encode()
 LOOKUP_READY = "票号码".encode()  # the lookup box's placeholder (its 发 under the cursor)
-
-BARE_APP = """
-from textual.app import App
-from textual.widgets import Input
-
-class Bare(App):
-    def compose(self):
-        yield Input(placeholder="name")
-
-    def on_mount(self):
-        self.query_one(Input).focus()
-
-Bare().run()
-"""
-
-
-def _env(home: Path, store_url: str) -> dict[str, str]:
-    return {
-        "TERM": "xterm",
-        "LANG": "C.UTF-8",
-        "HOME": str(home / "home"),
-        "FAPIAO_DATA_DIR": str(home / "data"),
-        "FAPIAO_CONFIG": str(home / "no-config.toml"),
-        "FAPIAO_DATABASE_URL": store_url,
-        "PATH": os.environ.get("PATH", ""),
-    }
 
 
 def _peak_rss_mib(pid: int) -> float:
@@ -133,7 +107,7 @@ def _store_open(session: PtySession) -> float:
 def one_side(side: str, store_url: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="fapiao-bench-") as tmp:
         argv = [sys.executable, "-c", BARE_APP] if side == "bare" else [str(FAPIAO)]
-        session = PtySession(argv, _env(Path(tmp), store_url))
+        session = PtySession(argv, app_env(Path(tmp), FAPIAO_DATABASE_URL=store_url))
         session.start()
         try:
             result = {"first_paint": _first_paint(session, side)}

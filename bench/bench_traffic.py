@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import sys
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as a script
     sys.path.insert(0, str(ROOT))
 
-from bench.pty_recorder import Frame, PtySession, frames, per_key  # noqa: E402
+from bench.pty_recorder import BARE_APP, Frame, PtySession, app_env, frames, per_key  # noqa: E402
 
 # a cursor move, perhaps colours, then a character
 _ROW = re.compile(rb"\x1b\[(\d+);\d+H")
@@ -55,31 +54,6 @@ FROM_SOURCE = (
     "import sys; sys.path.insert(0, {src!r}); from tui.cli.main import main; sys.exit(main())"
 )
 
-BARE_APP = """
-from textual.app import App
-from textual.widgets import Input
-
-class Bare(App):
-    def compose(self):
-        yield Input(placeholder="name")
-
-    def on_mount(self):
-        self.query_one(Input).focus()
-
-Bare().run()
-"""
-
-
-def _env(home: Path) -> dict[str, str]:
-    return {
-        "TERM": "xterm",
-        "LANG": "C.UTF-8",
-        "HOME": str(home / "home"),
-        "FAPIAO_DATA_DIR": str(home / "data"),
-        "FAPIAO_CONFIG": str(home / "no-config.toml"),
-        "PATH": os.environ.get("PATH", ""),
-    }
-
 
 def _session(side: str, home: Path, src: Path | None) -> PtySession:
     if side == "bare":
@@ -88,7 +62,7 @@ def _session(side: str, home: Path, src: Path | None) -> PtySession:
         argv = [str(FAPIAO), "--demo"]
     else:  # another checkout's code (how the "before" figures were taken)
         argv = [sys.executable, "-c", FROM_SOURCE.format(src=str(src)), "--demo"]
-    return PtySession(argv, _env(home))
+    return PtySession(argv, app_env(home))
 
 
 def one_round(side: str, keep: Path | None, round_no: int, src: Path | None) -> dict[str, Any]:

@@ -36,6 +36,36 @@ from pathlib import Path
 FRAME_GAP = 0.008  # seconds of silence that end a frame
 
 
+#: The baseline of the start-up and traffic benches: a bare Textual app with one Input.
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Input
+
+class Bare(App):
+    def compose(self):
+        yield Input(placeholder="name")
+
+    def on_mount(self):
+        self.query_one(Input).focus()
+
+Bare().run()
+"""
+
+
+def app_env(home: Path, **extra: str) -> dict[str, str]:
+    """A clean environment for an app under measurement: its own home, data and (no) config
+    under ``home``, TERM=xterm as an SSH client's terminal, plus ``extra``."""
+    return {
+        "TERM": "xterm",
+        "LANG": "C.UTF-8",
+        "HOME": str(home / "home"),
+        "FAPIAO_DATA_DIR": str(home / "data"),
+        "FAPIAO_CONFIG": str(home / "no-config.toml"),
+        "PATH": os.environ.get("PATH", ""),
+        **extra,
+    }
+
+
 @dataclass(frozen=True)
 class Chunk:
     at: float  # seconds since the command started

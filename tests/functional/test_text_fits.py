@@ -28,7 +28,15 @@ from textual.widgets import Input, Static
 import tui.screens.backup as backup_screen
 from storage.messages import catalogue
 from tests.support.screen_text import screen_lines
-from tests.support.tui import MISSING_NUMBER, NORMAL_NUMBER, demo_app, log_in, look_up, wait_for
+from tests.support.tui import (
+    MISSING_NUMBER,
+    NORMAL_NUMBER,
+    demo_app,
+    log_in,
+    look_up,
+    open_detail,
+    wait_for,
+)
 from tui.app import FapiaoApp
 from tui.screenshots import BAD_INVOICE
 from tui.screenshots_admin import SHOT_NOW, audit_shot, backup_shot, log_in_as, users_shot
@@ -90,13 +98,7 @@ async def _results_void_hidden(pilot: Pilot[Any]) -> None:
 
 
 async def _detail(pilot: Pilot[Any]) -> None:
-    from tui.screens.detail import DetailScreen
-
-    await log_in(pilot)
-    await look_up(pilot, NORMAL_NUMBER)
-    await pilot.press("down", "enter")
-    app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view)
+    await open_detail(pilot, NORMAL_NUMBER)
 
 
 async def _not_found(pilot: Pilot[Any]) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
 from tests.support.tui import (
     MISSING_NUMBER,
@@ -22,10 +21,10 @@ from tests.support.tui import (
     demo_app,
     log_in,
     look_up,
+    open_detail,
     wait_for,
 )
 from tui.app import FapiaoApp
-from tui.screens.detail import DetailScreen
 
 SIZE = (80, 24)
 SnapCompare = Callable[..., bool]
@@ -44,14 +43,7 @@ async def _results(pilot: Pilot[Any]) -> None:
 
 
 async def _detail(pilot: Pilot[Any]) -> None:
-    await log_in(pilot)
-    await look_up(pilot, NORMAL_NUMBER)
-    await pilot.press("down", "enter")
-    app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view)
-    # The lines' table is laid out a refresh later; on a busy machine that is after the capture.
-    lines = app.screen.query_one("#lines", DataTable)
-    await wait_for(pilot, lambda: lines.region.height > lines.row_count)
+    await open_detail(pilot, NORMAL_NUMBER)
 
 
 async def _diagnosis(pilot: Pilot[Any]) -> None:

@@ -199,3 +199,19 @@ def disk_service(
         finally:
             service.stop()
     shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+async def open_detail(pilot: Pilot[Any], number: str) -> None:
+    """Log in, look ``number`` up and open its detail view, its lines laid out."""
+    from textual.widgets import DataTable
+
+    from tui.screens.detail import DetailScreen
+
+    await log_in(pilot)
+    await look_up(pilot, number)
+    await pilot.press("down", "enter")
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view)
+    # The lines' table is laid out a refresh later; on a busy machine, after a capture.
+    lines = app.screen.query_one("#lines", DataTable)
+    await wait_for(pilot, lambda: lines.region.height > lines.row_count)
