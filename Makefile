@@ -8,7 +8,11 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 # Parallel test processes. The suite mostly waits (Pilot, child processes, the disk
 # simulator), so more workers than the 2 cores pay; tests marked `serial` run after, alone.
+# Work stealing: a worker that runs out takes tests queued for another.
 TEST_WORKERS ?= 4
+# Every test process and every `fapiao` a test starts would otherwise compile the project's
+# modules (and pytest rewrite the tests) again when the environment turns bytecode caches off.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := test
 
@@ -47,7 +51,7 @@ test: venv
 # (a run that selects no test, pytest's 5, is not a failure here).
 pytest: venv
 	status=0; \
-	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not serial" || status=$$?; \
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not serial" || status=$$?; \
 	$(BIN)/pytest -q -p no:xdist -m serial || { code=$$?; [ $$code -eq 5 ] || status=$$code; }; \
 	exit $$status
 

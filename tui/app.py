@@ -28,7 +28,7 @@ from storage.messages import both
 from storage.messages import language as context_language
 from tui.commands import DeskCommands, DeskPalette
 from tui.disk_state import DiskState
-from tui.key_order import queue_bound_key
+from tui.key_order import KeyGate
 from tui.language import Said, render, said_of, t, user_text
 from tui.messages import (
     DiskStateChanged,
@@ -167,6 +167,7 @@ class FapiaoApp(App[int]):
         self.demo_path = demo_path
         self.demo_disk = demo and demo_disk  # the built-in simulator behind the header strip
         self.store_error: Said = ""
+        self.key_gate = KeyGate(self)  # keys from the terminal, in order (tui.key_order)
         # The language the app starts in: the caller's (settings, --lang); F8 switches it here.
         self.set_reactive(FapiaoApp.language, context_language())
         self.set_reactive(FapiaoApp.clear_remind_days, settings.clear_remind_days)
@@ -183,8 +184,10 @@ class FapiaoApp(App[int]):
         return DiffingDriver if driver is LinuxDriver else driver
 
     async def on_event(self, event: events.Event) -> None:
-        # Keys read together keep their order in a box (see tui.key_order for Textual's cause).
-        if isinstance(event, events.Key) and queue_bound_key(self, event):
+        # Keys read together each go where the keys before them left the focus, in order
+        # (see tui.key_order for Textual's cause).
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.key_gate.route(event, super().on_event)
             return
         await super().on_event(event)
 

@@ -97,11 +97,12 @@ def next_period(period: str) -> str:
 
 def window_of(period: str, end_day: int = 15) -> tuple[dt.date, dt.date]:
     """The reporting window of ``period``: the 1st to the ``end_day`` (the 15th unless the
-    simulator is told otherwise) of the following month, never past its last day."""
+    simulator is told otherwise) of the following month. A day past that month's end runs on
+    into the next one (as a holiday extension does), so a window opened on a month's last
+    days still leaves days to clear in."""
     following = next_period(period)
-    year, month = int(following[:4]), int(following[5:])
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, 1), dt.date(year, month, min(max(1, end_day), last))
+    start = dt.date(int(following[:4]), int(following[5:]), 1)
+    return start, start + dt.timedelta(days=max(1, end_day) - 1)
 
 
 def type_state(rec: TypeRecord, today: dt.date, end_day: int = 15) -> str:

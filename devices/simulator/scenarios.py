@@ -119,8 +119,8 @@ def clear_due(clock: dt.datetime, *, invoices: int = 200, seed: int = 7,
               reported: bool = True) -> SimState:  # fmt: skip
     """A disk whose last period is due for clearing on ``clock``'s day, whatever the day of the
     month: every type reported (or not yet, ``reported=False``), the window open until three
-    days on (the 15th at the earliest, the month's last day at the latest), the disk's clock
-    at ``clock``."""
+    days on (the 15th at the earliest; on a month's last days into the next month, so the
+    clear is never due "today"), the disk's clock at ``clock``."""
     state = SimState()
     state.set_clock(clock)
     today = clock.date()

@@ -104,7 +104,7 @@ def add_user(
             raise _NotFirst()
         if User.select().where(User.username == username).exists():
             raise AccountError("accounts.exists", user=username)
-        user = User.create(
+        user: User = User.create(
             username=username,
             password_hash=password_hash,
             role=role.value,
@@ -119,7 +119,7 @@ def add_user(
 
 
 def has_users() -> bool:
-    return User.select().exists()
+    return bool(User.select().exists())
 
 
 def authenticate(
@@ -219,7 +219,7 @@ def _check_password(
 
 
 def _user(username: str) -> User:
-    user = User.get_or_none(User.username == username)
+    user: User | None = User.get_or_none(User.username == username)
     if user is None:
         raise AccountError("accounts.unknown", user=username)
     return user

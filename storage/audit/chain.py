@@ -103,7 +103,7 @@ def _append(username: str, action: str, target: str, detail: str, ok: bool) -> A
         "terminal": terminal_name()[:100], "ok": ok,
     }  # fmt: skip
     prev = last.hash if last else GENESIS
-    entry = AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
+    entry: AuditEntry = AuditEntry.create(**fields, prev_hash=prev, hash=entry_hash(prev, fields))
     if not AuditHead.update(seq=entry.seq, hash=entry.hash).execute():
         AuditHead.create(seq=entry.seq, hash=entry.hash)
     after_commit(_anchor_head)

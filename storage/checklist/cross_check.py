@@ -32,7 +32,7 @@ def _stored_text(invoice: Invoice, name: str) -> str:
 
 def _entered_text(draft: InvoiceDraft, name: str) -> str | None:
     """The entered value in the stored form, or None when it is empty or unreadable."""
-    raw = getattr(draft, name).strip()
+    raw: str = getattr(draft, name).strip()
     if not raw:
         return None
     if name in ("amount", "tax", "total"):

@@ -173,7 +173,7 @@ def _stale(lock: ClearLock, now: dt.datetime) -> bool:
         return False
     if lock.host == host and not _process_alive(int(lock.pid)):
         return True
-    return now - lock.heartbeat > LOCK_STALE
+    return bool(now - lock.heartbeat > LOCK_STALE)
 
 
 def _holder(lock: ClearLock) -> LockHolder:
@@ -231,9 +231,10 @@ def heartbeat(device_id: str) -> None:
 def open_step(device_id: str, period: str, cmd: str, txn: str, params: dict[str, Any],
               username: str, run_id: int | None = None) -> ClearStep:  # fmt: skip
     """Journal a step as ``sending``; the caller commits before the command goes out."""
-    return ClearStep.create(device_id=device_id, period=period, run_id=run_id, cmd=cmd, txn=txn,
-                            params=dump(params), state=StepState.SENDING, username=username,
-                            sent_at=_now())  # fmt: skip
+    step: ClearStep = ClearStep.create(
+        device_id=device_id, period=period, run_id=run_id, cmd=cmd, txn=txn, params=dump(params),
+        state=StepState.SENDING, username=username, sent_at=_now())  # fmt: skip
+    return step
 
 
 def close_step(step_id: int, state: str, *, results: Sequence[dict[str, Any]] = (),
@@ -256,11 +257,12 @@ def unsettled_steps(device_id: str | None = None) -> list[ClearStep]:
 def open_run(*, device_id: str, period: str, kind: str, types: Sequence[str], reason: str,
              started_by: str, confirmed_by: str, backup_id: str, scan: dict[str, Any],
              retry_of: int | None = None) -> ClearRun:  # fmt: skip
-    return ClearRun.create(device_id=device_id, period=period, kind=kind, types=dump(list(types)),
-                           reason=reason, state=RunState.RUNNING, started_by=started_by,
-                           confirmed_by=confirmed_by, terminal=terminal_name()[:100],
-                           started_at=_now(), backup_id=backup_id, scan=dump(scan),
-                           retry_of=retry_of)  # fmt: skip
+    run: ClearRun = ClearRun.create(
+        device_id=device_id, period=period, kind=kind, types=dump(list(types)), reason=reason,
+        state=RunState.RUNNING, started_by=started_by, confirmed_by=confirmed_by,
+        terminal=terminal_name()[:100], started_at=_now(), backup_id=backup_id, scan=dump(scan),
+        retry_of=retry_of)  # fmt: skip
+    return run
 
 
 def close_run(run_id: int, state: str, *, results: Sequence[dict[str, Any]] = (),

@@ -16,6 +16,7 @@ from typing import IO, overload
 
 from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse  # defusedxml's where installed, as openpyxl's
 
@@ -69,8 +70,26 @@ class SpilledStrings(Sequence[str]):
         self._file.close()
 
 
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not look for its size: openpyxl looks for a ``<dimension>``
+    element by parsing until the end of ``<sheetData>``, which in a file without one (openpyxl's
+    own write-only output, many exports) is the whole sheet, read once more before any row."""
+
+    def _get_size(self) -> None:
+        return None
+
+
 class SpillingReader(ExcelReader):
-    """openpyxl's workbook reader with the shared strings on disk."""
+    """openpyxl's read-only workbook reader with the shared strings on disk, and worksheets
+    only (the importer reads cells, never charts, comments or sizes)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            worksheet = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state or "visible"
+            self.wb._sheets.append(worksheet)  # type: ignore[attr-defined]  # as openpyxl does
 
     def read_strings(self) -> None:
         part = self.package.find(SHARED_STRINGS)  # type: ignore[no-untyped-call]

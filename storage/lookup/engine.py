@@ -222,7 +222,7 @@ def _search(query: ParsedQuery, session: Session, options: LookupOptions) -> Loo
 
 def invoice_detail(invoice_id: int, session: Session) -> Invoice | None:
     """The invoice with its lines, if ``session`` may see it."""
-    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    invoice: Invoice | None = Invoice.get_or_none(Invoice.id == invoice_id)
     if invoice is None or (not session.all_branches and invoice.branch != session.branch):
         return None
     return invoice

@@ -136,7 +136,9 @@ def _date(value: Any) -> dt.date:
         return dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         return value.date()
-    return value
+    if isinstance(value, dt.date):
+        return value
+    raise TypeError(f"not a date: {type(value).__name__}")
 
 
 def _row(values: Sequence[Any]) -> Row:

@@ -6,7 +6,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checks.field.number": ("发票号码", "invoice number"),
     "checks.field.date": ("开票日期", "issue date"),
     "checks.field.check_code": ("校验码", "check code"),
-    "checks.field.amount": ("金额（不含税）", "amount (excl. tax)"),
+    "checks.field.amount": ("金额（不含税）", "amount (ex tax)"),
     "checks.field.tax": ("税额", "tax"),
     "checks.field.total": ("价税合计", "total"),
     "checks.field.rate": ("税率", "tax rate"),

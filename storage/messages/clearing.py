@@ -43,8 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "clear.why.nothing": ("本期没有需要清卡的票种", "nothing is due for clearing in this period"),
     # disk states (PROTOCOL.md)
     "clear.state.issuing": ("正常开票", "issuing"),
-    "clear.state.report_due": ("未抄税", "not reported"),
-    "clear.state.reported": ("已抄税未清卡", "reported, not cleared"),
+    "clear.state.report_due": ("未抄税", "to report"),
+    "clear.state.reported": ("已抄税未清卡", "to clear"),
     "clear.state.locked": ("已锁死", "locked"),
     # preflight
     "clear.check.disk": ("税控盘已连接并登录", "disk connected and logged in"),
@@ -297,7 +297,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "clear.log.col.kind": ("类型", "kind"),
     "clear.log.col.state": ("结果", "result"),
     "clear.log.col.started_by": ("发起人", "started by"),
-    "clear.log.col.confirmed_by": ("确认主管", "confirmed by"),
+    "clear.log.col.confirmed_by": ("确认主管", "approver"),
     "clear.log.col.started_at": ("开始时间", "started"),
     "clear.log.col.finished_at": ("结束时间", "finished"),
     "clear.log.col.results": ("各票种结果", "per type"),

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     "status.normal": ("正常", "normal"),
     "status.void": ("作废", "void"),
-    "status.red": ("红冲", "red-reversed"),
+    "status.red": ("红冲", "reversed"),
     "status.out_of_control": ("失控", "out of control"),
     "status.abnormal": ("异常", "abnormal"),
     "direction.issued": ("销项", "issued"),

@@ -340,7 +340,8 @@ def find_invoice(number: str, code: str) -> Invoice | None:
     if not number:
         return None
     code = "" if len(number) == 20 else code.strip()
-    return Invoice.get_or_none((Invoice.number == number) & (Invoice.code == code))
+    found: Invoice | None = Invoice.get_or_none((Invoice.number == number) & (Invoice.code == code))
+    return found
 
 
 def count_invoices() -> int:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import peewee
+import pytest
 
 from storage.backup import keys, manifest, service
 from storage.backup.restore import check_sqlite, rebuild_sqlite
@@ -49,6 +50,7 @@ def _start(script: str) -> subprocess.Popen[str]:
     return proc
 
 
+@pytest.mark.slow
 def test_kill_minus_9_anywhere_leaves_earlier_backups_good(
     sqlite_store: peewee.Database, tmp_path: Path
 ) -> None:

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import peewee
+import pytest
 
 from storage.backup import keys, manifest, service
 from storage.backup.restore import rebuild_sqlite
@@ -215,6 +216,7 @@ def _invoice_count(live: Path) -> int:
         conn.close()
 
 
+@pytest.mark.slow
 def test_a_restore_killed_anywhere_leaves_no_plaintext_and_a_whole_store(
     sqlite_store: peewee.Database, tmp_path: Path
 ) -> None:

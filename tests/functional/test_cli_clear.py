@@ -114,6 +114,7 @@ def clears_on(disk: Disk) -> int:
     return [entry["op"] for entry in disk.state.log].count("CLEAR")
 
 
+@pytest.mark.slow
 def test_clear_runs_every_step_and_refuses_a_second_time(setup: dict[str, str]) -> None:
     with disk_for(setup, long_seconds=0.5) as disk:
         done = fapiao(setup, *clear_args(), "--json")
@@ -185,6 +186,7 @@ def test_killed_mid_clear_the_next_start_records_the_one_clear(setup: dict[str, 
     assert clears_on(disk) == 1 and disk.executions["CLEAR"] == 1
 
 
+@pytest.mark.slow
 def test_killed_mid_report_and_mid_backup_then_cleared_once(setup: dict[str, str]) -> None:
     with disk_for(setup, reported=False) as disk:
         kill_when(setup, "备份中", "--user", "boss", *clear_args())

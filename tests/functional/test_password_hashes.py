@@ -10,6 +10,8 @@ from argon2 import PasswordHasher
 from storage.accounts.users import AuthError, add_user, authenticate
 from storage.store.models import Role, User
 
+pytestmark = pytest.mark.real_hashing  # what the app itself hashes at
+
 OWASP = "$argon2id$v=19$m=19456,t=2,p=1$"
 OLD_DEFAULT = "$argon2id$v=19$m=65536,t=3,p=4$"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from tests.support.tui import (
     MISSING_NUMBER,
@@ -48,6 +49,9 @@ async def _detail(pilot: Pilot[Any]) -> None:
     await pilot.press("down", "enter")
     app = pilot.app
     await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen) and app.screen.view)
+    # The lines' table is laid out a refresh later; on a busy machine that is after the capture.
+    lines = app.screen.query_one("#lines", DataTable)
+    await wait_for(pilot, lambda: lines.region.height > lines.row_count)
 
 
 async def _diagnosis(pilot: Pilot[Any]) -> None:

@@ -32,8 +32,9 @@ Using an existing server instead:
     creates (and at the end drops) a database of its own beside it,
     ``fapiao_test_gw0`` and so on, so the role needs CREATEDB.
 
-Under pytest-xdist, without that variable, each worker starts a cluster of
-its own (initdb takes about a second) and stops it at the end of its session.
+Under pytest-xdist, without that variable, the controlling process starts one
+cluster before the workers (``tests/conftest.py``), and each worker makes a
+database of its own on it, as above.
 """
 
 from __future__ import annotations
@@ -343,15 +344,18 @@ def database_of_its_own(url: str, suffix: str) -> tuple[str, Callable[[], None]]
     return own, drop
 
 
-def pg_url_from_env_or_start(worker: str = "") -> tuple[str, Callable[[], None] | None]:
+def pg_url_from_env_or_start(
+    worker: str = "", url: str | None = None
+) -> tuple[str, Callable[[], None] | None]:
     """Return ``(url, stopper)``.
 
-    If ``FAPIAO_TEST_PG_URL`` is set and non-empty, return ``(that_url, None)``
+    ``url`` (else ``FAPIAO_TEST_PG_URL``) names a server to use: the test suite's controlling
+    process starts one cluster for all its workers and passes its URL on. If it is set, return ``(that_url, None)``
     without starting anything; with ``worker`` (a parallel test process's name), a
     database of that worker's own on that server, dropped by the stopper. Otherwise start
     a throwaway cluster, one per process, and return ``(cluster.url, cluster.stop)``.
     """
-    url = os.environ.get(ENV_URL, "").strip()
+    url = (url or os.environ.get(ENV_URL, "")).strip()
     if url:
         if worker:
             return database_of_its_own(url, worker)

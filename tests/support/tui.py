@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import fcntl
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -21,6 +23,7 @@ from storage.config.settings import Settings
 from storage.demo.space import prepare_demo_store
 from storage.store.database import close_database
 from tests.support.disk import serve
+from tests.support.paths import SHARED_DIR_ENV
 from tui.app import FapiaoApp
 from tui.demo_disk import demo_state
 
@@ -37,12 +40,25 @@ MISSING_NUMBER = "26119999999999999999"
 
 @cache
 def demo_template() -> Path:
-    """The seeded demo store, built once per test run (seeding takes a couple of seconds)."""
-    folder = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))
-    atexit.register(shutil.rmtree, folder, True)  # the test run leaves no demo folder behind
-    path = folder / "demo.db"
-    prepare_demo_store(path, today=TODAY)
-    close_database()
+    """The seeded demo store, built once per test run (seeding takes a couple of seconds of
+    CPU): by the first parallel worker to need it, the others waiting for it, when the run
+    has a shared folder; else in a folder of this process's own."""
+    shared = os.environ.get(SHARED_DIR_ENV)
+    if not shared:
+        folder = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))
+        atexit.register(shutil.rmtree, folder, True)  # the run leaves no demo folder behind
+        path = folder / "demo.db"
+        prepare_demo_store(path, today=TODAY)
+        close_database()
+        return path
+    path = Path(shared) / "demo.db"
+    with (Path(shared) / "demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not path.exists():
+            building = path.with_suffix(".building")
+            prepare_demo_store(building, today=TODAY)
+            close_database()
+            building.rename(path)
     return path
 
 

@@ -284,3 +284,14 @@ def test_an_incremental_appends_its_pages_and_never_rewrites_the_basis(
     service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)
     assert not basis.overlay_path(live).exists()
     assert image.stat().st_ino != before[0]
+
+
+@pytest.mark.real_hashing
+def test_a_key_file_is_wrapped_with_argon2id_at_64_mib_and_3_passes(tmp_path: Path) -> None:
+    """What a guesser must pay per try (the other tests here derive keys at argon2's least)."""
+    folder = keys.key_dir(tmp_path / "backups")
+    keys.create(folder, PASSPHRASE)
+    (key_file,) = [p for p in folder.iterdir() if p.name != keys.CURRENT]
+    kdf = json.loads(key_file.read_text(encoding="utf-8"))["kdf"]
+    assert (kdf["name"], kdf["memory_kib"], kdf["time_cost"]) == ("argon2id", 65536, 3)
+    assert keys.unlock(folder, PASSPHRASE).current_id == keys.list_keys(folder)[0].id

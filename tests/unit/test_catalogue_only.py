@@ -24,6 +24,7 @@ import ast
 import builtins
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,10 @@ def _shown_nodes(tree: ast.Module, exceptions: set[str]) -> Iterator[ast.AST]:
 
 
 def violations(source: str, filename: str, exceptions: set[str]) -> list[str]:
-    tree = ast.parse(source, filename)
+    return tree_violations(ast.parse(source, filename), filename, exceptions)
+
+
+def tree_violations(tree: ast.Module, filename: str, exceptions: set[str]) -> list[str]:
     docstrings = _docstrings(tree)
     lines: set[tuple[int, str]] = set()
     for node, text in _literals(tree):
@@ -143,17 +147,21 @@ def _modules() -> list[Path]:
     return paths
 
 
+@cache
+def _project_trees() -> dict[Path, ast.Module]:
+    """Every scanned module, parsed once for the tests here (the trees are only read)."""
+    return {path: ast.parse(path.read_text(encoding="utf-8"), str(path)) for path in _modules()}
+
+
 def _exceptions_in_project() -> set[str]:
-    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in _modules()]
-    return _exception_names(trees)
+    return _exception_names(list(_project_trees().values()))
 
 
 def test_no_user_visible_text_is_written_inline() -> None:
     exceptions = _exceptions_in_project()
     found = []
-    for path in _modules():
-        relative = path.relative_to(ROOT).as_posix()
-        found += violations(path.read_text(encoding="utf-8"), relative, exceptions)
+    for path, tree in _project_trees().items():
+        found += tree_violations(tree, path.relative_to(ROOT).as_posix(), exceptions)
     assert not found, (
         "texts to move into the catalogue (storage/messages/, tui/texts/):\n" + "\n".join(found)
     )
@@ -165,7 +173,7 @@ def test_every_key_the_code_names_is_in_the_catalogue() -> None:
     # a helper that builds an exception (``def _fail(reason) -> QrError``).
     known = catalogue()
     exceptions = _exceptions_in_project()
-    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in _modules()}
+    trees = _project_trees()
     builders = {f.name for tree in trees.values() for f in ast.walk(tree)
                 if isinstance(f, ast.FunctionDef) and f.returns is not None
                 and _name(f.returns) in exceptions}  # fmt: skip

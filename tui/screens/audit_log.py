@@ -32,8 +32,10 @@ if TYPE_CHECKING:
     from storage.audit.chain import ChainProblem
     from storage.audit.reading import AuditFilter, AuditRow
 
-_SEQ, _AT, _USER, _ACTION, _TERMINAL = 6, 14, 8, 10, 12
-_PAD = 2
+# The terminal is not a column: the line under the table says it for the row under the cursor,
+# which leaves the target (a backup id, a file name) room to show whole at 80 columns.
+_SEQ, _AT, _USER, _ACTION = 6, 14, 8, 10
+_GAP = 1  # one cell between columns: the table's own padding (two) leaves the target too little
 _MIN_TARGET = 8
 
 
@@ -291,8 +293,9 @@ class AuditLogScreen(DeskScreen):
     def _widths(self) -> tuple[int, int]:
         ok = max(cell_len(t("tui.audit.ok")), cell_len(t("tui.audit.refused")),
                  cell_len(t("tui.audit.col.ok")))  # fmt: skip
-        fixed = _SEQ + _AT + _USER + _ACTION + ok + _TERMINAL + 7 * _PAD
-        return ok, max(_MIN_TARGET, self.table.size.width - fixed - 1)
+        fixed = _SEQ + _AT + _USER + _ACTION + ok + 5 * _GAP
+        room = self.table.size.width - self.table.styles.scrollbar_size_vertical
+        return ok, max(_MIN_TARGET, room - fixed)
 
     def _rebuild(self) -> None:
         table = self.table
@@ -300,13 +303,14 @@ class AuditLogScreen(DeskScreen):
         ok, target = self._widths()
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_column(Text(t("tui.audit.col.seq"), justify="right"), width=_SEQ, key="seq")
-        table.add_column(t("tui.audit.col.at"), width=_AT, key="at")
-        table.add_column(t("tui.audit.col.user"), width=_USER, key="user")
-        table.add_column(t("tui.audit.col.action"), width=_ACTION, key="action")
-        table.add_column(t("tui.audit.col.ok"), width=ok, key="ok")
+        table.cell_padding = 0
+        # left-aligned: a right-justified cell would lose the gap after it
+        table.add_column(t("tui.audit.col.seq"), width=_SEQ + _GAP, key="seq")
+        table.add_column(t("tui.audit.col.at"), width=_AT + _GAP, key="at")
+        table.add_column(t("tui.audit.col.user"), width=_USER + _GAP, key="user")
+        table.add_column(t("tui.audit.col.action"), width=_ACTION + _GAP, key="action")
+        table.add_column(t("tui.audit.col.ok"), width=ok + _GAP, key="ok")
         table.add_column(t("tui.audit.col.target"), width=target, key="target")
-        table.add_column(t("tui.audit.col.terminal"), width=_TERMINAL, key="terminal")
         for row in self.rows:
             self._add_row(row, target)
         if self.rows:
@@ -317,13 +321,12 @@ class AuditLogScreen(DeskScreen):
         target = self._widths()[1] if target is None else target
         at = dt.datetime.fromisoformat(row.at).strftime("%y-%m-%d %H:%M")
         self.table.add_row(
-            Text(str(row.seq), justify="right"),
+            str(row.seq),
             at,
             fit(row.username, _USER),
             fit(action_name(row.action), _ACTION),
             ok_text(row.ok),
             fit(row.target, target),
-            fit(row.terminal, _TERMINAL),
             key=str(row.seq),
         )
 

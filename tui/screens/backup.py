@@ -131,7 +131,8 @@ class JobDone(Message):
 
 class BackupScreen(DeskScreen):
     DEFAULT_CSS = """
-    BackupScreen .backup-line { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    /* a long path or note wraps onto a second line rather than being cut */
+    BackupScreen .backup-line { height: auto; padding: 0 1; }
     BackupScreen #backup-source { color: $text-muted; }
     BackupScreen #backups { height: 1fr; }
     BackupScreen #backup-progress-row { height: 1; padding: 0 1; }

@@ -298,7 +298,12 @@ class ChecklistScreen(DeskScreen):
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         for row in self.query(FormRow):  # the focused field's label shows which row is current
-            row.set_class(event.widget in row.children, "-current")
+            current = event.widget in row.children
+            row.set_class(current, "-current")
+            if current:
+                row.scroll_visible(
+                    animate=False
+                )  # its reason's wrapped lines too, not the box alone
         name = self._focused_field()
         if name in TYPED_FIELDS:
             self._last_field = name

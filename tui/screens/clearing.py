@@ -39,7 +39,6 @@ from textual.worker import Worker
 from devices.clearing.model import Action, ClearPlan
 from devices.client import ClearKind
 from storage.messages import Listing, Message, MessageError
-from tui.display import fit
 from tui.language import Said, msg, said_of, t, text_of
 from tui.screens.base import DeskScreen, Hints
 from tui.screens.clearing_dialogs import PinDialog, SupervisorDialog
@@ -58,8 +57,9 @@ PROGRESS_EVERY = 0.1
 CHINA = dt.timezone(dt.timedelta(hours=8))
 KINDS = (ClearKind.ORDINARY, ClearKind.SPECIAL, ClearKind.SPECIFIC, ClearKind.ANNUAL)
 _WITH_TYPES = (ClearKind.SPECIFIC, ClearKind.SPECIAL)
-_SCAN_COLUMNS = (("type", 8), ("state", 12), ("count", 5), ("void", 4), ("red", 4), ("amount", 12),
-                 ("tax", 10), ("store", 6))  # fmt: skip
+#: The scan table's columns; each is as wide as its widest cell, one cell apart (the table's
+#: own two-cell padding does not leave room at 80 columns in English).
+_SCAN_COLUMNS = ("type", "state", "count", "void", "red", "amount", "tax", "store")
 #: What a running step is called on the progress row and in the quit question.
 _PHASES = {"upload": "tui.clear.uploading", "backup": "tui.clear.backing_up",
            "report": "tui.clear.reporting", "clear": "clear.cmd.CLEAR"}  # fmt: skip
@@ -266,25 +266,28 @@ class ClearingScreen(DeskScreen):
     def _show_scan(self) -> None:
         table = self.query_one("#scan-table", DataTable)
         table.clear(columns=True)
-        for name, width in _SCAN_COLUMNS:
-            label: str | Text = t(f"tui.clear.col.{name}")
-            if name not in ("type", "state"):
-                label = Text(str(label), justify="right")
-            table.add_column(label, width=width, key=name)
         notes = self.query_one("#scan-notes", Static)
         found = self.scan
+        rows: list[list[str]] = []
+        for line in found.types if found is not None else ():
+            disk, store = line.disk, line.store
+            rows.append([panels.type_label(line.type), t(f"clear.state.{line.state}"),
+                         str(disk.count), str(disk.void), str(disk.red), f"{disk.amount:,.2f}",
+                         f"{disk.tax:,.2f}", str(store.count) if store else "—"])  # fmt: skip
+        table.cell_padding = 0
+        for index, name in enumerate(_SCAN_COLUMNS):
+            label = t(f"tui.clear.col.{name}")
+            width = max(cell_len(cell) for cell in [label, *(row[index] for row in rows)]) + 1
+            left = name in ("type", "state")
+            table.add_column(
+                Text(label, justify="left" if left else "right"), width=width, key=name
+            )
         if found is None:
             notes.update(t("tui.clear.scanning") if self.running == "scan" else "")
             return
-        for line in found.types:
-            disk, store = line.disk, line.store
-            table.add_row(
-                fit(panels.type_label(line.type), 8), fit(t(f"clear.state.{line.state}"), 12),
-                Text(str(disk.count), justify="right"), Text(str(disk.void), justify="right"),
-                Text(str(disk.red), justify="right"), Text(f"{disk.amount:,.2f}", justify="right"),
-                Text(f"{disk.tax:,.2f}", justify="right"),
-                Text(str(store.count) if store else "—", justify="right"),
-            )  # fmt: skip
+        for row in rows:  # the gap before each right-aligned column is its width's extra cell
+            table.add_row(*(Text(cell, justify="left" if index < 2 else "right")
+                            for index, cell in enumerate(row)))  # fmt: skip
         notes.update(panels.scan_notes(found, self.plan))
 
     def _show_execute(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
     from storage.clearing.history import RunView
 
 _STATES = (RunState.RUNNING, *FINISHED_RUN_STATES)
-_COLUMNS = (("id", 4), ("started_at", 11), ("period", 7), ("kind", 8), ("state", 8),
-            ("started_by", 8), ("confirmed_by", 8))  # fmt: skip
+#: The columns before the per-type results; each as wide as its widest cell, one cell apart
+#: (the table's own two-cell padding leaves no room at 80 columns in English).
+_COLUMNS = ("id", "started_at", "period", "kind", "state", "started_by", "confirmed_by")
 _MIN_RESULTS = 10
 
 
@@ -232,18 +234,24 @@ class ClearLogScreen(DeskScreen):
         table = self.table
         cursor = table.cursor_row
         table.clear(columns=True)
-        used = 0
-        for name, width in _COLUMNS:
-            table.add_column(t(f"clear.log.col.{name}"), width=width, key=name)
-            used += width + 2
-        rest = max(_MIN_RESULTS, table.size.width - used - 3)
-        table.add_column(t("clear.log.col.results"), width=rest, key="results")
-        for view in self.views:
-            table.add_row(
-                Text(str(view.id), justify="right"), f"{view.started_at:%m-%d %H:%M}", view.period,
-                fit(text_of(view.kind_name), 8), fit(text_of(view.state_name), 8), fit(view.started_by, 8),
-                fit(view.confirmed_by or "—", 8), fit(per_type(view), rest), key=str(view.id),
-            )  # fmt: skip
+        table.cell_padding = 0
+        rows = [[str(view.id), f"{view.started_at:%m-%d %H:%M}", view.period,
+                 t(f"tui.clear_log.kind.{view.kind}"), text_of(view.state_name), view.started_by,
+                 view.confirmed_by or "—"] for view in self.views]  # fmt: skip
+        widths = []
+        for index, name in enumerate(_COLUMNS):
+            label = t(f"clear.log.col.{name}")
+            width = max(cell_len(cell) for cell in [label, *(row[index] for row in rows)]) + 1
+            table.add_column(label, width=width, key=name)
+            widths.append(width)
+        rest = max(
+            _MIN_RESULTS, table.size.width - sum(widths) - table.styles.scrollbar_size_vertical
+        )
+        table.add_column(Text(t("clear.log.col.results")), width=rest, key="results")
+        for view, row in zip(self.views, rows, strict=True):
+            # the id right-aligned by padding (a right-justified text loses its trailing gap)
+            table.add_row(f"{row[0]:>{widths[0] - 1}} ", *row[1:],
+                          fit(per_type(view), rest), key=str(view.id))  # fmt: skip
         if self.views:
             table.move_cursor(row=min(max(cursor, 0), len(self.views) - 1))
         self._update_status()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from storage.accounts.users import AccountInfo, Session
     from storage.store.models import Role
 
-_WIDTHS = {"name": 16, "role": 8, "branch": 14, "scope": 12}
+_LONGEST = {"name": 16, "branch": 14}  # the most of a user or branch name the list shows
+_COLUMNS = ("name", "role", "branch", "scope", "state")
 
 
 class UsersLoaded(Message):
@@ -128,19 +130,18 @@ class UsersScreen(DeskScreen):
         table = self.table
         chosen = self.selected()
         table.clear(columns=True)
-        for name, width in _WIDTHS.items():
-            table.add_column(t(f"tui.users.col.{name}"), width=width, key=name)
-        table.add_column(t("tui.users.col.state"), key="state")
+        table.cell_padding = 0  # one cell between columns (two leave no room in English)
         now = dt.datetime.now()
-        for user in self.users:
-            table.add_row(
-                fit(user.username, _WIDTHS["name"]),
-                t(f"role.{user.role.value}"),
-                fit(user.branch, _WIDTHS["branch"]),
-                t("tui.users.scope.all" if user.all_branches else "tui.users.scope.own"),
-                state_text(user, now),
-                key=user.username,
-            )
+        rows = [[fit(user.username, _LONGEST["name"]), t(f"role.{user.role.value}"),
+                 fit(user.branch, _LONGEST["branch"]),
+                 t("tui.users.scope.all" if user.all_branches else "tui.users.scope.own"),
+                 state_text(user, now)] for user in self.users]  # fmt: skip
+        for index, name in enumerate(_COLUMNS):
+            label = t(f"tui.users.col.{name}")
+            width = max(cell_len(str(cell)) for cell in [label, *(row[index] for row in rows)])
+            table.add_column(label, width=width + 1, key=name)
+        for user, row in zip(self.users, rows, strict=True):
+            table.add_row(*row, key=user.username)
         names = [u.username for u in self.users]
         if chosen is not None and chosen.username in names:
             table.move_cursor(row=names.index(chosen.username))

@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.backup.source.keyring": ("备份口令：系统密钥环", "Backup passphrase: the system keyring"),
     "tui.backup.source.terminal": (
         "备份口令：每次由主管输入（本机无密钥环，口令不保存）",
-        "Backup passphrase: a supervisor types it each time (no keyring here; never kept)",
+        "Backup passphrase: typed by a supervisor each time (no keyring; never kept)",
     ),
     "tui.backup.col.time": ("时间", "Time"),
     "tui.backup.col.age": ("距今", "Age"),
@@ -172,7 +172,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.audit.filter.action": ("操作", "Action"),
     "tui.audit.filter.from": ("从", "From"),
     "tui.audit.filter.to": ("至", "to"),
-    "tui.audit.filter.refused": ("只看拒绝", "Refused only"),
+    "tui.audit.filter.refused": ("只看拒绝", "Refused"),
     "tui.audit.col.seq": ("序号", "Seq"),
     "tui.audit.col.at": ("时间", "Time"),
     "tui.audit.col.user": ("用户", "User"),

@@ -60,6 +60,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.scanner.back": ("扫码枪已连接", "Scanner connected"),
     "tui.lookup.shown_latest": (
         "显示最新 {n} 张，还有更多——请输入更多字缩小范围",
-        "Showing the latest {n}; there are more: type more to narrow it down",
+        "Latest {n} shown, more match: type more to narrow down",
     ),
 }

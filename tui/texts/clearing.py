@@ -156,6 +156,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.clear.preparing_retry": ("正在准备重试 {types}…", "preparing the retry of {types}…"),
     "tui.clear.refused_with_fix": ("{text}\n处理办法：{fix}", "{text}\nwhat to do: {fix}"),
     # the log screen
+    # the kind in the history's table: "clear" goes without saying there
+    "tui.clear_log.kind.ordinary": ("普通清卡", "ordinary"),
+    "tui.clear_log.kind.special": ("特殊清卡", "special"),
+    "tui.clear_log.kind.specific": ("专项清卡", "specific"),
+    "tui.clear_log.kind.annual": ("年度清卡", "annual"),
     "tui.clear_log.filter.period": ("所属期", "Period"),
     "tui.clear_log.filter.state": ("结果", "Result"),
     "tui.clear_log.filter.user": ("人员", "User"),

@@ -91,13 +91,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.type.02": ("货运专", "freight"),
     "tui.type.03": ("机动车", "vehicle"),
     "tui.type.04": ("普票", "ordinary"),
-    "tui.type.08": ("电专", "e-special"),
-    "tui.type.10": ("电普", "e-ordinary"),
+    "tui.type.08": ("电专", "e-spec."),
+    "tui.type.10": ("电普", "e-ord."),
     "tui.type.11": ("卷票", "roll"),
     "tui.type.14": ("通行费", "toll"),
     "tui.type.15": ("二手车", "used car"),
-    "tui.type.31": ("数电专", "digital sp."),
-    "tui.type.32": ("数电普", "digital ord."),
+    "tui.type.31": ("数电专", "dig. sp."),
+    "tui.type.32": ("数电普", "dig. ord."),
     # detail
     "tui.detail.loading": ("正在读取…", "Loading…"),
     "tui.detail.gone": (

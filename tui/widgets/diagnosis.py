@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -22,17 +23,23 @@ if TYPE_CHECKING:
 SYNC = "sync"  # the option id of the "sync now" action under the not-synced cause
 
 
-def _indented(text: Text | str, cells: int = 3) -> RenderableType:
+def _indented(text: RenderableType, cells: int = 3) -> RenderableType:
     return Padding(text, (0, 0, 0, cells), expand=False)
 
 
 def _candidate(item: InvoiceSummary) -> RenderableType:
-    text = Text("▸ ")
-    text.append(item.number, style="bold")
-    text.append(f"  {date_text(item.date)}  ")
-    text.append_text(status_text(item.status))
-    text.append(f"  {item.buyer_name}  {money(item.total)}")
-    return _indented(text, 5)
+    """One near miss on a row of columns: the number, date, status and amount whole, the
+    buyer's name wrapping in the room left (at 80 columns a long name takes two lines)."""
+    row = Table.grid(padding=(0, 2))
+    for _ in range(3):
+        row.add_column(no_wrap=True)
+    row.add_column(overflow="fold")  # the only column that gives way
+    row.add_column(no_wrap=True, justify="right")
+    number = Text("▸ ")
+    number.append(item.number, style="bold")
+    row.add_row(number, date_text(item.date), status_text(item.status), item.buyer_name,
+                money(item.total))  # fmt: skip
+    return _indented(row, 5)
 
 
 class Diagnosis(OptionList):

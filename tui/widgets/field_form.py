@@ -1,8 +1,8 @@
 """The rows of the input checklist: one line per field — label (with ``*查验`` when 查验 asks
 for it), the box, and the verdict beside it (✓ / ! / ✗ and the reason, never colour alone).
 
-At 80 columns the reason is cut with an ellipsis; the focused field's reason and fix are
-shown whole below the form.
+A reason too long for the verdict column at 80 columns wraps onto further lines of its row
+(never cut); the focused field's reason and its fix are also shown below the form.
 """
 
 from __future__ import annotations
@@ -107,12 +107,10 @@ class MarkedCheckbox(Checkbox):
 
 class FormRow(Horizontal):
     DEFAULT_CSS = f"""
-    FormRow {{ height: 1; }}
+    FormRow {{ height: auto; }}
     FormRow > .field-label {{ width: {LABEL_WIDTH}; height: 1; text-wrap: nowrap; }}
     FormRow.-current > .field-label {{ text-style: reverse; }}
-    FormRow > .field-verdict {{
-        width: 1fr; height: 1; padding-left: 1; text-wrap: nowrap; text-overflow: ellipsis;
-    }}
+    FormRow > .field-verdict {{ width: 1fr; height: auto; padding-left: 1; }}
     """
 
     def __init__(self, field: str) -> None:

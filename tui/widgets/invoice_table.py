@@ -1,7 +1,9 @@
 """The result list: 状态, 日期, 类型, 号码, 购方, 价税合计, one row per invoice.
 
-Column widths are set from the table's own width: at 80 columns the buyer's name is cut
-(Chinese is two cells a character); wider terminals show more of it. When received invoices
+Column widths are set from the table's own width and what it shows: every status, type,
+number and amount whole, one cell apart (no padding: two cells between columns do not fit 80
+in English), and the buyer's name in the rest — at 80 columns it is cut (Chinese is two cells
+a character; the detail view shows it whole); wider terminals show more of it. When received invoices
 are listed, a first column shows what happened to them (已报销 loud, 已入账) and which rows
 are selected for marking (✓); a list of issued invoices alone is as it always was.
 """
@@ -21,22 +23,21 @@ from tui.language import t
 if TYPE_CHECKING:
     from storage.lookup.engine import InvoiceSummary
 
-_DATE, _NUMBER, _TOTAL = 10, 20, 12
-_PAD = 2  # DataTable puts one cell of padding either side of each column
-_MIN_BUYER = 8
-_MAX_WORD = 12  # status and type words longer than this are cut (English ones run long)
+_DATE, _NUMBER = 10, 20
+_GAP = 1  # the cell between two columns (the table's own padding would put two)
+_MIN_BUYER = 4
 _TICK = "✓"
 
 
 def _word_width(label: str, words: list[str]) -> int:
-    return min(_MAX_WORD, max(cell_len(word) for word in [label, *words]))
+    return max(cell_len(word) for word in [label, *words])
 
 
 class InvoiceTable(DataTable[Text | str]):
     """Enter on a row posts DataTable.RowSelected (DataTable's own binding)."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(cursor_type="row", id=id)
+        super().__init__(cursor_type="row", id=id, cell_padding=0)
         self.summaries: tuple[InvoiceSummary, ...] = ()
         self.selected: set[int] = set()  # invoice ids ticked for marking
         self._built_for = -1
@@ -82,38 +83,43 @@ class InvoiceTable(DataTable[Text | str]):
         self._built_for = self.size.width
         statuses = [status_text(item.status) for item in self.summaries]
         types = [short_type(item.type) for item in self.summaries]
+        totals = [money(item.total) for item in self.summaries]
         status_width = _word_width(t("tui.col.status"), [s.plain for s in statuses])
         type_width = _word_width(t("tui.col.type"), types)
-        fixed = status_width + _DATE + type_width + _NUMBER + _TOTAL + 6 * _PAD
+        total_width = _word_width(t("tui.col.total"), totals)
+        widths = [status_width, _DATE, type_width, _NUMBER, total_width]
         mark_width = 0
         if self.tracking:  # the tick and the flag
             words = [t("tui.col.mark"), t("tui.flag.reimbursed"), t("tui.flag.booked")]
             mark_width = 1 + max(cell_len(w) for w in words[1:])
             mark_width = max(mark_width, cell_len(words[0]))
-            fixed += mark_width + _PAD
-        # the buyer takes what is left, less a cell for the scrollbar of a long list
-        buyer = max(_MIN_BUYER, self.size.width - fixed - 1)
+            widths.append(mark_width)
+        fixed = sum(widths) + len(widths) * _GAP
+        # the buyer takes what is left, less the scrollbar of a long list
+        room = self.size.width - self.styles.scrollbar_size_vertical
+        buyer = max(_MIN_BUYER, room - fixed)
         cursor = self.cursor_row if keep_cursor else 0
         self.clear(columns=True)
         if mark_width:
-            self.add_column(t("tui.col.mark"), width=mark_width, key="mark")
-        self.add_column(t("tui.col.status"), width=status_width, key="status")
-        self.add_column(t("tui.col.date"), width=_DATE, key="date")
-        self.add_column(t("tui.col.type"), width=type_width, key="type")
-        self.add_column(t("tui.col.number"), width=_NUMBER, key="number")
+            self.add_column(t("tui.col.mark"), width=mark_width + _GAP, key="mark")
+        self.add_column(t("tui.col.status"), width=status_width + _GAP, key="status")
+        self.add_column(t("tui.col.date"), width=_DATE + _GAP, key="date")
+        self.add_column(t("tui.col.type"), width=type_width + _GAP, key="type")
+        self.add_column(t("tui.col.number"), width=_NUMBER + _GAP, key="number")
         # with received invoices listed, the other side is the seller for some rows
         party = t("lookup.label.counterparty") if mark_width else t("tui.col.buyer")
-        self.add_column(party, width=buyer, key="buyer")
-        self.add_column(Text(t("tui.col.total"), justify="right"), width=_TOTAL, key="total")
-        for item, status, kind in zip(self.summaries, statuses, types, strict=True):
+        self.add_column(fit(party, buyer), width=buyer, key="buyer")
+        total_header = Text(t("tui.col.total"), justify="right")
+        self.add_column(total_header, width=total_width + _GAP, key="total")
+        for item, status, kind, total in zip(self.summaries, statuses, types, totals, strict=True):
             self.add_row(
                 *([self._mark_cell(item)] if mark_width else []),
                 status,
                 date_text(item.date),
-                fit(kind, type_width),
+                kind,
                 item.number,
                 fit(item.counterparty_name if mark_width else item.buyer_name, buyer),
-                Text(fit(money(item.total), _TOTAL), justify="right"),
+                Text(total, justify="right"),
                 key=str(item.id),
             )
         if self.summaries:
