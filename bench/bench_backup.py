@@ -212,6 +212,7 @@ def run(rounds: int = ROUNDS) -> dict[str, Any]:
         "baseline_s", "full_s", "full_written", "full_file", "inc_s", "inc_written", "inc_file",
         "inc_pages", "rows_changed", "verify_quick_s", "verify_thorough_s", "restic_s",
         "quick_check_s")}  # fmt: skip
+    load_before = os.getloadavg()  # the machine is shared: what else ran is part of the figures
     with tempfile.TemporaryDirectory(dir=DATA_DIR) as scratch:
         work = Path(scratch)
         env = _fapiao_env(work)
@@ -236,7 +237,10 @@ def run(rounds: int = ROUNDS) -> dict[str, Any]:
     restic_total = [
         a + b for a, b in zip(figures["restic_s"], figures["quick_check_s"], strict=True)
     ]
+    load_after = os.getloadavg()
     return {
+        "load_average_1_5_15_before": [round(x, 2) for x in load_before],
+        "load_average_1_5_15_after": [round(x, 2) for x in load_after],
         "store_mb": round(size / MB, 1),
         "rounds": rounds,
         "baseline_zstd_s": _spread(figures["baseline_s"]),

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from storage.backup import incremental
-from storage.backup.container import OpenedContainer, open_container
+from storage.backup.container import OpenedContainer, ThreadedSha256, open_container
 from storage.backup.errors import BackupCorrupt, BackupError
 from storage.backup.keys import KeyRing
 from storage.backup.manifest import BackupEntry
@@ -44,7 +44,7 @@ def checked_payload(folder: Path, entry: BackupEntry, ring: KeyRing,
     """The decrypted payload; at its end the file's and the payload's checksums are compared
     with the manifest (a mismatch raises before the last piece counts as read)."""
     opened = _open(folder, entry, ring, on_bytes)
-    digest = hashlib.sha256()
+    digest = ThreadedSha256()
     size = 0
     for piece in opened.payload:
         digest.update(piece)
@@ -62,15 +62,17 @@ def rebuild_sqlite(folder: Path, chain: list[BackupEntry], ring: KeyRing, target
     full = chain[0]
     if full.kind != "full" or full.engine != "sqlite":
         raise BackupCorrupt("backup.chain_broken", id=full.id, parent=full.parent)
-    image = hashlib.sha256()
+    # A full backup's payload is its image: its checked payload checksum is the image's, and
+    # the image is hashed a second time only if the index says otherwise.
+    image = None if full.image_sha256 in ("", full.payload_sha256) else hashlib.sha256()
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)  # plaintext invoices: 0600 whatever the umask or a stale file's mode
     with os.fdopen(fd, "wb") as out:
         for piece in checked_payload(folder, full, ring, on_bytes):
-            image.update(piece)
+            if image is not None:
+                image.update(piece)
             out.write(piece)
-        out.flush()
-    if full.image_sha256 and image.hexdigest() != full.image_sha256:
+    if image is not None and image.hexdigest() != full.image_sha256:
         raise BackupCorrupt("backup.checksum_mismatch", id=full.id, what="image")
     for step in chain[1:]:
         reader = incremental.PayloadReader(checked_payload(folder, step, ring, on_bytes))
@@ -102,6 +104,9 @@ def check_sqlite(path: Path, expected: dict[str, int], *, thorough: bool) -> Mes
         # integrity_check walks every index against its table, revisiting pages: a bigger
         # cache than the default 2 MiB saves re-reading them (about a third faster here).
         conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
+        # Our own copy, only read: mapped, SQLite reads its pages without copying each one
+        # out of the page cache (a quarter off quick_check here).
+        conn.execute(f"PRAGMA mmap_size={path.stat().st_size}")
         try:
             pragma = "integrity_check" if thorough else "quick_check"
             result = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchmany(5)]

@@ -103,7 +103,7 @@ def _db() -> peewee.Database:
 
 def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, create: bool,
                session: Session | None = None, approval: Approval | None = None
-               ) -> Callable[[], keys.KeyRing]:  # fmt: skip
+               ) -> unlocked.Unlocking:  # fmt: skip
     """The key ring, unlocking in the background unless this process already holds it."""
     kdir = keys.key_dir(folder)
     if keys.has_keys(kdir):
@@ -116,7 +116,7 @@ def _unlocking(folder: Path, settings: Settings, passphrase: str | None, *, crea
     unlocked.remember(kdir, passphrase, ring)
     audit.record(session.username, "backup.passphrase_set", target=ring.current_id,
                  approved_by=approved_by)  # fmt: skip
-    return lambda: ring
+    return unlocked.already(ring)
 
 
 def passphrase_needs_approval(session: Session) -> bool:
@@ -234,8 +234,8 @@ def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | N
     started = time.perf_counter()
     with _audited(session, "backup.create", announce=True, kind=kind, reason=reason) as extra:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # The key unlocks while an incremental reads the store; nothing is written before it
-        # has (a wrong passphrase stops there).
+        # The key unlocks while the store is read (an incremental's diff, a full backup's
+        # compressing); nothing is written before it has (a wrong passphrase stops there).
         unlocking = _unlocking(folder, settings, passphrase, create=True, session=session,
                                approval=approval)  # fmt: skip
 
@@ -247,7 +247,7 @@ def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | N
         # Locks in this order everywhere: the store's backup lock, the folder's, then SQLite's.
         with _store_held(db), manifest.locked(folder):
             entry = _take(db, folder, kind, reason, ring_before_writing,
-                          _progress(progress, "backup"))  # fmt: skip
+                          _progress(progress, "backup"), ring_ready=unlocking.ready)  # fmt: skip
         extra.update(target=entry.id, backup_kind=entry.kind, bytes=entry.file_size)
     return BackupResult(entry, kind == "incremental" and entry.kind == "full",
                         time.perf_counter() - started)  # fmt: skip
@@ -255,7 +255,8 @@ def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | N
 
 def _take(db: peewee.Database, folder: Path, kind: str, reason: str,
           ring: Callable[[], keys.KeyRing], on_bytes: Callable[[int, int], None] | None, *,
-          writer_held: bool = False) -> BackupEntry:  # fmt: skip
+          writer_held: bool = False, ring_ready: Callable[[], bool] | None = None
+          ) -> BackupEntry:  # fmt: skip
     """Take a backup and list it; the caller holds the store's and the folder's locks.
     ``writer_held``: the caller holds the store's write lock too (a restore's safety backup),
     which also leaves the basis alone (the restore drops it)."""
@@ -266,7 +267,8 @@ def _take(db: peewee.Database, folder: Path, kind: str, reason: str,
         db_path = Path(db.database).resolve()
         parent = "" if writer_held else _parent_for(entries, db_path, kind)
         taken = sqlite_backup.take(db_path, folder, ring, backup_id, parent=parent, reason=reason,
-                                   on_bytes=on_bytes, writer_held=writer_held)  # fmt: skip
+                                   on_bytes=on_bytes, writer_held=writer_held,
+                                   ring_ready=ring_ready)  # fmt: skip
         entry = taken.entry
         after = None if writer_held else taken.after_commit
     else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from storage.backup.manifest import BackupEntry
 from storage.backup.snapshot import SqliteView, sqlite_view
 
 OnBytes = Callable[[int, int], None]  # (done, total)
+FULL_BLOCK_PAGES = 1024  # a full backup reads 4 MiB at a time (at 4 KiB pages)
 
 
 @dataclass
@@ -39,10 +39,12 @@ def _entry(backup_id: str, kind: str, parent: str, view: SqliteView, written: Wr
 
 def take(db_path: Path, folder: Path, ring: Callable[[], KeyRing], backup_id: str, *,
          parent: str, reason: str, on_bytes: OnBytes | None = None,
-         writer_held: bool = False) -> Taken:  # fmt: skip
+         writer_held: bool = False, ring_ready: Callable[[], bool] | None = None
+         ) -> Taken:  # fmt: skip
     """A full backup when ``parent`` is "", else an incremental against the basis. ``ring``
     gives the key ring, waiting if it is still unlocking: an incremental reads and diffs the
     store first, so the key derivation runs meanwhile; nothing is written before it returns.
+    A full backup compresses meanwhile, when ``ring_ready`` says whether the key has come.
     ``writer_held``: the caller holds the store's write lock (a restore's safety backup); a
     full backup then writes no new basis, since the restore is about to replace the store."""
     kind = "incremental" if parent else "full"
@@ -52,32 +54,47 @@ def take(db_path: Path, folder: Path, ring: Callable[[], KeyRing], backup_id: st
     with sqlite_view(db_path, db_path.parent, writer_held=writer_held) as view:
         if parent:
             return _incremental(db_path, folder, ring, view, backup_id, header, reason, on_bytes)
-        keyring = ring()
-        writer = ContainerWriter(folder / f"{backup_id}.fbk", keyring, header)
-        try:
-            image = hashlib.sha256()
-            new_basis = basis.new_pages_file(db_path)
-            with contextlib.ExitStack() as stack:
-                pages = None if writer_held else stack.enter_context(_private_file(new_basis))
+        new_basis = basis.new_pages_file(db_path)
+        with contextlib.ExitStack() as stack:
+            # The basis is the payload as compressed for this backup, before sealing: a
+            # quarter of the image's bytes to write (the image itself was most of the time).
+            # Opened on the writer's first tee, once the key is there.
+            pages = None if writer_held else _LazyFile(new_basis, stack)
+            writer = ContainerWriter(folder / f"{backup_id}.fbk", ring, header,
+                                     tee=pages.write if pages is not None else None,
+                                     ring_ready=ring_ready)  # fmt: skip
+            try:
                 done = 0
-                for _, block in view.blocks():
+                for _, block in view.blocks(FULL_BLOCK_PAGES):
                     writer.write(block)
-                    image.update(block)
-                    if pages is not None:
-                        pages.write(block)
                     done += len(block)
                     if on_bytes:
                         on_bytes(done, view.size)
-            written = writer.commit()
-        except BaseException:
-            writer.abort()
-            raise
+                written = writer.commit()
+            except BaseException:
+                writer.abort()
+                raise
+    keyring = writer.keyring
     entry = _entry(backup_id, kind, "", view, written, keyring, db_path, reason, created)
-    entry.image_sha256 = image.hexdigest()
+    entry.image_sha256 = written.payload_sha256  # a full backup's payload is the image itself
     if writer_held:
         return Taken(entry, lambda: None)
     size, count = view.page_size, view.page_count
-    return Taken(entry, lambda: basis.adopt(db_path, new_basis, backup_id, size, count))
+    return Taken(entry, lambda: basis.adopt(db_path, new_basis, backup_id, size, count,
+                                            compressed=True))  # fmt: skip
+
+
+class _LazyFile:
+    """A private file (``_private_file``) created on the first write."""
+
+    def __init__(self, path: Path, stack: contextlib.ExitStack) -> None:
+        self._path, self._stack = path, stack
+        self._handle: BinaryIO | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._handle is None:
+            self._handle = self._stack.enter_context(_private_file(self._path))
+        self._handle.write(data)
 
 
 def _private_file(path: Path) -> BinaryIO:

@@ -1,6 +1,6 @@
 """Key rings unlocked once per process and kept in memory (never on disk) while it lives.
 
-Unwrapping a master key costs an argon2id run (~0.3 s, on purpose); the backup screen and the
+Unwrapping a master key costs an argon2id run (``keys.KDF_PARAMS``, costly on purpose); the backup screen and the
 clearing flow back up, verify and restore many times in one session. A remembered ring is used
 only for the same passphrase (checked against a keyed hash whose key lives in this process
 alone) and the same key files (their bytes are fingerprinted, so a rotation, a passphrase change
@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import secrets
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,12 +77,33 @@ def unlock(folder: Path, passphrase: str) -> keys.KeyRing:
     return ring if ring is not None else _unlock(folder, passphrase, files)
 
 
-def unlocking(folder: Path, passphrase: str) -> Callable[[], keys.KeyRing]:
-    """Start unlocking; the returned call waits for the ring (or raises what unlocking raised)."""
+class Unlocking:
+    """A key ring on its way: calling it waits for it (or raises what unlocking raised);
+    ``ready()`` says, without waiting, whether it has come."""
+
+    def __init__(self, future: Future[keys.KeyRing]) -> None:
+        self._future = future
+
+    def __call__(self) -> keys.KeyRing:
+        return self._future.result()
+
+    def ready(self) -> bool:
+        return self._future.done()
+
+
+def already(ring: keys.KeyRing) -> Unlocking:
+    """A ring in hand, as an ``Unlocking`` that has come."""
+    future: Future[keys.KeyRing] = Future()
+    future.set_result(ring)
+    return Unlocking(future)
+
+
+def unlocking(folder: Path, passphrase: str) -> Unlocking:
+    """Start unlocking in a thread (argon2 releases the GIL) unless the ring is remembered."""
     folder = folder.resolve()
     ring, files = _remembered(folder, passphrase)
     if ring is not None:
-        return lambda: ring
+        return already(ring)
     future: Future[keys.KeyRing] = Future()
 
     def run() -> None:
@@ -93,7 +113,7 @@ def unlocking(folder: Path, passphrase: str) -> Callable[[], keys.KeyRing]:
             future.set_exception(exc)
 
     threading.Thread(target=run, name="backup-unlock", daemon=True).start()
-    return future.result
+    return Unlocking(future)
 
 
 def remember(folder: Path, passphrase: str, ring: keys.KeyRing) -> None:

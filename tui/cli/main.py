@@ -50,16 +50,29 @@ class _Parser(argparse.ArgumentParser):
         raise usage_error(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from tui.cli.commands import register_all  # every subcommand's module, and the store's
+def build_parser(raw: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with the raw arguments, only the named command's module is loaded."""
+    from tui.cli.commands import register_all  # the subcommands' modules, and the store's
 
     parser = _Parser(prog="fapiao", description=t("cli.description"))
     parser.add_argument("--demo", action="store_true", help=t("cli.help.demo"))
     parser.add_argument("--user", help=t("cli.help.user"))
     parser.add_argument("--lang", choices=["zh", "en"], help=t("cli.help.lang"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    register_all(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub))
+    register_all(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub),
+                 _command_word(raw or ()))  # fmt: skip
     return parser
+
+
+def _command_word(raw: Sequence[str]) -> str | None:
+    """The first word that is not a global option or its value: the command, if any."""
+    words = iter(raw)
+    for arg in words:
+        if arg in ("--user", "--lang"):
+            next(words, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _run_tui(settings: Settings, demo: bool) -> int:
@@ -118,7 +131,7 @@ def _main(raw: list[str]) -> int:
         set_language(asked)
     settings = load_settings()
     set_language(asked or settings.language)
-    args = _screen_only(raw) or build_parser().parse_args(raw)
+    args = _screen_only(raw) or build_parser(raw).parse_args(raw)
     if args.lang:
         set_language(args.lang)
     if args.demo:

@@ -1,0 +1,43 @@
+"""A run of one command loads that command's modules, not every command's: ``fapiao backup``
+in a child process of its own, asked which modules it has once its arguments are read."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = """
+import json, sys
+from tui.cli.main import build_parser
+args = build_parser(sys.argv[1:]).parse_args(sys.argv[1:])
+print(json.dumps({"handler": args.handler.__name__, "modules": sorted(sys.modules)}))
+"""
+
+# What only other commands need: the importers' PDF and spreadsheet readers, the disk's
+# devices, the screen.
+OTHERS = ("textual", "pypdf", "openpyxl", "devices", "tui.app", "storage.importing")
+
+
+def _loaded(*argv: str) -> tuple[str, set[str]]:
+    out = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).parent, timeout=120).stdout  # fmt: skip
+    seen = json.loads(out)
+    return seen["handler"], set(seen["modules"])
+
+
+def test_a_backup_command_loads_no_other_commands_modules() -> None:
+    for argv in (["backup", "--full", "--json"], ["--lang", "en", "backup", "verify", "--quick"]):
+        handler, modules = _loaded(*argv)
+        assert handler in ("cmd_backup", "cmd_verify")
+        assert "storage.backup.service" in modules
+        heavy = sorted(m for m in modules if m.startswith(OTHERS))
+        assert heavy == [], (argv, heavy[:10])
+
+
+def test_help_still_lists_every_command() -> None:
+    out = subprocess.run([sys.executable, "-m", "tui.cli.main", "--lang", "en", "--help"],
+                         capture_output=True, text=True, timeout=120).stdout  # fmt: skip
+    for name in ("import", "export", "lookup", "backup", "clear", "device-service", "summary"):
+        assert name in out
