@@ -26,15 +26,8 @@ from storage.backup.errors import BackupError, BackupUsageError, WrongPassphrase
 
 KEY_FORMAT = 1
 CURRENT = "CURRENT"
-# argon2id at OWASP's first recommended setting (Password Storage Cheat Sheet: m=19 MiB, t=2,
-# p=1), the log-in's own. Key files written before this took m=64 MiB, t=3, p=2: about 0.3 s
-# of both cores on every backup, verify and restore run (most of a nightly incremental's fixed
-# cost) and 64 MiB at once inside the app. A guess now costs about a quarter of what it did,
-# still at the level OWASP recommends for stored passwords, which this is: the key files sit
-# beside the backups, open to an offline guesser whoever holds them. Each key file keeps the
-# parameters it was written with, so older ones still unlock (at their own cost) until the
-# passphrase is changed or the key rotated.
-KDF_PARAMS = {"time_cost": 2, "memory_kib": 19 * 1024, "parallelism": 1}
+# argon2id at 64 MiB and 3 passes: ~0.3 s per key file here, costly for a guesser.
+KDF_PARAMS = {"time_cost": 3, "memory_kib": 65536, "parallelism": 2}
 
 
 def _b64(data: bytes) -> str:

@@ -1,6 +1,6 @@
 """Key rings unlocked once per process and kept in memory (never on disk) while it lives.
 
-Unwrapping a master key costs an argon2id run (``keys.KDF_PARAMS``, costly on purpose); the backup screen and the
+Unwrapping a master key costs an argon2id run (~0.3 s, on purpose); the backup screen and the
 clearing flow back up, verify and restore many times in one session. A remembered ring is used
 only for the same passphrase (checked against a keyed hash whose key lives in this process
 alone) and the same key files (their bytes are fingerprinted, so a rotation, a passphrase change
