@@ -46,6 +46,11 @@ class SerialScanner:
         self._thread = threading.Thread(target=self._run, name="scanner", daemon=True)
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """The reader thread is alive (started and not yet ended by ``stop``)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
         if self._thread is not None:

@@ -62,6 +62,10 @@ ERROR_TEXT = {
     "E_TXN_CONFLICT": "交易号冲突",
     "E_INTERNAL": "税控盘内部错误",
 }
+
+#: How a short command is answered: its request body in, its reply body out (or ``Refusal``).
+Handler = Callable[[JsonObject], JsonObject]
+
 STAGES = {"REPORT": "上报汇总", "CLEAR": "清卡", "UPLOAD": "上传离线发票"}
 
 
@@ -169,6 +173,7 @@ class Disk:
         self._worker: threading.Thread | None = None
         self._logged_in = False
         self._last_request: dt.datetime | None = None
+        self._answered_by: dict[str, Handler] = {}  # commands a fault answers instead
 
     # -- the link side -------------------------------------------------------------------
 
@@ -240,11 +245,25 @@ class Disk:
             raise Refusal("E_AUTH")
         if cmd in LONG_COMMANDS:
             return self._start_long(request, raw)
-        handler = getattr(self, f"_cmd_{cmd.lower()}", None)
+        handler = self._handler(cmd)
         if handler is None:
             raise Refusal("E_UNKNOWN_CMD", cmd)
         result: JsonObject = handler(body)
         return encode(Reply(request.seq, result))
+
+    def _handler(self, cmd: str) -> Handler | None:
+        handler: Handler | None = self._answered_by.get(cmd)
+        return handler or getattr(self, f"_cmd_{cmd.lower()}", None)
+
+    def answer_with(self, cmd: str, handler: Handler) -> Handler:
+        """From now on the short command ``cmd`` is answered by ``handler``: a disk with a
+        fault (a reply missing fields, a restart mid-sync). Returns the handler it replaces, so
+        a fault can still give the real answer."""
+        replaced = self._handler(cmd)
+        if replaced is None:
+            raise ValueError(f"no short command {cmd}")
+        self._answered_by[cmd] = handler
+        return replaced
 
     def _cmd_hello(self, body: JsonObject) -> JsonObject:
         s = self.state

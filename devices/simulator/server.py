@@ -93,6 +93,11 @@ class SimServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def pull_cable(self, seconds: float) -> None:
+        """Nothing arrives or leaves for ``seconds``, as with the cable out."""
+        log.info("simulated cable pull for %.1f s", seconds)
+        self._deaf_until = time.monotonic() + seconds
+
     # -- receiving -----------------------------------------------------------------------
 
     def _handle(self, reader: FrameReader, data: bytes) -> bool:
@@ -124,8 +129,7 @@ class SimServer:
                     continue
                 raise
             if not self._handle(reader, data):
-                log.info("simulated cable pull for %.1f s", self.faults.outage)
-                self._deaf_until = time.monotonic() + self.faults.outage
+                self.pull_cable(self.faults.outage)
                 reader = FrameReader()
 
     def _serve_tcp(self) -> None:

@@ -77,7 +77,8 @@ def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
-def _fields(row: dict[str, Any]) -> dict[str, Any]:
+def hashed_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """What of a stored row its hash covers (with the hash before it)."""
     get = row.__getitem__
     return {
         "seq": int(get("seq")), "at": get("at"), "username": get("username"),
@@ -159,7 +160,7 @@ def verify(batch: int = 5000) -> tuple[int, ChainProblem | None]:
                 return checked, ChainProblem(expected_seq, "deleted")
             if row["prev_hash"] != prev_hash:
                 return checked, ChainProblem(row["seq"], "chain_broken")
-            if entry_hash(prev_hash, _fields(row)) != row["hash"]:
+            if entry_hash(prev_hash, hashed_fields(row)) != row["hash"]:
                 return checked, ChainProblem(row["seq"], "changed")
             prev_hash, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1
         after = rows[-1]["seq"]

@@ -1,38 +1,28 @@
 """``export_invoices``: invoices to XLSX or CSV, in the columns the importer reads back.
 
 One row per invoice line (an invoice without lines is one row); the invoice's columns repeat
-on each of its rows. CSV is UTF-8 with BOM (Excel opens it right) and money as exact
-two-decimal text; XLSX (openpyxl write-only) has money as numbers shown 0.00, and codes and
-numbers as text so leading zeros survive. The file is written beside the target and renamed
-into place: a failed export never leaves half a file under the asked name.
-
-A text cell that starts like a formula (= + - @) is made inert: a leading ``'`` in CSV (the
-importer drops it again), an explicit string cell in XLSX.
+on each of its rows. Written by ``storage.exporting.table.write_rows`` (atomic, 0600, money
+exact, codes and numbers as text so leading zeros survive); its CSV is ``IMPORTABLE``: a text
+cell that starts like a formula (= + - @) gets the leading ``'`` the importer drops again.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import peewee
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from storage.accounts.permissions import Permission, require
 from storage.accounts.users import Session
 from storage.audit import chain as audit
 from storage.errors import BadInput, Exit
+from storage.exporting.table import Cell, CsvText, write_rows
 from storage.importing.columns import EXPORT_COLUMNS
 from storage.importing.fields import DIRECTION_NAMES, STATUS_NAMES
 from storage.rules.invoice_types import TYPES
-from storage.rules.money import format_money
 from storage.store.models import Direction, Invoice, InvoiceLine, InvoiceStatus
 from storage.tracking.states import BUREAU_NAMES, BookingState
 
@@ -48,10 +38,8 @@ COLUMNS = EXPORT_COLUMNS + TRACKING_COLUMNS
 BOOKING_NAMES = {state.value: name for state, name in BUREAU_NAMES.items()}
 BOOKING_NAMES[BookingState.UNRECORDED.value] = "已入账"
 REIMBURSED_NAMES = {True: "已报销", False: "未报销"}
-_MONEY_COLUMNS = frozenset({"amount", "tax", "total", "line_amount", "line_tax"})
-_TEXT_COLUMNS = frozenset({"code", "number", "check_code", "buyer_tax_id", "seller_tax_id",
-                           "red_of", "quantity", "unit_price", "rate", "line_rate"})  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@")
+#: What the importer reads back: it drops a ``'`` only before these, and times to the minute.
+IMPORTABLE = CsvText(formula_start=("=", "+", "-", "@"), time_format="%Y-%m-%d %H:%M")
 _BATCH = 1000
 
 
@@ -122,7 +110,7 @@ def _query(session: Session, filters: ExportFilter) -> peewee.ModelSelect:
     return query.order_by(Invoice.date, Invoice.id)
 
 
-def _invoice_values(inv: Invoice) -> dict[str, object]:
+def _invoice_values(inv: Invoice) -> dict[str, Cell]:
     type_info = TYPES.get(inv.type)
     return {
         "code": inv.code, "number": inv.number, "date": _as_date(inv.date),
@@ -150,7 +138,7 @@ def _as_date(value: object) -> dt.date:
     return dt.date.fromisoformat(str(value))
 
 
-def _line_values(line: InvoiceLine) -> dict[str, object]:
+def _line_values(line: InvoiceLine) -> dict[str, Cell]:
     return {
         "item": line.item, "spec": line.spec, "unit": line.unit, "quantity": line.quantity,
         "unit_price": line.unit_price, "line_amount": line.amount, "line_rate": line.rate,
@@ -158,7 +146,7 @@ def _line_values(line: InvoiceLine) -> dict[str, object]:
     }  # fmt: skip
 
 
-def export_rows(session: Session, filters: ExportFilter) -> Iterator[tuple[int, dict[str, object]]]:
+def export_rows(session: Session, filters: ExportFilter) -> Iterator[tuple[int, dict[str, Cell]]]:
     """(invoice id, row values) in export order: one per line, or one per invoice without."""
     query = _query(session, filters)
     last: tuple[dt.date, int] | None = None
@@ -183,80 +171,20 @@ def export_rows(session: Session, filters: ExportFilter) -> Iterator[tuple[int, 
         last = (_as_date(invoices[-1].date), invoices[-1].id)
 
 
-def _csv_cell(name: str, value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format_money(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    if name not in _MONEY_COLUMNS and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def _write_csv(handle_path: str, rows: Iterator[tuple[int, dict[str, object]]]) -> tuple[int, int]:
-    invoices: set[int] = set()
-    count = 0
-    with open(handle_path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([header for _, header in COLUMNS])
-        for invoice_id, values in rows:
-            writer.writerow([_csv_cell(name, values.get(name)) for name, _ in COLUMNS])
-            invoices.add(invoice_id)
-            count += 1
-    return len(invoices), count
-
-
-def _write_xlsx(handle_path: str, rows: Iterator[tuple[int, dict[str, object]]]) -> tuple[int, int]:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("发票")
-    sheet.append([header for _, header in COLUMNS])
-    invoices: set[int] = set()
-    count = 0
-    for invoice_id, values in rows:
-        cells = []
-        for name, _ in COLUMNS:
-            value = values.get(name)
-            cell = WriteOnlyCell(sheet, value=None)
-            if isinstance(value, Decimal):
-                cell.value = value
-                cell.number_format = "0.00"
-            elif isinstance(value, dt.date):
-                cell.value = value
-                is_time = isinstance(value, dt.datetime)
-                cell.number_format = "yyyy-mm-dd hh:mm" if is_time else "yyyy-mm-dd"
-            elif value not in (None, ""):
-                cell.value = str(value)
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        sheet.append(cells)
-        invoices.add(invoice_id)
-        count += 1
-    book.save(handle_path)
-    return len(invoices), count
-
-
 def export_invoices(path: Path, session: Session, filters: ExportFilter) -> ExportResult:
     """Write the invoices ``session`` may see that pass ``filters`` to ``path``."""
     ext = path.suffix.lower()
     if ext not in FORMATS:
         raise ExportError("export.bad_extension", path=str(path))
     require(session, Permission.EXPORT)
-    rows = export_rows(session, filters)
-    directory = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    os.close(fd)
-    try:
-        writer = _write_csv if ext == ".csv" else _write_xlsx
-        invoices, count = writer(tmp, rows)
-        # mkstemp's 0600 stays: buyer names and tax ids are not for every local user.
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    audit.record(session.username, "export", target=path.name, invoices=invoices, rows=count)
-    return ExportResult(path=path, invoices=invoices, rows=count)
+    invoices: set[int] = set()
+
+    def rows() -> Iterator[list[Cell]]:
+        for invoice_id, values in export_rows(session, filters):
+            invoices.add(invoice_id)
+            yield [values.get(name) for name, _ in COLUMNS]
+
+    headers = [header for _, header in COLUMNS]
+    count = write_rows(path, headers, rows(), sheet_name="发票", csv_text=IMPORTABLE)
+    audit.record(session.username, "export", target=path.name, invoices=len(invoices), rows=count)
+    return ExportResult(path=path, invoices=len(invoices), rows=count)

@@ -54,7 +54,7 @@ def test_a_changed_entry_with_a_recomputed_hash_breaks_the_next_link(
     _drop_guards(store)
     row = AuditEntry.select().where(AuditEntry.seq == 2).dicts().get()
     row["detail"] = '{"added": 99}'
-    new_hash = audit.entry_hash(row["prev_hash"], audit._fields(row))
+    new_hash = audit.entry_hash(row["prev_hash"], audit.hashed_fields(row))
     AuditEntry.update(detail=row["detail"], hash=new_hash).where(AuditEntry.seq == 2).execute()
     assert verify()[1] == audit.ChainProblem(3, "chain_broken")
 

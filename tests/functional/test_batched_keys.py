@@ -85,8 +85,12 @@ def test_name_enter_password_enter_in_one_write_logs_in(login: RelayedTerminal) 
     # Enter in the name box moves the focus to the password box: the password read with it
     # must go there, not into the name box
     login.send_batch(b"clerk\rclerk\r")
-    screen = login.wait_for("F2 查询")
-    assert "clerk（前台）" in screen
+    # the header names the clerk a moment after the lookup screen's footer is drawn
+    screen = login.wait_until(
+        lambda shown: "F2 查询" in shown and "clerk（前台）" in shown,
+        "'F2 查询' with 'clerk（前台）'",
+    )
+    assert "F2 查询" in screen and "clerk（前台）" in screen
     assert "用户名或密码错误" not in screen
 
 

@@ -360,18 +360,18 @@ def test_the_link_cut_mid_clear_leaves_it_unknown_until_txn_says_done(
         ctx = ClearingContext(client=c, settings=settings_for("", tmp_path / "backups"),
                               now=lambda: NOW, backup_passphrase=PASSPHRASE)  # fmt: skip
         plan = ready(ctx)
-        cut: list[int] = []
+        back: list[float] = []  # when the cable is back
 
         def pull_the_cable(step: object) -> None:
-            if not cut:  # the first PROGRESS: the clear runs; the cable goes for 6 s
-                cut.append(1)
-                server._deaf_until = time.monotonic() + 6.0
+            if not back:  # the first PROGRESS: the clear runs; the cable goes for 6 s
+                back.append(time.monotonic() + 6.0)
+                server.pull_cable(6.0)
 
         with pytest.raises(ClearStateUnknown) as unknown:
             execute(BOSS, BOSS, ctx, plan, progress=pull_the_cable)
         assert unknown.value.exit_code == 3
         assert ClearStep.get(ClearStep.cmd == "CLEAR").state == StepState.SENDING
-        time.sleep(max(0.0, server._deaf_until - time.monotonic()) + 0.2)  # the cable is back
+        time.sleep(max(0.0, back[0] - time.monotonic()) + 0.2)  # the cable is back
         settled = reconcile(BOSS, ctx)
         assert [s.outcome for s in settled] == ["done"]
     assert ClearRun.get().state == RunState.DONE

@@ -109,11 +109,13 @@ def test_refusals_are_typed_and_carry_the_disks_words() -> None:
 
 def test_a_reply_without_the_promised_fields_is_a_bad_reply() -> None:
     with serve("issuing") as (disk, server), client(server.url) as c:
-        disk._cmd_status = lambda body: {"clock": "2026-11-22T10:00:00", "period": "2026-11"}  # type: ignore[method-assign]
+        disk.answer_with(
+            "STATUS", lambda body: {"clock": "2026-11-22T10:00:00", "period": "2026-11"}
+        )
         with pytest.raises(BadReply) as info:
             c.status()
         assert "税控盘回复格式错误" in str(info.value)
-        disk._cmd_service = lambda body: {"reachable": "yes"}  # type: ignore[method-assign]
+        disk.answer_with("SERVICE", lambda body: {"reachable": "yes"})
         with pytest.raises(BadReply):
             c.service()
         assert c.hello().device_id == "661620039941"  # the link is still in step

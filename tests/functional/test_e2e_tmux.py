@@ -4,17 +4,15 @@ clerk, look an invoice up, quit with ctrl+q, and the process is gone."""
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.tmux import Pane, Tmux
 from tests.support.tui import NORMAL_NUMBER
 
 pytestmark = [
@@ -25,67 +23,24 @@ pytestmark = [
 FAPIAO = Path(sys.executable).parent / "fapiao"
 
 
-class Tmux:
-    """One tmux server of our own (``-L``), so a user's sessions are never touched."""
-
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-        self.session = "fapiao"
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-            capture_output=True, text=True, timeout=10, check=True,
-        )  # fmt: skip
-        return done.stdout
-
-    def send(self, *keys: str) -> None:
-        self.run("send-keys", "-t", self.session, *keys)
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", self.session, "-l", text)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", self.session)
-
-    def wait_for(self, text: str, timeout: float = 20, *, gone: str = "") -> str:
-        """Poll the pane until ``text`` is on it (and ``gone`` is not)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if text in screen and not (gone and gone in screen):
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-            time.sleep(0.1)
-
-
 @pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
+def tmux(tmp_path: Path) -> Iterator[Pane]:
     data = tmp_path / "data"  # the demo never writes here: it seeds a throwaway folder per run
     env = {
         "FAPIAO_DATA_DIR": str(data),
         "FAPIAO_CONFIG": str(tmp_path / "no-config.toml"),
         "HOME": str(tmp_path / "home"),
-        "TERM": "linux",  # 16 colours, as on a thin client's console
         "PATH": os.environ.get("PATH", ""),
     }
-    command = " ".join(
-        ["env", "-i", *(f"{k}={shlex.quote(v)}" for k, v in env.items()), str(FAPIAO), "--demo"]
-    )
-    # After the app ends, the pane says how it ended and stays for capture-pane.
-    shell = f"{command}; echo FAPIAO-EXITED-$?; sleep 60"
-    server = Tmux(f"fapiao-test-{uuid.uuid4().hex[:8]}")
-    server.run("new-session", "-d", "-x", "80", "-y", "24", "-s", server.session, shell)
-    try:
-        yield server
-    finally:
-        subprocess.run(
-            ["tmux", "-L", server.socket, "kill-server"], capture_output=True, timeout=10
+    # TERM=linux: 16 colours, as on a thin client's console. After the app ends, the pane
+    # says how it ended and stays for capture-pane.
+    with Tmux("fapiao-test") as server:
+        yield server.start(
+            "fapiao", [str(FAPIAO), "--demo"], term="linux", env=env, exit_marker="FAPIAO-EXITED"
         )
 
 
-def test_log_in_look_up_and_quit_in_a_real_terminal(tmux: Tmux) -> None:
+def test_log_in_look_up_and_quit_in_a_real_terminal(tmux: Pane) -> None:
     # the form takes input once the store is open and the progress line has gone
     screen = tmux.wait_for(
         "演示账户：clerk/clerk（前台）super/super（主管）", gone="正在准备演示数据"

@@ -11,7 +11,6 @@ What a user would notice is checked: every imported and every synced invoice is 
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from storage.store.database import close_database, open_database
 from storage.store.models import Invoice, Role
 from storage.store.schema import upgrade
 from tests.support.disk import PIN, serve
+from tests.support.tmux import Pane, Tmux
 
 pytestmark = [
     pytest.mark.e2e,
@@ -63,76 +63,44 @@ def _import_file(folder: Path, batch: int, rows: int) -> Path:
     return path
 
 
-class Counters:
-    """One tmux server of our own with a session per terminal."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"fapiao-four-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        self.names = [f"t{i}" for i in range(TERMINALS)]
-        self.seen: dict[str, str] = {}
-
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              capture_output=True, text=True, timeout=10, check=True)  # fmt: skip
-        return done.stdout
-
-    def start(self) -> None:
-        command = " ".join(
-            ["env", "-i", *(f"{k}={shlex.quote(v)}" for k, v in self.env.items()), str(FAPIAO)]
+def _start_counters(tmux: Tmux, env: dict[str, str]) -> list[Pane]:
+    """A session per terminal on the one tmux server; any capture showing a NEVER_SHOWN text
+    fails the test."""
+    return [
+        tmux.start(
+            f"t{i}",
+            [str(FAPIAO)],
+            term="linux",
+            env=env,
+            exit_marker="FAPIAO-EXITED",
+            poll=0.2,
+            never_shown=NEVER_SHOWN,
         )
-        for name in self.names:
-            shell = f"{command}; echo FAPIAO-EXITED-$?; sleep 60"
-            self.tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", name, shell)
+        for i in range(TERMINALS)
+    ]
 
-    def stop(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
 
-    def screen(self, name: str) -> str:
-        text = self.tmux("capture-pane", "-p", "-t", name)
-        bad = [word for word in NEVER_SHOWN if word in text]
-        assert not bad, f"terminal {name} showed {bad}:\n{text}"
-        return text
+def _log_in(pane: Pane, user: str) -> None:
+    pane.wait_for("用户名", timeout=60)
+    pane.type(user)
+    pane.wait_for(f"▊  {user}", timeout=30)
+    pane.send("Enter")
+    time.sleep(0.3)  # the focus moves to the password box
+    pane.type(PASSWORD)
+    pane.send("Enter")
+    pane.wait_for(f"{user}（前台）", timeout=60)
 
-    def keys(self, name: str, *keys: str) -> None:
-        self.tmux("send-keys", "-t", name, *keys)
 
-    def type(self, name: str, text: str) -> None:
-        self.tmux("send-keys", "-t", name, "-l", text)
+def _look_up(pane: Pane, number: str, previous: str) -> str:
+    for _ in previous:  # one key per write, as a person types
+        pane.send("BSpace")
+    pane.type(number)
 
-    def wait_for(self, name: str, text: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen(name)
-            if text in screen:
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{name}: {text!r} never appeared; the screen was:\n{screen}")
-            time.sleep(0.2)
+    def found(screen: str) -> bool:  # the answer for this number: one found, its row in the table
+        rows = [line for line in screen.splitlines() if number in line and "106.00" in line]
+        return "找到 1 张" in screen and bool(rows)
 
-    def log_in(self, name: str, user: str) -> None:
-        self.wait_for(name, "用户名", timeout=60)
-        self.type(name, user)
-        self.wait_for(name, f"▊  {user}")
-        self.keys(name, "Enter")
-        time.sleep(0.3)  # the focus moves to the password box
-        self.type(name, PASSWORD)
-        self.keys(name, "Enter")
-        self.wait_for(name, f"{user}（前台）", timeout=60)
-
-    def look_up(self, name: str, number: str, previous: str) -> str:
-        for _ in previous:  # one key per write, as a person types
-            self.keys(name, "BSpace")
-        self.type(name, number)
-        deadline = time.monotonic() + 30
-        while True:  # the answer for this number: one found, its row in the table
-            screen = self.screen(name)
-            rows = [line for line in screen.splitlines() if number in line and "106.00" in line]
-            if "找到 1 张" in screen and rows:
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{name}: {number} was not found; the screen was:\n{screen}")
-            time.sleep(0.2)
+    return pane.wait_until(found, f"row for {number} under 找到 1 张", timeout=30)
 
 
 @pytest.fixture
@@ -172,29 +140,29 @@ def test_four_terminals_one_store_one_disk_nothing_lost_nothing_locked(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        counters = Counters({**base_env, "TERM": "linux"})
+        tmux = Tmux("fapiao-four")
         try:
             deadline = time.monotonic() + 20
             while not socket_path.exists():
                 assert service.poll() is None, service.stderr.read() if service.stderr else ""
                 assert time.monotonic() < deadline, "the device service never opened its socket"
                 time.sleep(0.1)
-            counters.start()
-            for i, name in enumerate(counters.names):
-                counters.log_in(name, f"clerk{i}")
-            for name in counters.names:
-                counters.wait_for(name, "税控盘 ●")
+            counters = _start_counters(tmux, base_env)
+            for i, pane in enumerate(counters):
+                _log_in(pane, f"clerk{i}")
+            for pane in counters:
+                pane.wait_for("税控盘 ●", timeout=30)
             _soak(counters, tmp_path, base_env, socket_path, records_at_start,
                   lambda: list(disk.state.invoices))  # fmt: skip
         finally:
-            counters.stop()
+            tmux.kill()
             service.terminate()
             service.wait(timeout=10)
             socket_path.unlink(missing_ok=True)
 
 
 def _soak(
-    counters: Counters,
+    counters: list[Pane],
     tmp_path: Path,
     base_env: dict[str, str],
     socket_path: Path,
@@ -243,7 +211,7 @@ def _soak(
     workers = [threading.Thread(target=imports), threading.Thread(target=syncs)]
     for worker in workers:
         worker.start()
-    previous = {name: "" for name in counters.names}
+    previous = {pane.session: "" for pane in counters}
     looked_up = 0
     try:
         ends = time.monotonic() + SOAK
@@ -251,10 +219,10 @@ def _soak(
             if not imported:
                 time.sleep(0.2)
                 continue
-            for name in counters.names:  # each looks up one of the newest imports
+            for pane in counters:  # each looks up one of the newest imports
                 number = imported[-1 - looked_up % min(len(imported), 10)]
-                counters.look_up(name, number, previous[name])
-                previous[name] = number
+                _look_up(pane, number, previous[pane.session])
+                previous[pane.session] = number
                 looked_up += 1
     finally:
         stop.set()
@@ -269,8 +237,8 @@ def _soak(
         disk.request("SIM", {"clock": "2026-12-02T10:00:00+08:00"})
     finally:
         disk.close()
-    for name in counters.names:
-        counters.wait_for(name, "未抄税", timeout=15)
+    for pane in counters:
+        pane.wait_for("未抄税", timeout=15)
 
     # Nothing lost: every imported invoice, and every record the disk issued, is in the store.
     done = subprocess.run([str(FAPIAO), "sync", "--json"], env=cli_env, capture_output=True,

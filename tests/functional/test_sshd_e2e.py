@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.paths import ROOT
+from tests.support.tmux import Tmux
 from tests.support.tui import NORMAL_NUMBER, demo_template
 
 SSHD = Path("/usr/sbin/sshd")
@@ -188,49 +189,22 @@ def server() -> Iterator[Server]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-class Pane:
-    def __init__(self, socket_name: str) -> None:
-        self.socket = socket_name
-
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              capture_output=True, text=True, timeout=10, check=True)  # fmt: skip
-        return done.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "ssh")
-
-    def send(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "ssh", *keys)
-
-    def wait_for(self, text: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while text not in (screen := self.screen()):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-            time.sleep(0.1)
-        return screen
-
-
 def test_the_counter_logs_in_over_ssh_and_finds_a_mistyped_number(server: Server) -> None:
-    pane = Pane(f"fapiao-ssh-{uuid.uuid4().hex[:8]}")
-    command = shlex.join(server.ssh(pty=True))
-    pane.tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "ssh", "-e", "TERM=linux",
-              f"TERM=linux {command}; echo SSH-EXITED-$?; sleep 60")  # fmt: skip
-    try:
+    with Tmux("fapiao-ssh") as tmux:
+        pane = tmux.start("ssh", server.ssh(pty=True), term="linux", exit_marker="SSH-EXITED")
         screen = pane.wait_for("用户名", timeout=60)
         assert "F1 帮助" in screen
-        pane.wait_for("密码")
+        pane.wait_for("密码", timeout=30)
         time.sleep(1)  # the store opens behind the form
-        pane.send("-l", "wang")
-        pane.wait_for("▊  wang")
+        pane.type("wang")
+        pane.wait_for("▊  wang", timeout=30)
         pane.send("Enter")
         time.sleep(0.5)  # the focus moves to the password box
-        pane.send("-l", "wang-pw-2026")
+        pane.type("wang-pw-2026")
         pane.send("Enter")
         screen = pane.wait_for("wang（前台）· 总部", timeout=30)
         assert "F2 查询" in screen
-        pane.send("-l", TYPO)
+        pane.type(TYPO)
         screen = pane.wait_for("可能是", timeout=30)
         assert f"没有找到：{TYPO}" in screen
         assert NORMAL_NUMBER in screen  # the invoice meant, offered
@@ -238,8 +212,6 @@ def test_the_counter_logs_in_over_ssh_and_finds_a_mistyped_number(server: Server
         pane.send("C-q")
         screen = pane.wait_for("SSH-EXITED-", timeout=30)
         assert "SSH-EXITED-0" in screen and "Traceback" not in screen
-    finally:
-        subprocess.run(["tmux", "-L", pane.socket, "kill-server"], capture_output=True, timeout=10)
 
 
 def test_a_remote_command_scp_and_sftp_are_refused(server: Server, tmp_path: Path) -> None:

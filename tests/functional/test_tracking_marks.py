@@ -13,7 +13,7 @@ import pytest
 from storage.accounts.permissions import PermissionDenied
 from storage.accounts.users import Session
 from storage.audit.chain import AuditEntry, verify
-from storage.store.database import is_sqlite
+from storage.store.database import database_proxy, is_sqlite
 from storage.store.invoice_store import save_invoices
 from storage.store.models import Invoice, InvoiceMark, Role
 from storage.tracking.identities import Identity
@@ -60,7 +60,7 @@ def _mark_entries(ok: bool = True) -> list[AuditEntry]:
 def _fail_on_update_of(invoice_id: int) -> None:
     """A fault inside the store: updating this one invoice fails, as a dropped connection or
     a full disk would midway through a batch."""
-    db = Invoice._meta.database
+    db = database_proxy
     if is_sqlite():
         db.execute_sql(
             f"CREATE TRIGGER boom BEFORE UPDATE ON invoice WHEN NEW.id = {invoice_id} "

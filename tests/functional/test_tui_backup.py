@@ -49,7 +49,8 @@ async def open_backups(pilot: object, user: str) -> BackupScreen:
     await pilot.press("f5")  # type: ignore[attr-defined]
     await wait_for(pilot, lambda: isinstance(app.screen, BackupScreen))  # type: ignore[arg-type]
     screen = app.screen
-    await wait_for(pilot, lambda: screen._loaded is not None)  # type: ignore[arg-type]
+    # the list has loaded once the screen says where the passphrase comes from
+    await wait_for(pilot, lambda: plain(screen.query_one("#backup-source")) != "")  # type: ignore[arg-type]
     return screen  # type: ignore[no-any-return]
 
 

@@ -68,7 +68,7 @@ async def test_a_serial_scan_fills_the_checklist_and_unplugging_is_told(tmp_path
             await wait_for(pilot, lambda: "扫码枪已断开，正在重新连接…" in app.notices)
             started = time.monotonic()
         assert time.monotonic() - started < 2  # the exit does not wait on the scanner
-        assert scanner._thread is not None and not scanner._thread.is_alive()
+        assert not scanner.running  # the reader thread (connected above) has ended
     finally:
         if master >= 0:
             os.close(master)

@@ -45,7 +45,6 @@ def client(url: str, **options: object) -> Iterator[DiskClient]:
 def restart_after_first_page(disk: Disk, *, forever: bool = False) -> None:
     """The disk power-cycles right after answering the first INVOICES; with ``forever`` it
     refuses every later INVOICES as not logged in, whatever logs in meanwhile."""
-    answer = disk._cmd_invoices
     calls = 0
 
     def invoices(body: dict[str, object]) -> dict[str, object]:
@@ -58,4 +57,4 @@ def restart_after_first_page(disk: Disk, *, forever: bool = False) -> None:
             disk.power_cycle()
         return reply
 
-    disk._cmd_invoices = invoices  # type: ignore[method-assign]
+    answer = disk.answer_with("INVOICES", invoices)
