@@ -9,6 +9,7 @@ import peewee
 import pytest
 
 from storage.accounts.users import Session
+from storage.lookup import names
 from storage.lookup.engine import LookupOptions, QueryKind, invoice_detail, lookup
 from storage.rules.query_kind import classify
 from storage.store.invoice_store import save_invoices
@@ -109,7 +110,13 @@ def test_a_name_lists_exact_names_then_prefixes_then_the_rest(store: peewee.Data
     assert lookup("光明电器", CLERK).matches[0].number == "20000003"
 
 
-def test_a_term_in_most_names_pages_newest_first(store: peewee.Database) -> None:
+@pytest.mark.parametrize("set_limit", [1000, 10], ids=["parties-as-a-set", "probed"])
+def test_a_term_in_most_names_pages_newest_first(
+    store: peewee.Database, set_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The walk reads the term's 120 parties once into a set, or (past the limit, as 有限 at a
+    # million invoices) looks each invoice's counterparty up: the same page either way.
+    monkeypatch.setattr(names, "WALK_SET_LIMIT", set_limit)
     records = [
         make_record(f"{i:08d}", buyer_name=f"{'北京' if i % 2 else '上海'}公司{i}有限公司",
                 date=dt.date(2026, 1, 1) + dt.timedelta(days=i % 40))
