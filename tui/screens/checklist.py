@@ -39,7 +39,7 @@ from storage.rules.qr import QrError, QrInvoice, looks_like_qr, parse_qr
 from tui.language import t, user_text
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen, Hints
-from tui.typing_focus import focus_and_type, type_into
+from tui.typing_focus import focus_and_type
 from tui.widgets.checklist_items import ChecklistItems
 from tui.widgets.field_form import (
     TYPED_FIELDS,
@@ -314,14 +314,7 @@ class ChecklistScreen(DeskScreen):
         gets the characters, and a scan's Enter then fills the form instead of ticking."""
         if not (event.is_printable and event.character) or event.key in self.active_bindings:
             return  # space ticks the item under the cursor
-        name = self._focused_field()
-        if name is not None:
-            # The box handles its own keys, so this one was sent to the list before the
-            # first key of the burst moved the focus (keys are routed before they are
-            # handled): it belongs in the box, in order.
-            event.stop()
-            type_into(self.box(name), event.character)
-            return
+        # (The keys of a burst after this one wait until the box has the focus: key_order.)
         if self.tabs.active != "items-page":
             return
         event.stop()

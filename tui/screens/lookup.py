@@ -21,7 +21,7 @@ from tui.messages import DiskLoginDone, LookupDone, MarkDone, SyncFinished
 from tui.scanner_bridge import Scanned
 from tui.screens.base import DeskScreen
 from tui.screens.detail import DetailScreen
-from tui.typing_focus import focus_and_type, type_into
+from tui.typing_focus import focus_and_type
 from tui.widgets.diagnosis import SYNC, Diagnosis
 from tui.widgets.invoice_table import InvoiceTable
 
@@ -217,15 +217,10 @@ class LookupScreen(DeskScreen):
         types the next number straight away. (Keys the list uses never get here.)"""
         if not (event.is_printable and event.character) or event.key in self.active_bindings:
             return
-        box = self.query_box
-        if self.focused is box:  # (not has_focus: that follows once the box had its Focus)
-            # The box handles its own keys, so this one was sent to the list before the first
-            # key of a fast burst moved the focus (keys are routed before they are handled).
+        # (The keys of a burst after this one wait until the box has the focus: key_order.)
+        if self.focused in (self.table, self.diagnosis):
             event.stop()
-            type_into(box, event.character)
-        elif self.focused in (self.table, self.diagnosis):
-            event.stop()
-            focus_and_type(self, box, event.character)
+            focus_and_type(self, self.query_box, event.character)
 
     @on(Scanned)
     def _scanned(self, event: Scanned) -> None:
