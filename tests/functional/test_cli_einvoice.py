@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from storage.accounts.users import add_user
 from storage.demo.received_files import ofd_bytes, pdf_bytes
 from storage.store.database import close_database, open_database
 from storage.store.models import Invoice, Role
-from storage.store.schema import upgrade
+from tests.support.cli import signed_in
 from tests.support.received import SAMPLES, digital, einvoice_xml, zip_bytes
 from tui.cli.main import main
 
@@ -19,16 +18,7 @@ from tui.cli.main import main
 @pytest.fixture
 def cli_store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A store with the clerk li of 上海分公司, and the password in a 0600 file."""
-    upgrade(open_database(store_url))
-    add_user("clerk", "secret", role=Role.CLERK, branch="上海分公司")
-    close_database()
-    secret = tmp_path / "password"
-    secret.write_text("secret\n")
-    secret.chmod(0o600)
-    monkeypatch.setenv("FAPIAO_DATABASE_URL", store_url)
-    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", str(secret))
-    monkeypatch.setenv("FAPIAO_USER", "clerk")
-    return store_url
+    return signed_in(store_url, tmp_path, monkeypatch, [("clerk", Role.CLERK, "上海分公司")])
 
 
 def _stored(url: str) -> list[tuple[str, str, str]]:

@@ -11,6 +11,7 @@ from storage.accounts.users import add_user
 from storage.store.database import close_database, open_database
 from storage.store.models import Invoice, Role
 from storage.store.schema import upgrade
+from tests.support.cli import signed_in
 from tests.support.paths import FIXTURES
 from tui.cli.main import main
 
@@ -24,14 +25,7 @@ GOOD = ("044001500111,81966722,,91110105MA005AEF36,北京某某商贸有限公�
 @pytest.fixture
 def cli_store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A store with the clerk li of 上海分公司, and the password in a 0600 file."""
-    _add_user(store_url, "clerk", Role.CLERK, "上海分公司")
-    secret = tmp_path / "password"
-    secret.write_text("secret\n")
-    secret.chmod(0o600)
-    monkeypatch.setenv("FAPIAO_DATABASE_URL", store_url)
-    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", str(secret))
-    monkeypatch.setenv("FAPIAO_USER", "clerk")
-    return store_url
+    return signed_in(store_url, tmp_path, monkeypatch, [("clerk", Role.CLERK, "上海分公司")])
 
 
 def _add_user(url: str, name: str, role: Role, branch: str, all_branches: bool = False) -> None:

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from storage.accounts.users import add_user
 from storage.store.database import close_database, open_database
 from storage.store.models import Invoice, InvoiceMark, Role
-from storage.store.schema import upgrade
+from tests.support.cli import signed_in
 from tui.cli.main import main
 
 HEADER = ("发票代码,发票号码,数电票号码,销方识别号,销方名称,购方识别号,购买方名称,开票日期,"
@@ -29,16 +28,9 @@ ROWS = [
 @pytest.fixture
 def cli_store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A store with a clerk, a supervisor and an auditor of 总部, three received invoices."""
-    upgrade(open_database(store_url))
-    for name, role in (("clerk", Role.CLERK), ("boss", Role.SUPERVISOR), ("audit", Role.AUDITOR)):
-        add_user(name, "secret", role=role, branch="总部")
-    close_database()
-    secret = tmp_path / "password"
-    secret.write_text("secret\n")
-    secret.chmod(0o600)
-    monkeypatch.setenv("FAPIAO_DATABASE_URL", store_url)
-    monkeypatch.setenv("FAPIAO_PASSWORD_FILE", str(secret))
-    monkeypatch.setenv("FAPIAO_USER", "clerk")
+    users = [("clerk", Role.CLERK, "总部"), ("boss", Role.SUPERVISOR, "总部"),
+             ("audit", Role.AUDITOR, "总部")]  # fmt: skip
+    signed_in(store_url, tmp_path, monkeypatch, users)
     received = tmp_path / "received.csv"
     received.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8-sig")
     assert main(["import", "--direction", "received", str(received)]) == 0
