@@ -143,11 +143,22 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite store per test process, which each test's store is a copy of."""
+    path = tmp_path_factory.mktemp("migrated") / "store.db"
+    db = open_database(f"sqlite:///{path}")
+    upgrade(db)
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole store in the one file
+    close_database()
+    return path
+
+
 @pytest.fixture
-def store(store_url: str, tmp_path: Path) -> Iterator[peewee.Database]:
+def store(store_url: str, migrated_sqlite_file: Path) -> Iterator[peewee.Database]:
     """The store at ``store_url``, open, migrated and bound to the models."""
     if store_url.startswith("sqlite:"):
-        shutil.copy(_migrated_sqlite_file(tmp_path), store_url.removeprefix("sqlite:///"))
+        shutil.copy(migrated_sqlite_file, store_url.removeprefix("sqlite:///"))
         db = open_database(store_url)
     else:
         db = _emptied_postgres(store_url)
@@ -157,9 +168,9 @@ def store(store_url: str, tmp_path: Path) -> Iterator[peewee.Database]:
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[peewee.Database]:
+def sqlite_store(tmp_path: Path, migrated_sqlite_file: Path) -> Iterator[peewee.Database]:
     """A SQLite-only store, for tests of SQLite behaviour (WAL, locking)."""
-    shutil.copy(_migrated_sqlite_file(tmp_path), tmp_path / "store.db")
+    shutil.copy(migrated_sqlite_file, tmp_path / "store.db")
     db = open_database(f"sqlite:///{tmp_path / 'store.db'}")
     assert upgrade(db) == []
     yield db
@@ -172,20 +183,7 @@ def sqlite_store(tmp_path: Path) -> Iterator[peewee.Database]:
 # unless the test before changed the schema (then it is dropped and migrated again).
 _SHARED_PG: str | None = os.environ.get(ENV_URL) or None  # read before tests clear FAPIAO_*
 _SHARED_CLEANUP: list[Callable[[], None]] = []  # the controlling process's, at its end
-_SQLITE_TEMPLATE: list[Path] = []
 _PG_MIGRATED: dict[str, str] = {}  # url -> the schema's fingerprint right after migrating
-
-
-def _migrated_sqlite_file(tmp_path: Path) -> Path:
-    if not _SQLITE_TEMPLATE:
-        folder = Path(tempfile.mkdtemp(prefix="fapiao-store-template-"))
-        path = folder / "store.db"
-        db = open_database(f"sqlite:///{path}")
-        upgrade(db)
-        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        close_database()
-        _SQLITE_TEMPLATE.append(path)
-    return _SQLITE_TEMPLATE[0]
 
 
 def _drop_everything(url: str) -> None:
