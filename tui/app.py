@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from storage.config.settings import Settings
 from storage.messages import both
 from storage.messages import language as context_language
+from tui import stylesheet_cache
 from tui.commands import DeskCommands, DeskPalette
 from tui.disk_state import DiskState
 from tui.key_order import KeyGate
@@ -160,6 +161,7 @@ class FapiaoApp(App[int]):
     ) -> None:
         """``today`` fixes the demo data's dates and the lookup's "today" (tests, screenshots);
         ``demo_path`` puts the demo store elsewhere; ``ansi`` uses the terminal's 16 colours."""
+        stylesheet_cache.install()  # each screen's CSS parsed once a process (see there)
         super().__init__()
         self.file_settings = settings  # the file and environment; the store's are laid over
         self.settings = settings  # in force: ``apply_settings`` once the store is read

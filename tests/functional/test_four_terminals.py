@@ -1,6 +1,6 @@
 """Four counters at once (issue 12): four real ``fapiao`` processes in tmux at 80×24
 (TERM=linux) on one SQLite store and one device service, each clerk looking invoices up while
-imports and syncs run beside them from the command line, for ``FAPIAO_SOAK_SECONDS`` (30 by
+imports and syncs run beside them from the command line, for ``FAPIAO_SOAK_SECONDS`` (15 by
 default; a soak before a release runs minutes).
 
 What a user would notice is checked: every imported and every synced invoice is in the store
@@ -39,7 +39,7 @@ pytestmark = [
 
 FAPIAO = Path(sys.executable).parent / "fapiao"
 TERMINALS = 4
-SOAK = float(os.environ.get("FAPIAO_SOAK_SECONDS", "30"))
+SOAK = float(os.environ.get("FAPIAO_SOAK_SECONDS", "15"))
 PASSWORD = "counter-pass-1"
 HEADER = (
     "发票代码,发票号码,数电票号码,销方识别号,销方名称,购方识别号,购买方名称,开票日期,"
