@@ -25,6 +25,8 @@ _LOOPING_BACKUPS = textwrap.dedent("""
     import random, sys, time
     from pathlib import Path
     sys.path.insert(0, {root!r})
+    from storage.store.drivers import load_peewee
+    load_peewee({url!r})  # as the app's processes do: no PostgreSQL driver for SQLite
     from tests.support.backup import BOSS, PASSPHRASE, settings_for
     from storage.backup import service
     from storage.store.database import open_database
