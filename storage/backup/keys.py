@@ -134,13 +134,12 @@ def _now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _add_key(folder: Path, passphrase: str) -> str:
-    key_id = secrets.token_hex(8)
-    write_atomic(
-        folder / f"{key_id}.key", _wrap(key_id, secrets.token_bytes(32), passphrase, _now())
-    )
+def _add_key(folder: Path, passphrase: str) -> tuple[str, bytes]:
+    """A new master key, wrapped into its file and made current: its id and the key."""
+    key_id, master = secrets.token_hex(8), secrets.token_bytes(32)
+    write_atomic(folder / f"{key_id}.key", _wrap(key_id, master, passphrase, _now()))
     write_atomic(folder / CURRENT, key_id.encode("ascii"))
-    return key_id
+    return key_id, master
 
 
 def create(folder: Path, passphrase: str) -> KeyRing:
@@ -148,8 +147,15 @@ def create(folder: Path, passphrase: str) -> KeyRing:
     if not passphrase:
         raise BackupUsageError("backup.empty_passphrase")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _add_key(folder, passphrase)
-    return unlock(folder, passphrase)
+    key_id, master = _add_key(folder, passphrase)
+    # The new key is in hand: unwrapping its file again would derive the passphrase's key a
+    # second time (~0.3 s) for the same bytes. Any other key file there (a folder that lost
+    # its CURRENT) is unwrapped as ``unlock`` does.
+    docs = _docs(folder)
+    if key_id not in docs:
+        raise BackupError("backup.no_keys", folder=str(folder))
+    others = {k: _unwrap(d, passphrase) for k, d in docs.items() if k != key_id}
+    return KeyRing(folder, {**others, key_id: master}, key_id)
 
 
 def unlock(folder: Path, passphrase: str) -> KeyRing:
@@ -164,7 +170,7 @@ def unlock(folder: Path, passphrase: str) -> KeyRing:
 def rotate(ring: KeyRing, passphrase: str) -> str:
     """A new master key for new backups; the old ones stay for restoring."""
     _unwrap(_docs(ring.folder)[ring.current_id], passphrase)  # the same passphrase wraps all
-    return _add_key(ring.folder, passphrase)
+    return _add_key(ring.folder, passphrase)[0]
 
 
 def change_passphrase(folder: Path, old: str, new: str) -> int:

@@ -17,13 +17,16 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import peewee
-import psycopg
-from psycopg import sql
 
 from storage.backup.errors import BackupError, BackupUnreachable
+
+if TYPE_CHECKING:
+    # psycopg loads on the first connection: a SQLite store's backups, restores and clears
+    # (whose modules import this one) need not load PostgreSQL's driver (~0.2 s).
+    import psycopg
 
 PIECE = 1 << 20
 
@@ -51,6 +54,8 @@ class PgTarget:
         return PgTarget(dbname, self.user, self.password, self.host, self.port)
 
     def connect(self, **extra: Any) -> psycopg.Connection[Any]:
+        import psycopg
+
         try:
             return psycopg.connect(dbname=self.dbname, user=self.user, password=self.password,
                                    host=self.host, port=self.port, connect_timeout=10, **extra)  # fmt: skip
@@ -79,6 +84,8 @@ def tool(name: str) -> str:
 
 
 def row_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    from psycopg import sql
+
     names = [r[0] for r in conn.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]  # fmt: skip
     return {n: int(conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(n)))
@@ -148,6 +155,8 @@ def _read_back(stderr: IO[bytes]) -> str:
 @contextlib.contextmanager
 def scratch_database(target: PgTarget) -> Iterator[PgTarget]:
     """A new, empty database on the same server, dropped afterwards."""
+    from psycopg import sql
+
     name = f"fapiao_verify_{secrets.token_hex(6)}"
     with target.connect(autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -9,7 +9,8 @@ import pytest
 
 from storage.audit import chain as audit
 from storage.audit.chain import AuditEntry, record, verify
-from storage.store.database import close_database, is_sqlite, open_database
+from storage.store.database import is_sqlite
+from tests.support.other_process import append_audit_entries
 
 
 def _fill(n: int = 5) -> None:
@@ -76,18 +77,13 @@ def test_an_inserted_entry_is_named(store: peewee.Database) -> None:
     assert verify()[1] == audit.ChainProblem(2, "chain_broken")
 
 
-def _append_many(url: str, who: str, n: int) -> None:
-    open_database(url)
-    for i in range(n):
-        record(who, "lookup", target=str(i))
-    close_database()
-
-
 def test_two_processes_appending_at_once_leave_one_chain(
     store_url: str, store: peewee.Database
 ) -> None:
     ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_append_many, args=(store_url, who, 60)) for who in ("a", "b")]
+    workers = [
+        ctx.Process(target=append_audit_entries, args=(store_url, who, 60)) for who in ("a", "b")
+    ]
     for w in workers:
         w.start()
     for w in workers:

@@ -38,6 +38,8 @@ BATCH = 40
 _IMPORTER = textwrap.dedent("""
     import sys, traceback
     from pathlib import Path
+    from storage.store.drivers import load_peewee
+    load_peewee({url!r})
     from storage.store.database import open_database
     from storage.importing import Who, import_file
     open_database({url!r})
@@ -65,6 +67,8 @@ _IMPORTER = textwrap.dedent("""
 # A terminal looking invoices up, through the app's own connection (with its mmap).
 _READER = textwrap.dedent("""
     import random
+    from storage.store.drivers import load_peewee
+    load_peewee({url!r})
     from storage.store.database import open_database
     from storage.store.models import Invoice
     open_database({url!r})
@@ -186,6 +190,8 @@ _RESTORING = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     sys.path.insert(0, {root!r})
+    from storage.store.drivers import load_peewee
+    load_peewee({url!r})  # as the app's processes do: no PostgreSQL driver for SQLite
     from tests.support.backup import BOSS, PASSPHRASE, settings_for
     from storage.backup import service
     from storage.store.database import open_database

@@ -4,6 +4,7 @@ in a child process of its own, asked which modules it has once its arguments are
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,41 @@ def test_help_still_lists_every_command() -> None:
                          capture_output=True, text=True, timeout=120).stdout  # fmt: skip
     for name in ("import", "export", "lookup", "backup", "clear", "device-service", "summary"):
         assert name in out
+
+
+# The real entry point, asked which modules it had once the command was done.
+RUN = """
+import json, sys
+from tui.cli.main import main
+report, *argv = sys.argv[1:]
+code = main(argv)
+with open(report, "w") as out:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
+"""
+
+
+def _run(tmp_path: Path, url: str, *argv: str) -> tuple[int, set[str]]:
+    report = tmp_path / "modules.json"
+    subprocess.run([sys.executable, "-c", RUN, str(report), *argv], capture_output=True,
+                   check=True, timeout=120, env={**os.environ, "FAPIAO_DATABASE_URL": url})  # fmt: skip
+    seen = json.loads(report.read_text())
+    return seen["code"], {name.partition(".")[0] for name in seen["modules"]}
+
+
+def test_a_sqlite_stores_commands_load_neither_postgresql_nor_spreadsheets(
+    tmp_path: Path,
+) -> None:
+    # The store is not there (exit 3): by then the command's modules have all been loaded.
+    url = f"sqlite:///{tmp_path / 'missing.db'}"
+    for argv in (["clear", "log"], ["backup", "list"], ["--lang", "en", "lookup", "1"]):
+        code, loaded = _run(tmp_path, url, *argv)
+        assert code == 3, argv
+        assert {"peewee", "sqlite3"} <= loaded
+        assert not loaded & {"psycopg", "openpyxl", "pypdf", "textual"}, argv
+
+
+def test_a_postgresql_stores_commands_keep_the_driver(tmp_path: Path) -> None:
+    # Unreachable, said as such (exit 3): peewee found its driver.
+    code, loaded = _run(tmp_path, "postgresql://nobody@127.0.0.1:1/none", "db", "upgrade")
+    assert code == 3
+    assert "psycopg" in loaded

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from storage.store.invoice_store import count_invoices, save_invoices
 from storage.store.models import Invoice, InvoiceLine, Role, User
 from storage.store.records import InvoiceRecord
 from storage.store.schema import pending, upgrade
+from tests.support.other_process import guess_passwords
 
 
 def _record(**overrides: object) -> InvoiceRecord:
@@ -133,21 +133,12 @@ def test_a_tax_id_missing_on_file_is_filled_in_with_the_status(store: peewee.Dat
     assert (stored.status, stored.buyer_tax_id) == ("void", "91110105MA005AEF36")
 
 
-def _guess(url: str, n: int) -> None:
-    from storage.store.database import open_database
-
-    open_database(url)
-    for _ in range(n):
-        with contextlib.suppress(AuthError):
-            authenticate("wang", "wrong")
-
-
 def test_parallel_wrong_passwords_all_count(store_url: str, store: peewee.Database) -> None:
     import multiprocessing
 
     add_user("wang", "right-pw", role=Role.CLERK, branch="总部")
     ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_guess, args=(store_url, 3)) for _ in range(3)]
+    workers = [ctx.Process(target=guess_passwords, args=(store_url, "wang", 3)) for _ in range(3)]
     for w in workers:
         w.start()
     for w in workers:

@@ -297,3 +297,25 @@ def test_a_key_file_is_wrapped_with_argon2id_at_64_mib_and_3_passes(tmp_path: Pa
     assert (kdf["name"], kdf["memory_kib"], kdf["time_cost"], kdf["parallelism"]) == (
         "argon2id", 65536, 3, 2)  # fmt: skip
     assert keys.unlock(folder, PASSPHRASE).current_id == keys.list_keys(folder)[0].id
+
+
+def test_a_new_key_folder_derives_the_passphrase_key_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first backup of a folder wraps a new master key: the key it then uses is the one in
+    its file, without paying the derivation a second time to read the file back."""
+    from argon2.low_level import hash_secret_raw as real
+
+    derived: list[int] = []
+
+    def counted(*a: Any, **kw: Any) -> bytes:
+        derived.append(1)
+        return real(*a, **kw)
+
+    folder = keys.key_dir(tmp_path / "backups")
+    monkeypatch.setattr("storage.backup.keys.hash_secret_raw", counted)
+    ring = keys.create(folder, PASSPHRASE)
+    assert derived == [1]
+    from_file = keys.unlock(folder, PASSPHRASE)
+    assert (from_file.current_id, from_file.current) == (ring.current_id, ring.current)
+    assert from_file.ids() == ring.ids() == [ring.current_id]

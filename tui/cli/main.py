@@ -131,7 +131,14 @@ def _main(raw: list[str]) -> int:
         set_language(asked)
     settings = load_settings()
     set_language(asked or settings.language)
-    args = _screen_only(raw) or build_parser(raw).parse_args(raw)
+    screen = _screen_only(raw)
+    if screen is None:
+        from storage.store.drivers import load_peewee
+
+        # Before the command's module imports peewee: a SQLite store's commands need not
+        # load PostgreSQL's driver (~0.2 s of every command).
+        load_peewee(settings.database_url)
+    args = screen or build_parser(raw).parse_args(raw)
     if args.lang:
         set_language(args.lang)
     if args.demo:
