@@ -28,11 +28,13 @@ SSH = "ssh:192.168.1.23"
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15) -> None:
+    """Let the app run until ``condition()`` holds, then until it has handled what that
+    brought (only sleeping between looks: ``pilot.pause()`` walks every widget)."""
     waited = 0.0
     while not condition():
         if waited > timeout:
             raise TimeoutError("the screen did not reach the expected state")
-        await asyncio.sleep(0.02)  # the app runs meanwhile; a pause per look costs ~2 ms CPU
+        await asyncio.sleep(0.02)
         waited += 0.02
     await pilot.pause()
 
@@ -92,43 +94,43 @@ async def log_in_as(pilot: Pilot[Any], user: str, password: str) -> None:
     app.clear_notifications()
 
 
-async def backup_shot(pilot: Pilot[Any]) -> None:
-    """F5 as the supervisor with one verified backup, ages counted from SHOT_NOW."""
+def shot_backups(app: FapiaoApp) -> None:
+    """Before the log-in: the backup folder holds one verified backup, ages counted from SHOT_NOW."""
     import tui.screens.backup as backup_screen
 
-    app: FapiaoApp = pilot.app  # type: ignore[assignment]
     folder = Path(app.settings.backup_dir) if app.demo_path is None else (
         app.demo_path.parent / "shot-backups")  # fmt: skip
     app.settings = dataclasses.replace(app.settings, backup_dir=str(folder))
     sample_backups(folder)
     backup_screen.CLOCK = lambda: SHOT_NOW
-    await log_in_as(pilot, "super", "super")
+
+
+# Each ``open_…`` goes from wherever the logged-in app is to its screen, so that one app can be
+# walked through several (the text-fits test does); each shot starts its own app.
+
+
+async def open_backup(pilot: Pilot[Any]) -> None:
+    from tui.screens.backup import BackupScreen
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
     await pilot.press("f5")
-    await until(pilot, lambda: isinstance(app.screen, backup_screen.BackupScreen)
+    await until(pilot, lambda: isinstance(app.screen, BackupScreen)
                  and app.screen.table.row_count == 1)  # fmt: skip
 
 
-async def users_shot(pilot: Pilot[Any]) -> None:
+async def open_users(pilot: Pilot[Any]) -> None:
     from tui.screens.users import UsersScreen
 
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await until(pilot, lambda: app.store_state == "ready")
-    with app.store_connection():
-        sample_accounts()
-    await log_in_as(pilot, "super", "super")
     await app.run_action("open('users')")
     await until(pilot, lambda: isinstance(app.screen, UsersScreen) and app.screen.table.row_count)
 
 
-async def audit_shot(pilot: Pilot[Any]) -> None:
+async def open_audit(pilot: Pilot[Any]) -> None:
     """The audit log filtered to one clerk's (fixed) day, as an auditor would look at it."""
     from tui.screens.audit_log import AuditLogScreen
 
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await until(pilot, lambda: app.store_state == "ready")
-    with app.store_connection():
-        sample_audit()
-    await log_in_as(pilot, "super", "super")
     await app.run_action("open('audit')")
     screen = app.screen
     assert isinstance(screen, AuditLogScreen)
@@ -139,3 +141,29 @@ async def audit_shot(pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: not screen.loading and len(screen.rows) == 7)
     screen.table.focus()
     await pilot.pause()
+
+
+async def backup_shot(pilot: Pilot[Any]) -> None:
+    """F5 as the supervisor with one verified backup, ages counted from SHOT_NOW."""
+    shot_backups(pilot.app)  # type: ignore[arg-type]
+    await log_in_as(pilot, "super", "super")
+    await open_backup(pilot)
+
+
+async def users_shot(pilot: Pilot[Any]) -> None:
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await until(pilot, lambda: app.store_state == "ready")
+    with app.store_connection():
+        sample_accounts()
+    await log_in_as(pilot, "super", "super")
+    await open_users(pilot)
+
+
+async def audit_shot(pilot: Pilot[Any]) -> None:
+    """The audit log filtered to one clerk's (fixed) day, as an auditor would look at it."""
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await until(pilot, lambda: app.store_state == "ready")
+    with app.store_connection():
+        sample_audit()
+    await log_in_as(pilot, "super", "super")
+    await open_audit(pilot)

@@ -21,7 +21,7 @@ from tui.screenshots_admin import log_in_as, sample_backups, until
 PIN = "88888888"
 
 
-def _sample_backup(app: FapiaoApp) -> None:
+def fresh_sample_backup(app: FapiaoApp) -> None:
     # After log-in: the demo has set its own (throwaway) backup folder by then. Freshness is
     # judged by the real clock (backups are stamped by it); the picture shows only the id and
     # the verify time, which stay fixed.
@@ -33,13 +33,14 @@ def _sample_backup(app: FapiaoApp) -> None:
     manifest.save(folder, [dataclasses.replace(e, created=created) for e in manifest.load(folder)])
 
 
-async def _wizard(pilot: Pilot[Any], *, backup: bool = True) -> Any:
+async def open_wizard(pilot: Pilot[Any], *, backup: bool = True) -> Any:
+    """Logged in as the supervisor, F4 open and its first checks done."""
     from tui.screens.clearing import ClearingScreen
 
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
     await log_in_as(pilot, "super", "super")
     if backup:
-        _sample_backup(app)
+        fresh_sample_backup(app)
     await until(pilot, lambda: app.disk_state.connected)
     await pilot.press("f4")
     await until(pilot, lambda: isinstance(app.screen, ClearingScreen))
@@ -48,12 +49,27 @@ async def _wizard(pilot: Pilot[Any], *, backup: bool = True) -> Any:
     return screen
 
 
-async def _ready(pilot: Pilot[Any]) -> Any:
-    """The PIN typed, the return confirmed filed: every check passes."""
+# The steps below go on from where the one before left the wizard, so that one app can be
+# walked through every step (the text-fits test does); each shot is its own walk from the
+# start (a snapshot is one picture of one app).
+
+
+async def unreport_two_types(pilot: Pilot[Any]) -> None:
+    """Two types not reported yet: the report step comes first (from the next check on)."""
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await until(pilot, lambda: app.disk_live._demo is not None)
+    disk = app.disk_live._demo.server.disk
+    with disk._lock:
+        for rec in disk.state.types[:2]:
+            rec.reported = False
+            rec.last_report = None
+
+
+async def get_ready(pilot: Pilot[Any], screen: Any) -> None:
+    """From the first checks: the PIN typed, the return confirmed filed, every check passes."""
     from tui.screens.clearing_dialogs import PinDialog
 
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    screen = await _wizard(pilot)
     await pilot.press("p")
     await until(pilot, lambda: isinstance(app.screen, PinDialog))
     await pilot.press(*PIN, "enter")
@@ -63,45 +79,79 @@ async def _ready(pilot: Pilot[Any]) -> Any:
     await pilot.press("c")
     await until(pilot, lambda: screen.running is None and screen.pre.ok)
     app.clear_notifications()
+
+
+async def to_report(pilot: Pilot[Any], screen: Any) -> None:
+    await pilot.press("enter")
+    await until(pilot, lambda: screen.step == "report")
+
+
+async def to_kind(pilot: Pilot[Any], screen: Any) -> None:
+    """From the checks passed: the kind step, the recommendation pre-selected."""
+    await pilot.press("enter")
+    await until(pilot, lambda: screen.step == "kind")
+
+
+async def to_scan(pilot: Pilot[Any], screen: Any) -> None:
+    """From the kind step: the kind highlighted chosen, the disk and the store compared."""
+    await pilot.press("enter")
+    await until(pilot, lambda: screen.scan is not None and screen.running is None, timeout=30)
+
+
+async def to_confirm(pilot: Pilot[Any]) -> None:
+    """From the scan: the supervisor's confirmation asked, the name typed."""
+    from tui.screens.clearing_dialogs import SupervisorDialog
+
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, SupervisorDialog))
+    await pilot.press(*"super")
+
+
+async def to_results(pilot: Pilot[Any], screen: Any) -> None:
+    """From the confirmation with the name typed: the clear done, its results shown."""
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await pilot.press("enter", *"super", "enter")
+    await until(pilot, lambda: screen.step == "results", timeout=30)
+    await until(pilot, lambda: app.disk_state.types and app.disk_state.types[0].state == "issuing")
+    # The clear's notice reaches every terminal, this one too: let it arrive, then put it away,
+    # so the picture shows the results alone whenever the feed happens to look.
+    app.notice_feed.poke()
+    await until(pilot, lambda: bool(app.notice_feed.shown), timeout=10)
+    app.clear_notifications()
+
+
+async def _ready(pilot: Pilot[Any]) -> Any:
+    screen = await open_wizard(pilot)
+    await get_ready(pilot, screen)
+    return screen
+
+
+async def _scanned(pilot: Pilot[Any]) -> Any:
+    screen = await _ready(pilot)
+    await to_kind(pilot, screen)
+    await to_scan(pilot, screen)
     return screen
 
 
 async def preflight_shot(pilot: Pilot[Any]) -> None:
     """The first look: not logged in to the disk, no backup, the return not confirmed."""
-    await _wizard(pilot, backup=False)
+    await open_wizard(pilot, backup=False)
     await pilot.pause(0.1)
 
 
 async def report_shot(pilot: Pilot[Any]) -> None:
-    """Two types not reported yet: the report step comes first."""
-    app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await until(pilot, lambda: app.disk_live._demo is not None)
-    disk = app.disk_live._demo.server.disk
-    with disk._lock:
-        for rec in disk.state.types[:2]:
-            rec.reported = False
-            rec.last_report = None
+    await unreport_two_types(pilot)
     screen = await _ready(pilot)
-    await pilot.press("enter")
-    await until(pilot, lambda: screen.step == "report")
+    await to_report(pilot, screen)
     await pilot.pause(0.1)
 
 
 async def kind_shot(pilot: Pilot[Any]) -> None:
     screen = await _ready(pilot)
-    await pilot.press("enter")
-    await until(pilot, lambda: screen.step == "kind")
+    await to_kind(pilot, screen)
     await pilot.press("down", "down")  # 专项: its types are listed to choose from
     await pilot.pause(0.1)
-
-
-async def _scanned(pilot: Pilot[Any]) -> Any:
-    screen = await _ready(pilot)
-    await pilot.press("enter")
-    await until(pilot, lambda: screen.step == "kind")
-    await pilot.press("enter")
-    await until(pilot, lambda: screen.scan is not None and screen.running is None, timeout=30)
-    return screen
 
 
 async def scan_shot(pilot: Pilot[Any]) -> None:
@@ -110,13 +160,8 @@ async def scan_shot(pilot: Pilot[Any]) -> None:
 
 
 async def confirm_shot(pilot: Pilot[Any]) -> None:
-    from tui.screens.clearing_dialogs import SupervisorDialog
-
-    app: FapiaoApp = pilot.app  # type: ignore[assignment]
     await _scanned(pilot)
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, SupervisorDialog))
-    await pilot.press(*"super")
+    await to_confirm(pilot)
     await pilot.pause(0.1)
 
 
@@ -132,20 +177,9 @@ async def execute_shot(pilot: Pilot[Any]) -> None:
 
 
 async def results_shot(pilot: Pilot[Any]) -> None:
-    from tui.screens.clearing_dialogs import SupervisorDialog
-
-    app: FapiaoApp = pilot.app  # type: ignore[assignment]
     screen = await _scanned(pilot)
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, SupervisorDialog))
-    await pilot.press(*"super", "enter", *"super", "enter")
-    await until(pilot, lambda: screen.step == "results", timeout=30)
-    await until(pilot, lambda: app.disk_state.types and app.disk_state.types[0].state == "issuing")
-    # The clear's notice reaches every terminal, this one too: let it arrive, then put it away,
-    # so the picture shows the results alone whenever the feed happens to look.
-    app.notice_feed.poke()
-    await until(pilot, lambda: bool(app.notice_feed.shown), timeout=10)
-    app.clear_notifications()
+    await to_confirm(pilot)
+    await to_results(pilot, screen)
     await pilot.pause(0.3)
 
 
@@ -180,17 +214,23 @@ def sample_runs() -> None:
     write(add)
 
 
-async def log_shot(pilot: Pilot[Any]) -> None:
+async def open_log(pilot: Pilot[Any]) -> None:
+    """From wherever the logged-in supervisor is: the clearing log, its second run chosen."""
     from tui.screens.clearing_log import ClearLogScreen
 
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await until(pilot, lambda: app.store_state == "ready")
-    with app.store_connection():
-        sample_runs()
-    await log_in_as(pilot, "super", "super")
     await app.run_action("open('clearing_log')")
     screen = app.screen
     assert isinstance(screen, ClearLogScreen)
     await until(pilot, lambda: len(screen.views) == 2 and not screen.fetching)
     await pilot.press("down")
+
+
+async def log_shot(pilot: Pilot[Any]) -> None:
+    app: FapiaoApp = pilot.app  # type: ignore[assignment]
+    await until(pilot, lambda: app.store_state == "ready")
+    with app.store_connection():
+        sample_runs()
+    await log_in_as(pilot, "super", "super")
+    await open_log(pilot)
     await pilot.pause(0.1)

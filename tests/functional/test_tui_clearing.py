@@ -1,6 +1,6 @@
 """F4 清卡 at 80×24 against the simulator behind a device service: the wizard end to end as
-a supervisor, a clerk refused below the screen with nothing sent, a partial failure retried
-for the failed type only, ctrl+q during a clear, F8, settling an interrupted step on entry,
+a supervisor, a clerk refused below the screen with nothing sent, F8, ctrl+q during a clear
+and a partial failure retried for the failed type only, settling an interrupted step on entry,
 and the clearing log with its filters and export. SVG snapshots of each step at the end."""
 
 from __future__ import annotations
@@ -292,19 +292,42 @@ async def test_a_clerk_confirming_with_own_password_is_refused_and_nothing_is_se
             assert disk.executions["CLEAR"] == 0
 
 
-async def test_a_partial_failure_shows_the_fix_and_retry_clears_only_that_type(
+async def test_ctrl_q_mid_clear_asks_first_and_retry_clears_only_the_failed_type(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, passphrase_file: Path
 ) -> None:
+    """One wizard for what happens once the clear is sent (the way there is the same):
+    F8 renders the steps again; ctrl+q while the clear runs asks first and "no" lets it
+    finish; a type that fails shows its fix, and retry clears that type alone."""
     with disk_service(monkeypatch) as (disk, server, _service):
         app = demo_app(tmp_path, device_url=server.url, backup_dir=str(tmp_path / "backups"))
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_wizard(pilot, "super")
+            await pilot.press("f8")
+            assert app.language == "en"  # the app's choice (no process-wide language)
+            assert "✗ fail" in checks_text(screen) and "1 Checks" in plain(
+                screen.query_one("#clear-steps")
+            )
+            assert "P Log in" in plain(screen.query_one(KeyHints))
+            await pilot.press("f8")
+            assert "✗ 未通过" in checks_text(screen)
             await prepare(pilot, screen)
             await to_scan(pilot, screen)
             disk.state.not_filed = ["007"]
+            fast, disk.long_seconds = disk.long_seconds, 3.0
             await pilot.press("enter")
             await confirm_as(pilot, "super")
+            await wait_for(
+                pilot, lambda: screen.progress is not None and screen.progress[0] > 0, timeout=10
+            )
+            assert screen.step == "execute" and screen.query_one("#clear-progress-row").display
+            await pilot.press("ctrl+q")
+            await wait_for(pilot, lambda: isinstance(app.screen, QuitQuestion))
+            assert plain(app.screen.query_one("#dialog-title")) == "正在清卡，确定退出？"
+            await pilot.press("n")
+            assert app.is_running
             await wait_for(pilot, lambda: screen.step == "results", timeout=30)
+            assert disk.executions["CLEAR"] == 1
+            assert screen.busy_reason() is None
             results = plain(screen.query_one("#results-text"))
             assert "：部分成功" in results
             assert "✗ 007 普票  清卡失败" in results and "E_NOT_FILED" in results
@@ -313,6 +336,7 @@ async def test_a_partial_failure_shows_the_fix_and_retry_clears_only_that_type(
                 assert f"✓ {code}" in results
             assert "R 重试失败" in plain(screen.query_one(KeyHints))
             disk.state.not_filed = []  # the return is filed now
+            disk.long_seconds = fast
             await pilot.press("r")
             await wait_for(pilot, lambda: isinstance(app.screen, SupervisorDialog), timeout=30)
             assert screen.plan is not None and screen.plan.types == ("007",)
@@ -333,40 +357,6 @@ async def test_a_partial_failure_shows_the_fix_and_retry_clears_only_that_type(
             with app.store_connection():
                 runs = list(ClearRun.select().order_by(ClearRun.id))
             assert [r.state for r in runs] == ["partial", "done"] and runs[1].retry_of == runs[0].id
-
-
-async def test_ctrl_q_during_a_clear_asks_first_and_f8_renders_the_steps_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, passphrase_file: Path
-) -> None:
-    with disk_service(monkeypatch) as (disk, server, _service):
-        app = demo_app(tmp_path, device_url=server.url, backup_dir=str(tmp_path / "backups"))
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_wizard(pilot, "super")
-            await pilot.press("f8")
-            assert app.language == "en"  # the app's choice (no process-wide language)
-            assert "✗ fail" in checks_text(screen) and "1 Checks" in plain(
-                screen.query_one("#clear-steps")
-            )
-            assert "P Log in" in plain(screen.query_one(KeyHints))
-            await pilot.press("f8")
-            assert "✗ 未通过" in checks_text(screen)
-            await prepare(pilot, screen)
-            await to_scan(pilot, screen)
-            disk.long_seconds = 3.0
-            await pilot.press("enter")
-            await confirm_as(pilot, "super")
-            await wait_for(
-                pilot, lambda: screen.progress is not None and screen.progress[0] > 0, timeout=10
-            )
-            assert screen.step == "execute" and screen.query_one("#clear-progress-row").display
-            await pilot.press("ctrl+q")
-            await wait_for(pilot, lambda: isinstance(app.screen, QuitQuestion))
-            assert plain(app.screen.query_one("#dialog-title")) == "正在清卡，确定退出？"
-            await pilot.press("n")
-            assert app.is_running
-            await wait_for(pilot, lambda: screen.step == "results", timeout=30)
-            assert disk.executions["CLEAR"] == 1
-            assert screen.busy_reason() is None
 
 
 async def test_entering_f4_settles_an_interrupted_clear_and_says_so(

@@ -82,10 +82,10 @@ def demo_app(directory: Path, *, demo_disk: bool = True, **settings: object) -> 
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5) -> None:
-    """Let the app run until ``condition()`` holds (workers run in threads). Between looks the
-    loop just sleeps: the app handles its messages and repaints on its own timer meanwhile,
-    and ``pilot.pause`` there would have every widget on the screen handle a message each
-    look (~2 ms of CPU, against 0.3 ms); the one ``pause`` at the end settles the screen."""
+    """Let the app run until ``condition()`` holds (workers run in threads), then until it
+    has handled what that brought. Between looks the test only sleeps: the app runs
+    meanwhile, and ``pilot.pause()`` at every look (a walk over every widget of the screen)
+    cost more CPU than the wait."""
     loop_time = 0.0
     while not condition():
         if loop_time > timeout:
