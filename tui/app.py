@@ -171,6 +171,9 @@ class FapiaoApp(App[int]):
         self.demo_disk = demo and demo_disk  # the built-in simulator behind the header strip
         self.store_error: Said = ""
         self.key_gate = KeyGate(self)  # keys from the terminal, in order (tui.key_order)
+        # Nothing slides (the checklist's tab underline, scrolls): over SSH every in-between
+        # frame crosses the line, and each is a redraw on the box; things land in one frame.
+        self.animation_level = "none"
         self._disk_live: DiskLive | None = None
         # The language the app starts in: the caller's (settings, --lang); F8 switches it here.
         self.set_reactive(FapiaoApp.language, context_language())

@@ -253,3 +253,52 @@ def test_every_binding_has_an_id_and_none_sits_on_ctrl_h_i_m() -> None:
             assert isinstance(binding, Binding)
             assert binding.id, binding
             assert not {"ctrl+h", "ctrl+i", "ctrl+m"} & set(binding.key.split(","))
+
+
+async def test_nothing_slides_when_f8_re_renders_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No animation (the tab underline slid to the new labels' widths): over SSH each
+    in-between frame crosses the line."""
+    app = demo_app(tmp_path, demo_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checklist(pilot)
+        animated: list[str] = []
+        animate = app.animator.animate
+
+        def noted(obj: object, attribute: str, *args: object, **kwargs: object) -> None:
+            animated.append(f"{type(obj).__name__}.{attribute}")
+            animate(obj, attribute, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app.animator, "animate", noted)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: screen.tabs.get_tab("items-page").label.plain == "Checklist")
+        await pilot.press("f3")  # and to the other page
+        await pilot.pause(0.4)  # longer than Textual's slide
+        assert animated == []
+
+
+async def test_f8_says_the_checklist_again_without_asking_the_store_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.checklist.cross_check as cross_check_module
+
+    asked: list[str] = []
+    real_cross_check = cross_check_module.cross_check
+
+    def counted(draft: object, session: object) -> object:
+        asked.append("cross_check")
+        return real_cross_check(draft, session)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cross_check_module, "cross_check", counted)
+    app = demo_app(tmp_path, demo_disk=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checklist(pilot)
+        for name, value in ON_FILE.items():
+            screen.box(name).value = value
+        await wait_for(pilot, lambda: "发票状态正常" in item_texts(screen)[1])
+        asked.clear()
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: "the invoice is in normal status" in item_texts(screen)[1])
+        await pilot.pause(0.5)  # longer than the debounce before a store check
+        assert asked == []

@@ -210,7 +210,7 @@ class ChecklistScreen(DeskScreen):
             row.retranslate()
         self.query_one(TypeRow).retranslate()
         self.query_one("#items-hint", Static).update(t("tui.checklist.items_hint"))
-        self._recheck()
+        self._recheck(store=False)  # the form has not changed: its store check stands
         self._show_differences(self.differences)
         self.checklist.show(self.items)  # messages: said again, the store not asked again
 
