@@ -7,6 +7,7 @@ numbers; several types; a share of void and red invoices.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import random
@@ -123,6 +124,7 @@ ITEMS = [
 TYPE_WEIGHTS = [("32", 40), ("31", 15), ("10", 15), ("01", 12), ("04", 10), ("08", 5), ("14", 3)]
 ALNUM = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 alphabet
 _RED_WINDOW = 10  # a red-letter invoice reverses one of the last this many issued
+_NO_TAX = Decimal("0.00")
 
 
 def make_uscc(rng: random.Random) -> str:
@@ -183,7 +185,11 @@ def generate_invoices(
     end = end or dt.date.today()
     buyers = company_names(rng, parties or max(50, min(20000, count // 20)))
     types = [t for t, _ in TYPE_WEIGHTS]
-    weights = [w for _, w in TYPE_WEIGHTS]
+    # What ``rng.choices(types, weights)`` computes on every call, once: the same draws.
+    cum_weights = list(itertools.accumulate(w for _, w in TYPE_WEIGHTS))
+    weight_total = cum_weights[-1] + 0.0
+    last_type = len(types) - 1
+    items = [(item, rate, Decimal(rate)) for item, rate in ITEMS]
     classic_serial = 10_000_000
     digital_serial = 0
     # Only the last few issued can be reversed: keeping every record would hold the whole run
@@ -191,20 +197,20 @@ def generate_invoices(
     recent: deque[InvoiceRecord] = deque(maxlen=_RED_WINDOW)
     for i in range(count):
         day = end - dt.timedelta(days=int(days * (count - 1 - i) / max(count, 1)))
-        type_code = rng.choices(types, weights)[0]
+        type_code = types[bisect.bisect(cum_weights, rng.random() * weight_total, 0, last_type)]
         buyer_name, buyer_tax_id = rng.choice(buyers)
-        item, rate = rng.choice(ITEMS)
-        amount = (Decimal(rng.randint(1000, 5_000_000)) / 100).quantize(CENT)
+        item, rate, rate_value = rng.choice(items)
+        amount = Decimal(rng.randrange(1000, 5_000_001)).scaleb(-2)  # whole fen: exact cents
         if rng.random() < 0.2:
             amount = Decimal(rng.choice([100, 200, 500, 1000, 5000])).quantize(CENT)
-        nlines = 1 if rng.random() < 0.7 else rng.randint(2, 4)
+        nlines = 1 if rng.random() < 0.7 else rng.randrange(2, 5)
         line_amounts = _split(amount, nlines, rng)
-        line_taxes = [(a * Decimal(rate)).quantize(CENT) for a in line_amounts]
-        tax = sum(line_taxes, Decimal("0.00"))
+        line_taxes = [(a * rate_value).quantize(CENT) for a in line_amounts]
+        tax = sum(line_taxes, _NO_TAX)
         if type_code in ("31", "32"):
             digital_serial += 1
             code = ""
-            number = f"{day.year % 100:02d}11" + "2" + f"{digital_serial:015d}"
+            number = f"{day.year % 100:02d}112{digital_serial:015d}"
         else:
             classic_serial += 1
             code = _classic_code(rng, type_code, day.year)

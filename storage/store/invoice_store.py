@@ -185,7 +185,12 @@ def _save_chunk(
             result.unchanged += 1
     if not new:
         return result
-    records = list(new.values())
+    result.added += _insert(list(new.values()), branch, now)
+    return result
+
+
+def _insert(records: list[InvoiceRecord], branch: str, now: dt.datetime) -> int:
+    """Insert ``records``, none of them stored yet, with their lines and counterparties."""
     sides = [r.counterparty for r in records]
     parties = resolve_parties(set(sides))
     # SQLite's driver would turn each datetime into this same text in a Python adapter, row
@@ -227,15 +232,16 @@ def _save_chunk(
         f"VALUES ({_placeholders(len(_INVOICE_COLUMNS))})"
     )
     _executemany(sql, rows)
-    result.added += len(rows)
-    with_lines = [r for r in new.values() if r.lines]
+    with_lines = [r for r in records if r.lines]
     if with_lines:
-        ids = {
-            (number, code): invoice_id
-            for invoice_id, number, code in Invoice.select(Invoice.id, Invoice.number, Invoice.code)
-            .where(Invoice.number.in_([r.number for r in with_lines]))
-            .tuples()
-        }
+        # Raw SQL, as in ``_stored``: peewee's IN list cost ~10 µs a number.
+        numbers = sorted({r.number for r in with_lines})
+        found = database_proxy.obj.execute_sql(
+            f'SELECT id, number, code FROM "invoice" '
+            f"WHERE number IN ({_placeholders(len(numbers))})",
+            numbers,
+        )
+        ids = {(number, code): invoice_id for invoice_id, number, code in found.fetchall()}
         line_rows = [
             (
                 ids[r.identity],
@@ -257,7 +263,7 @@ def _save_chunk(
             f"VALUES ({_placeholders(len(_LINE_COLUMNS))})",
             line_rows,
         )
-    return result
+    return len(rows)
 
 
 def _side(
@@ -301,6 +307,15 @@ def save_invoices(
     for chunk in _chunks(records, batch):
         total.merge(write(partial(_save_chunk, chunk, branch, now, own_branch_only)))
     return total
+
+
+def seed_invoices(records: Iterable[InvoiceRecord], *, branch: str, batch: int = BATCH) -> int:
+    """Store invoices we generated ourselves (the demo) in a store holding none of them: the
+    rows ``save_invoices`` would write, without its look-up of stored invoices (there is
+    nothing to update or report). An identity already stored, or given twice, fails on the
+    unique index: nothing is silently merged. Returns how many were added."""
+    now = dt.datetime.now().replace(microsecond=0)
+    return sum(write(partial(_insert, chunk, branch, now)) for chunk in _chunks(records, batch))
 
 
 def complete_placeholders(records: Sequence[InvoiceRecord], *, marker: str) -> int:
