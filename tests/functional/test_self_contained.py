@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.support.paths import FIXTURES, ROOT
+from tests.support.paths import FIXTURES, ROOT, SHARED_DIR_ENV
 
 SKIPPED_DIRS = {".git", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
                 ".hypothesis", ".import_linter_cache", "fapiao_desk.egg-info"}  # fmt: skip
@@ -59,7 +59,8 @@ def test_the_demo_template_is_removed_when_the_run_ends(tmp_path: Path) -> None:
     """)  # fmt: skip
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp)}
+    # not the run's shared folder: the stub would stand in there for every test's demo store
+    env = {k: v for k, v in os.environ.items() if k != SHARED_DIR_ENV} | {"TMPDIR": str(temp)}
     done = subprocess.run([sys.executable, "-c", script, str(ROOT)], env=env,
                           cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr
