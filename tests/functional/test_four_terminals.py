@@ -192,6 +192,7 @@ def _soak(
                 return
             imported.extend(_number(batch, i) for i in range(25))
             batch += 1
+            stop.wait(0.5)  # two files a second, beside a sync a second and four counters
 
     def syncs() -> None:
         disk = ServiceConnection(socket_path).connect()
