@@ -150,20 +150,23 @@ async def backup_shot(pilot: Pilot[Any]) -> None:
     await open_backup(pilot)
 
 
-async def users_shot(pilot: Pilot[Any]) -> None:
+async def as_supervisor_with(
+    pilot: Pilot[Any], sample: Callable[[], None], open_screen: Callable[[Pilot[Any]], Any]
+) -> None:
+    """``sample`` put in the store once it is open, then the supervisor logged in and on the
+    screen ``open_screen`` goes to."""
     app: FapiaoApp = pilot.app  # type: ignore[assignment]
     await until(pilot, lambda: app.store_state == "ready")
     with app.store_connection():
-        sample_accounts()
+        sample()
     await log_in_as(pilot, "super", "super")
-    await open_users(pilot)
+    await open_screen(pilot)
+
+
+async def users_shot(pilot: Pilot[Any]) -> None:
+    await as_supervisor_with(pilot, sample_accounts, open_users)
 
 
 async def audit_shot(pilot: Pilot[Any]) -> None:
     """The audit log filtered to one clerk's (fixed) day, as an auditor would look at it."""
-    app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await until(pilot, lambda: app.store_state == "ready")
-    with app.store_connection():
-        sample_audit()
-    await log_in_as(pilot, "super", "super")
-    await open_audit(pilot)
+    await as_supervisor_with(pilot, sample_audit, open_audit)

@@ -16,7 +16,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tui.app import FapiaoApp
-from tui.screenshots_admin import log_in_as, sample_backups, until
+from tui.screenshots_admin import as_supervisor_with, log_in_as, sample_backups, until
 
 PIN = "88888888"
 
@@ -227,10 +227,5 @@ async def open_log(pilot: Pilot[Any]) -> None:
 
 
 async def log_shot(pilot: Pilot[Any]) -> None:
-    app: FapiaoApp = pilot.app  # type: ignore[assignment]
-    await until(pilot, lambda: app.store_state == "ready")
-    with app.store_connection():
-        sample_runs()
-    await log_in_as(pilot, "super", "super")
-    await open_log(pilot)
+    await as_supervisor_with(pilot, sample_runs, open_log)
     await pilot.pause(0.1)
