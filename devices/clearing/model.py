@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from devices.client import ClearKind, DiskClient
+from devices.errors import DiskBusy, DiskProblem
+from storage.clearing.journal import LockHolder, lock_holder
 from storage.config.settings import Settings
 from storage.messages import Listing, Message, MessageError
 
@@ -38,6 +40,25 @@ class BadPlan(ClearingError):
 
 class ClearLocked(ClearingError):
     """Another terminal is clearing this disk."""
+
+    @classmethod
+    def by(cls, holder: LockHolder) -> ClearLocked:
+        return cls("clear.error.locked_by", user=holder.username, terminal=holder.terminal,
+                   since=f"{holder.since:%m-%d %H:%M}", cmd=Message(f"clear.cmd.{holder.cmd}"))  # fmt: skip
+
+
+def other_clear(client: DiskClient, problem: DiskProblem) -> ClearLocked | None:
+    """The disk's "busy" while another terminal holds the clearing lock: that terminal's clear
+    (or report, or upload) started between this one's checks and its next command. Said as
+    who is clearing since when, as the checks would have said a moment later."""
+    if not isinstance(problem, DiskBusy):
+        return None
+    try:
+        device_id = client.hello().device_id  # answered while the disk is busy
+    except DiskProblem:
+        return None
+    holder = lock_holder(device_id)
+    return ClearLocked.by(holder) if holder is not None and not holder.mine else None
 
 
 class ClearRefused(ClearingError):

@@ -3,7 +3,15 @@ the period, every difference named before anything is sent, and the recommended 
 
 from __future__ import annotations
 
-from devices.clearing.model import ClearingContext, DiskGone, Scan, Totals, TypeScan, check_period
+from devices.clearing.model import (
+    ClearingContext,
+    DiskGone,
+    Scan,
+    Totals,
+    TypeScan,
+    check_period,
+    other_clear,
+)
 from devices.clearing.preflight import recommend
 from devices.client import DiskStatus, PeriodSummary
 from devices.errors import DiskProblem
@@ -79,5 +87,7 @@ def scan(session: Session, ctx: ClearingContext, period: str, *, sync_first: boo
         synced = _sync_if_behind(session, ctx, info.device_id, status) if sync_first else 0
         summary = ctx.client.summary(period)
     except DiskProblem as exc:
-        raise DiskGone("clear.error.disk_problem", detail=str(exc)) from exc
+        raise other_clear(ctx.client, exc) or DiskGone(
+            "clear.error.disk_problem", detail=str(exc)
+        ) from exc
     return build_scan(summary, status, info.device_id, info.taxpayer_id, synced)

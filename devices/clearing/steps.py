@@ -29,6 +29,7 @@ from devices.clearing.model import (
     StepProgress,
     TypeResult,
     fix_for,
+    other_clear,
 )
 from devices.clearing.preflight import fresh_backup
 from devices.client import ClearKind, DiskClient, Progress, TxnResult, TypeOutcome, UploadResult
@@ -69,8 +70,7 @@ def _begin(session: Session, device_id: str, period: str, cmd: str, txn: str,
     """Inside the caller's write: the lock, no unsettled step, then the step journaled."""
     holder = journal.take_lock(device_id, session.username, cmd)
     if holder is not None:
-        raise ClearLocked("clear.error.locked_by", user=holder.username, terminal=holder.terminal,
-                          since=f"{holder.since:%m-%d %H:%M}", cmd=Message(f"clear.cmd.{holder.cmd}"))  # fmt: skip
+        raise ClearLocked.by(holder)
     for left in journal.unsettled_steps(device_id):
         raise ClearingError(
             "clear.error.unsettled", cmd=Message(f"clear.cmd.{left.cmd}"), txn=left.txn
@@ -144,7 +144,7 @@ def upload_offline(session: Session, ctx: ClearingContext, numbers: list[str] | 
 
             numbers = list(client.summary(due_period(status)).offline)
     except DiskError as exc:
-        raise ClearRefused(
+        raise other_clear(client, exc) or ClearRefused(
             "clear.error.upload_refused", code=exc.code, message=exc.message
         ) from exc
     except DiskProblem as exc:

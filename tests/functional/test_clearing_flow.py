@@ -4,6 +4,9 @@ PostgreSQL: every kind and every refusal PROTOCOL.md names, the journal, never t
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -36,6 +39,8 @@ from devices.clearing.steps import (
 )
 from devices.client import ClearKind, DiskClient
 from devices.errors import DiskNotAnswering
+from devices.service import DeviceService
+from devices.service_client import ServiceClient, ServiceConnection
 from devices.simulator import Disk, FaultPlan
 from devices.simulator.scenarios import clear_due
 from devices.simulator.state import CHINA, SimState
@@ -286,6 +291,52 @@ def test_one_clear_at_a_time_per_disk(store: peewee.Database, tmp_path: Path) ->
         write(lambda: journal.ClearLock.update(heartbeat=stale).execute())
         assert execute(BOSS, BOSS, ctx, plan).all_ok
     assert disk.executions["CLEAR"] == 1
+
+
+def test_a_clear_another_terminal_starts_after_the_checks_is_said_as_who_is_clearing(
+    sqlite_store: peewee.Database, tmp_path: Path
+) -> None:
+    """Two supervisors at the counter at once: both pass the checks, one's clear starts, and
+    the other's next disk command is refused "busy" by the device service. That one is told
+    who is clearing since when (exit 1), as the checks would have said a moment later, not
+    "the disk failed" (exit 3)."""
+    sockets = Path(tempfile.mkdtemp(prefix="fsvc-", dir="/tmp"))  # a socket path's ~100 bytes
+    since = dt.datetime.now().replace(microsecond=0)
+    with (
+        serve(state=clear_due(NOW, invoices=20), long_seconds=1.5) as (disk, server),
+        DeviceService(
+            server.url, sockets / "disk.sock", link_options={"reply_timeout": 0.2}
+        ) as service,
+    ):
+        theirs = ServiceClient(ServiceConnection(service.socket_path).connect())
+        mine = ServiceClient(ServiceConnection(service.socket_path).connect())
+        try:
+            theirs.login(PIN)
+            mine.login(PIN)
+            ctx = ClearingContext(client=mine, settings=settings_for("", tmp_path / "backups"),
+                                  now=lambda: NOW, backup_passphrase=PASSPHRASE)  # fmt: skip
+            write(lambda: journal.ClearLock.create(
+                device_id=disk.state.device_id, holder="li", terminal="ssh:10.0.0.9", host="other-box",
+                pid=1, since=since, heartbeat=since, cmd="CLEAR"))  # fmt: skip
+            progress: list[object] = []
+            worker = threading.Thread(target=lambda: theirs.clear(
+                PERIOD, ClearKind.ORDINARY, "txn-li", progress=progress.append))  # fmt: skip
+            worker.start()
+            deadline = time.monotonic() + 5
+            while not progress and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert progress, "the other terminal's clear never started"
+            with pytest.raises(ClearLocked) as locked:
+                scan(BOSS, ctx, PERIOD)
+            worker.join(10)
+        finally:
+            theirs.close()
+            mine.close()
+    shutil.rmtree(sockets, ignore_errors=True)
+    text = locked.value.message.render("zh")
+    assert "li 正在清卡" in text and "ssh:10.0.0.9" in text and f"{since:%m-%d %H:%M}" in text
+    assert locked.value.exit_code == 1
+    assert disk.executions["CLEAR"] == 1 and disk.executions["SUMMARY"] == 0
 
 
 def _journaled_clear(device_id: str, txn: str) -> ClearStep:

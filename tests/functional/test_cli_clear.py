@@ -202,7 +202,7 @@ def test_killed_mid_report_and_mid_backup_then_cleared_once(setup: dict[str, str
 def test_two_supervisors_at_once_one_runs_the_other_is_told_who(
     setup: dict[str, str], tmp_path: Path
 ) -> None:
-    with disk_for(setup, long_seconds=6.0) as disk:
+    with disk_for(setup, long_seconds=3.0) as disk:
         service = DeviceService(setup["FAPIAO_DEVICE_URL"], tmp_path / "disk.sock")
         service.start()
         setup["FAPIAO_DEVICE_SOCKET"] = str(service.socket_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import peewee
 import pytest
 
 from storage.demo.received_files import ofd_bytes, pdf_bytes
@@ -16,7 +17,9 @@ from tui.cli.main import main
 
 
 @pytest.fixture
-def cli_store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def cli_store(
+    store_url: str, store: peewee.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
     """A store with the clerk li of 上海分公司, and the password in a 0600 file."""
     return signed_in(store_url, tmp_path, monkeypatch, [("clerk", Role.CLERK, "上海分公司")])
 

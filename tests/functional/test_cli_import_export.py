@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import peewee
 import pytest
 
 from storage.accounts.users import add_user
@@ -23,7 +24,9 @@ GOOD = ("044001500111,81966722,,91110105MA005AEF36,北京某某商贸有限公�
 
 
 @pytest.fixture
-def cli_store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def cli_store(
+    store_url: str, store: peewee.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
     """A store with the clerk li of 上海分公司, and the password in a 0600 file."""
     return signed_in(store_url, tmp_path, monkeypatch, [("clerk", Role.CLERK, "上海分公司")])
 

@@ -18,7 +18,6 @@ from storage.accounts.users import add_user
 from storage.store.database import close_database, open_database, write
 from storage.store.invoice_store import save_invoices
 from storage.store.models import Role
-from storage.store.schema import upgrade
 from storage.store.sync_state import record_synced_seq
 from tests.support.invoices import make_record
 from tests.support.tui import disk_service
@@ -26,10 +25,10 @@ from tui.cli.main import main
 
 
 @pytest.fixture
-def clerk_cli(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def clerk_cli(
+    store_url: str, store: peewee.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """A store with a clerk of 总部, a few invoices, and the clerk's password file."""
-    db = open_database(store_url)
-    upgrade(db)
     add_user("amy", "amy-pw", role=Role.CLERK, branch="总部")
     save_invoices([
         make_record("81966722"),

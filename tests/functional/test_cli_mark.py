@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import peewee
 import pytest
 
 from storage.store.database import close_database, open_database
@@ -26,7 +27,9 @@ ROWS = [
 
 
 @pytest.fixture
-def cli_store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def cli_store(
+    store_url: str, store: peewee.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
     """A store with a clerk, a supervisor and an auditor of 总部, three received invoices."""
     users = [("clerk", Role.CLERK, "总部"), ("boss", Role.SUPERVISOR, "总部"),
              ("audit", Role.AUDITOR, "总部")]  # fmt: skip

@@ -19,7 +19,9 @@ PASSWORD = "secret"
 def signed_in(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
               users: Iterable[tuple[str, Role, str]], *, as_user: str = "clerk") -> str:  # fmt: skip
     """Migrate the store at ``store_url``, add ``users`` (name, role, branch; all with
-    ``PASSWORD``) and sign every command of the test in as ``as_user``."""
+    ``PASSWORD``) and sign every command of the test in as ``as_user``. (Migrating a store
+    the ``store`` fixture made, as the tests here ask for, finds nothing to do.)"""
+    close_database()  # the fixture's connection: the commands open their own
     upgrade(open_database(store_url))
     for name, role, branch in users:
         add_user(name, PASSWORD, role=role, branch=branch)

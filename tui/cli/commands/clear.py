@@ -27,6 +27,7 @@ from devices.clearing.model import (
     TypeResult,
     Verdict,
     check_period,
+    other_clear,
     parse_kind,
 )
 from devices.clearing.preflight import preflight
@@ -108,7 +109,9 @@ def _clearing(ctx: CliContext, *, login: bool = True) -> Iterator[ClearingContex
                 login_with_pin(client, pin, source=source,
                                rejected=RejectedPins.in_memory() if ctx.demo else None)  # fmt: skip
             except DiskError as exc:  # refused, not gone: not the disk problem below
-                raise ClearingError("disk.refused", message=exc.message, code=exc.code) from exc
+                raise other_clear(client, exc) or ClearingError(
+                    "disk.refused", message=exc.message, code=exc.code
+                ) from exc
         clearing = ClearingContext(client=client, settings=effective_settings(ctx.settings))
         yield clearing
     except PinNotSent:
