@@ -62,7 +62,11 @@ NICE ?=
 types: venv
 	$(NICE) $(BIN)/mypy
 
+# First, once: the project's bytecode and pytest's rewritten test modules. On a fresh clone
+# every worker otherwise compiled and rewrote all of them at the same time (~3 s each).
 pytest-parallel: venv
+	$(NICE) $(BIN)/python -m compileall -q tui storage devices > /dev/null
+	$(NICE) $(BIN)/pytest -q --collect-only -p no:xdist > /dev/null || true
 	$(NICE) $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not serial"
 
 # The tests that measure time against a deadline, one at a time, at a higher priority than
