@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 from pathlib import Path
 
@@ -29,6 +30,21 @@ def test_help_lists_commands_in_chinese(capsys: pytest.CaptureFixture[str]) -> N
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "发票柜台助手" in out and "db" in out and "user" in out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_version_prints_the_installed_version_and_help_lists_it(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--lang", lang, "--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"fapiao {importlib.metadata.version('fapiao-desk')}\n"
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "--help"])
+    out = capsys.readouterr().out.splitlines()
+    listed = next(line for line in out if line.strip().startswith("--version"))
+    assert ("显示版本并退出" if lang == "zh" else "show the version and exit") in listed
 
 
 def test_bad_usage_exits_2_in_the_chosen_language(capsys: pytest.CaptureFixture[str]) -> None:

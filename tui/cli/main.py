@@ -50,6 +50,21 @@ class _Parser(argparse.ArgumentParser):
         raise usage_error(message)
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, read only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                         nargs=0, help=help)  # fmt: skip
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:  # fmt: skip
+        from importlib.metadata import version
+
+        print(f"fapiao {version('fapiao-desk')}")
+        parser.exit()
+
+
 def build_parser(raw: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; with the raw arguments, only the named command's module is loaded."""
     from tui.cli.commands import register_all  # the subcommands' modules, and the store's
@@ -58,6 +73,7 @@ def build_parser(raw: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help=t("cli.help.demo"))
     parser.add_argument("--user", help=t("cli.help.user"))
     parser.add_argument("--lang", choices=["zh", "en"], help=t("cli.help.lang"))
+    parser.add_argument("--version", action=_Version, help=t("cli.help.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_all(cast("argparse._SubParsersAction[argparse.ArgumentParser]", sub),
                  _command_word(raw or ()))  # fmt: skip

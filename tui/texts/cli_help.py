@@ -13,6 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.help.user": ("操作用户（默认登录名）", "acting user (default: login name)"),
     "cli.help.lang": ("界面语言", "language"),
+    "cli.help.version": ("显示版本并退出", "show the version and exit"),
     # fapiao db
     "cli.help.db": ("数据库结构", "schema"),
     "cli.help.db_upgrade": ("应用迁移", "apply migrations"),
