@@ -9,6 +9,7 @@ from devices.clearing.model import (
     Action,
     Check,
     ClearingContext,
+    ClearLocked,
     Preflight,
     Recommendation,
     Verdict,
@@ -76,9 +77,8 @@ def recommend(status: DiskStatus, period: str) -> Recommendation:
 def _disk_check(info: DiskInfo, status: DiskStatus) -> Check:
     holder = lock_holder(info.device_id)
     if holder is not None and not holder.mine:  # another terminal is clearing this disk now
-        return Check("disk", Verdict.FAIL, Message("clear.error.locked_by", {
-            "user": holder.username, "terminal": holder.terminal, "since": f"{holder.since:%m-%d %H:%M}",
-            "cmd": Message(f"clear.cmd.{holder.cmd}")}), Message("clear.fix.wait_other"))  # fmt: skip
+        return Check("disk", Verdict.FAIL, ClearLocked.by(holder).message,
+                     Message("clear.fix.wait_other"))  # fmt: skip
     if status.logged_in:
         return Check(
             "disk", Verdict.PASS, Message("clear.found.disk_ok", {"device": info.device_id})
