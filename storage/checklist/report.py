@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from storage.accounts.users import Session
 from storage.checklist.cross_check import Difference
 from storage.checklist.troubleshooting import ChecklistItem
@@ -81,6 +79,8 @@ def save_report(report: CheckReport, path: Path) -> Path:
     if path.suffix.lower() == ".xlsx":
 
         def write_xlsx(tmp: Path) -> None:
+            from openpyxl import Workbook  # loads with the first XLSX saved
+
             book = Workbook(write_only=True)
             sheet = book.create_sheet(t("report.title")[:31])
             for line in report.header():

@@ -12,21 +12,19 @@ import logging
 import zipfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
-
-from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
+from typing import TYPE_CHECKING, Any
 
 from storage.importing.columns import map_header
 from storage.importing.report import FileRefused
 from storage.importing.table import HEADER_SCAN_ROWS, Row
-from storage.importing.xlsx_strings import SpilledStrings, SpillingReader
+
+if TYPE_CHECKING:
+    from storage.importing.xlsx_strings import SpillingReader
+
+# openpyxl (~0.1 s of imports) loads with the first XLSX read, not with every command that
+# imports anything (a CSV import, an export, a clear).
 
 log = logging.getLogger(__name__)
-
-_SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
-_ROW = f"{{{SHEET_MAIN_NS}}}row"
 # Rows are streamed, so the XML's size costs time, not memory: this only has to let the most
 # rows a file may hold (importer.MAX_ROWS, 3M) through, at ~400–800 bytes of XML a row.
 MAX_UNCOMPRESSED = 4 * 1024 * 1024 * 1024
@@ -55,6 +53,8 @@ def xlsx_rows(source: Path | bytes) -> Generator[Row, None, None]:
     """The rows of the first sheet with a recognisable header, read as they are asked for
     (openpyxl read-only: one row in memory at a time). A failure anywhere in the workbook,
     however late, is ``FileRefused``."""
+    from storage.importing.xlsx_strings import SpillingReader
+
     check_zip(source)
     try:
         reader = SpillingReader(io.BytesIO(source) if isinstance(source, bytes) else source,
@@ -88,6 +88,8 @@ def xlsx_rows(source: Path | bytes) -> Generator[Row, None, None]:
 
 
 def _close(reader: SpillingReader) -> None:
+    from storage.importing.xlsx_strings import SpilledStrings
+
     reader.archive.close()
     if isinstance(reader.shared_strings, SpilledStrings):
         reader.shared_strings.close()
@@ -98,6 +100,11 @@ def _sheet_values(book: Any, sheet: Any) -> Iterator[tuple[object, ...]]:
     parsed row but leaves it attached to the sheet's tree (and keeps every row's attributes):
     ~150 bytes a row, 400 MB at 2.5M rows. This one drops each row once read; cells are still
     read by openpyxl's cell parser (shared strings, dates, numbers)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    sheet_data, row_tag = f"{{{SHEET_MAIN_NS}}}sheetData", f"{{{SHEET_MAIN_NS}}}row"
     expected = 1
     with book._archive.open(sheet._worksheet_path) as source:
         parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
@@ -106,10 +113,10 @@ def _sheet_values(book: Any, sheet: Any) -> Iterator[tuple[object, ...]]:
         data = None
         for event, element in iterparse(source, events=("start", "end")):
             if event == "start":
-                if element.tag == _SHEET_DATA:
+                if element.tag == sheet_data:
                     data = element
                 continue
-            if element.tag != _ROW:
+            if element.tag != row_tag:
                 continue
             number = element.get("r")
             row_no = int(float(number)) if number else expected

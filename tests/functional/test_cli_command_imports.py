@@ -68,7 +68,9 @@ def test_a_sqlite_stores_commands_load_neither_postgresql_nor_spreadsheets(
 ) -> None:
     # The store is not there (exit 3): by then the command's modules have all been loaded.
     url = f"sqlite:///{tmp_path / 'missing.db'}"
-    for argv in (["clear", "log"], ["backup", "list"], ["--lang", "en", "lookup", "1"]):
+    csv, out = str(tmp_path / "received.csv"), str(tmp_path / "out.csv")
+    for argv in (["clear", "log"], ["backup", "list"], ["--lang", "en", "lookup", "1"],
+                 ["import", csv], ["export", "--out", out]):  # fmt: skip
         code, loaded = _run(tmp_path, url, *argv)
         assert code == 3, argv
         assert {"peewee", "sqlite3"} <= loaded

@@ -22,13 +22,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TypeVar
-
-from pypdf import PdfReader
+from typing import TYPE_CHECKING, TypeVar
 
 from storage.importing.einvoice.found import Found, Rank, found
 from storage.importing.report import RowError
 from storage.rules.invoice_types import TYPE_NAMES
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 T = TypeVar("T")
 MAX_TEXT_PAGES = 2  # an invoice is one page; its list of lines may run onto a second
@@ -89,6 +90,8 @@ def _pypdf(read: Callable[[], T]) -> T:
 
 
 def _open(data: bytes) -> tuple[PdfReader, dict[str, str]]:
+    from pypdf import PdfReader  # ~80 ms of imports, with the first PDF read
+
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         raise RowError("import.einvoice.pdf_encrypted")
