@@ -9,9 +9,7 @@ screen renders here, on the loop, and again on F8.
 
 from __future__ import annotations
 
-# The running app, as Textual's own ``MessagePump.app`` finds it (a context variable set for
-# the app's tasks): a text rendered outside any widget method still follows the app's F8.
-from textual._context import active_app
+import sys
 
 import tui.texts  # noqa: F401  (the screens' texts, registered with the catalogue)
 from storage.errors import FapiaoError
@@ -21,8 +19,14 @@ from storage.messages import language as context_language
 
 def language() -> Language:
     """The language to render in: the running app's choice, else the context's."""
+    # The running app, as Textual's own ``MessagePump.app`` finds it (a context variable set
+    # for the app's tasks): a text rendered outside any widget method still follows the
+    # app's F8. A process that never loaded Textual (the command line) has no app to ask.
+    context = sys.modules.get("textual._context")
+    if context is None:
+        return context_language()
     try:
-        chosen = getattr(active_app.get(), "language", None)
+        chosen = getattr(context.active_app.get(), "language", None)
     except LookupError:
         return context_language()
     return chosen if chosen in LANGUAGES else context_language()

@@ -70,7 +70,7 @@ def test_a_sqlite_stores_commands_load_neither_postgresql_nor_spreadsheets(
     url = f"sqlite:///{tmp_path / 'missing.db'}"
     csv, out = str(tmp_path / "received.csv"), str(tmp_path / "out.csv")
     for argv in (["clear", "log"], ["backup", "list"], ["--lang", "en", "lookup", "1"],
-                 ["import", csv], ["export", "--out", out]):  # fmt: skip
+                 ["import", csv], ["export", "--out", out], ["mark", "--reimbursed", "26312000000000000001"]):  # fmt: skip
         code, loaded = _run(tmp_path, url, *argv)
         assert code == 3, argv
         assert {"peewee", "sqlite3"} <= loaded
