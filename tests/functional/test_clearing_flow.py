@@ -4,8 +4,6 @@ PostgreSQL: every kind and every refusal PROTOCOL.md names, the journal, never t
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -52,7 +50,7 @@ from storage.config.settings import Settings
 from storage.notices import deliver_pending, mail_status
 from storage.store.database import write
 from tests.support.backup import BOSS, CLERK, PASSPHRASE, settings_for
-from tests.support.disk import PIN, client, serve
+from tests.support.disk import PIN, client, serve, socket_folder, until
 from tests.support.mail import MailServer, free_port
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=CHINA)  # the 20th: past the usual 15th
@@ -300,9 +298,9 @@ def test_a_clear_another_terminal_starts_after_the_checks_is_said_as_who_is_clea
     the other's next disk command is refused "busy" by the device service. That one is told
     who is clearing since when (exit 1), as the checks would have said a moment later, not
     "the disk failed" (exit 3)."""
-    sockets = Path(tempfile.mkdtemp(prefix="fsvc-", dir="/tmp"))  # a socket path's ~100 bytes
     since = dt.datetime.now().replace(microsecond=0)
     with (
+        socket_folder() as sockets,
         serve(state=clear_due(NOW, invoices=20), long_seconds=1.5) as (disk, server),
         DeviceService(
             server.url, sockets / "disk.sock", link_options={"reply_timeout": 0.2}
@@ -322,17 +320,13 @@ def test_a_clear_another_terminal_starts_after_the_checks_is_said_as_who_is_clea
             worker = threading.Thread(target=lambda: theirs.clear(
                 PERIOD, ClearKind.ORDINARY, "txn-li", progress=progress.append))  # fmt: skip
             worker.start()
-            deadline = time.monotonic() + 5
-            while not progress and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert progress, "the other terminal's clear never started"
+            until(lambda: progress)  # the other terminal's clear has started
             with pytest.raises(ClearLocked) as locked:
                 scan(BOSS, ctx, PERIOD)
             worker.join(10)
         finally:
             theirs.close()
             mine.close()
-    shutil.rmtree(sockets, ignore_errors=True)
     text = locked.value.message.render("zh")
     assert "li 正在清卡" in text and "ssh:10.0.0.9" in text and f"{since:%m-%d %H:%M}" in text
     assert locked.value.exit_code == 1

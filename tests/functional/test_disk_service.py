@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,29 +16,15 @@ from devices.client import ClearKind, parse_status
 from devices.errors import DiskBusy, NotLoggedIn, WrongPin
 from devices.service import DeviceService, ServiceAlreadyRunning
 from devices.service_client import ServiceClient, ServiceConnection
-from tests.support.disk import PIN, serve
+from tests.support.disk import PIN, serve, socket_folder, until
 
 FAST_LINK = {"reply_timeout": 0.2}
 
 
 @pytest.fixture
 def socket_dir() -> Iterator[Path]:
-    # Unix socket paths are limited to ~100 bytes: pytest's tmp_path can be longer.
-    path = Path(tempfile.mkdtemp(prefix="fsvc-", dir="/tmp"))
-    yield path
-    for child in path.iterdir():
-        child.unlink()
-    path.rmdir()
-
-
-def until(condition: Callable[[], object], timeout: float = 5.0) -> float:
-    """Seconds until ``condition()`` held; fails after ``timeout``."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out waiting for {condition}")
-        time.sleep(0.02)
-    return time.monotonic() - start
+    with socket_folder() as path:
+        yield path
 
 
 def state_of(connection: ServiceConnection, type_code: str = "004") -> str | None:

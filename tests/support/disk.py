@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from devices.client import DiskClient
 from devices.simulator import Disk, FaultPlan, SimServer, StateFile, build
@@ -58,3 +62,24 @@ def restart_after_first_page(disk: Disk, *, forever: bool = False) -> None:
         return reply
 
     answer = disk.answer_with("INVOICES", invoices)
+
+
+@contextmanager
+def socket_folder() -> Iterator[Path]:
+    """A folder for a device service's socket: Unix socket paths are limited to ~100 bytes,
+    and pytest's tmp_path can be longer."""
+    path = Path(tempfile.mkdtemp(prefix="fsvc-", dir="/tmp"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def until(condition: Callable[[], object], timeout: float = 5.0) -> float:
+    """Seconds until ``condition()`` held; fails after ``timeout``."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"timed out waiting for {condition}")
+        time.sleep(0.02)
+    return time.monotonic() - start
