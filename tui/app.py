@@ -29,6 +29,7 @@ from storage.messages import language as context_language
 from tui import stylesheet_cache
 from tui.commands import DeskCommands, DeskPalette
 from tui.disk_state import DiskState
+from tui.escape_keys import as_typed
 from tui.key_order import KeyGate
 from tui.language import Said, render, said_of, t, user_text
 from tui.messages import (
@@ -193,7 +194,11 @@ class FapiaoApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         # Keys read together each go where the keys before them left the focus, in order
         # (see tui.key_order for Textual's cause).
-        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            for key in as_typed(event):  # Esc and the key after it stay two (tui.escape_keys)
+                await self.key_gate.route(key, super().on_event)
+            return
+        if isinstance(event, events.Paste) and not event.is_forwarded:
             await self.key_gate.route(event, super().on_event)
             return
         await super().on_event(event)

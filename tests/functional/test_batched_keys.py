@@ -74,6 +74,18 @@ def test_a_wedge_scanners_burst_is_one_query(lookup: RelayedTerminal) -> None:
     assert NORMAL_NUMBER in screen and "天津华信电子" not in screen
 
 
+@pytest.mark.parametrize("typed", ["10002602", "武汉"])
+def test_escape_then_the_next_query_in_one_write_clears_the_box_first(
+    lookup: RelayedTerminal, typed: str
+) -> None:
+    # Esc and the next number (or name) typed right after it, in one read: a terminal sends
+    # Alt+key as these same bytes, and Textual reads ESC 1 as macOS Option+1 ("¡").
+    lookup.send_batch(b"\x1b" + typed.encode())
+    screen = lookup.wait_for("武汉卓越医药")  # the demo's 10002602, its buyer 武汉…
+    assert box_text(screen) == typed
+    assert "¡" not in screen and "天津华信电子" not in screen
+
+
 @pytest.fixture
 def login(tmp_path: Path) -> Iterator[RelayedTerminal]:
     with relayed_demo(tmp_path) as terminal:
