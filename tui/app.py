@@ -283,6 +283,8 @@ class FapiaoApp(App[int]):
         self.post_message(StoreOpened(has_users))
 
     def on_disk_state_changed(self, event: DiskStateChanged) -> None:
+        if not self.is_running:
+            return  # shutting down: the screens that would show it are being taken apart
         self.disk_live.publish(event.state)
 
     def on_reminder(self, event: Reminder) -> None:
