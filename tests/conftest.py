@@ -47,6 +47,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     set_language("zh")
     yield
     set_language("zh")
+    # A test's ``monkeypatch.undo()`` undoes the above too: what it wrote after went to the
+    # real data directory (two did, into the developer's own audit anchor).
+    assert os.environ.get("FAPIAO_DATA_DIR") == str(tmp_path / "data"), (
+        "the test undid its isolation; patch in a pytest.MonkeyPatch.context() instead"
+    )
 
 
 @pytest.fixture(autouse=True)

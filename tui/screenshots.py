@@ -191,7 +191,11 @@ async def _shoot(name: str, step: Step, scratch: Path, out: Path) -> Path:
 async def shoot_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     set_language("zh")
-    with tempfile.TemporaryDirectory(prefix="fapiao-shots-") as scratch:
+    from storage.demo.space import demo_space
+
+    # The demo's own folder as the data directory: the shots' stores leave nothing in the
+    # user's (their audit anchors went there).
+    with demo_space("zh"), tempfile.TemporaryDirectory(prefix="fapiao-shots-") as scratch:
         return [await _shoot(name, step, Path(scratch), out) for name, step in SHOTS.items()]
 
 

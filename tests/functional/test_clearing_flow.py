@@ -375,7 +375,7 @@ def test_a_journaled_clear_that_never_ran_is_marked_and_only_then_a_new_txn_goes
 
 
 def test_a_new_clear_waits_while_an_earlier_one_is_unsettled(
-    store: peewee.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: peewee.Database, tmp_path: Path
 ) -> None:
     with disk_and_flow(tmp_path) as (disk, c, ctx):
         plan = ready(ctx)
@@ -385,12 +385,13 @@ def test_a_new_clear_waits_while_an_earlier_one_is_unsettled(
         def not_answering(asked: str) -> None:
             raise DiskNotAnswering(5)
 
-        monkeypatch.setattr(c, "txn", not_answering)  # TXN gets no answer just now
-        with pytest.raises(ClearingError) as waiting:
-            execute(BOSS, BOSS, ctx, plan)
+        # Its own patch, undone alone: the test's own would also undo its data directory.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(c, "txn", not_answering)  # TXN gets no answer just now
+            with pytest.raises(ClearingError) as waiting:
+                execute(BOSS, BOSS, ctx, plan)
         assert waiting.value.message.key == "clear.error.unsettled" and txn in str(waiting.value)
         assert disk.executions["CLEAR"] == 0
-        monkeypatch.undo()
         assert execute(BOSS, BOSS, ctx, plan).all_ok  # TXN answers: unknown → never ran → go
     assert disk.executions["CLEAR"] == 1
 

@@ -196,16 +196,17 @@ def test_three_deep_chain_restores_every_row_and_stays_small(
     ]
 
 
-def test_a_format_1_incremental_still_restores(setup, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_format_1_incremental_still_restores(setup: Settings, tmp_path: Path) -> None:
     from storage.backup import container, incremental
     from tests.support.backup import format_1_diff
 
-    monkeypatch.setattr(container, "FORMAT", 1)
-    monkeypatch.setattr(incremental, "diff", format_1_diff)
-    service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)
-    Invoice.update(status="red").where(Invoice.id <= 30).execute()
-    old = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
-    monkeypatch.undo()
+    # Its own patch, undone alone: the test's own would also undo its data directory.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(container, "FORMAT", 1)
+        patch.setattr(incremental, "diff", format_1_diff)
+        service.backup_now(BOSS, "full", settings=setup, passphrase=PASSPHRASE)
+        Invoice.update(status="red").where(Invoice.id <= 30).execute()
+        old = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
     assert (Path(setup.backup_dir) / old.file).read_bytes()[8:10] == b"\0\x01"
     Invoice.update(status="void").where(Invoice.id <= 10).execute()
     new = service.backup_now(BOSS, "incremental", settings=setup, passphrase=PASSPHRASE).entry
