@@ -21,12 +21,20 @@ unexport PYTHONDONTWRITEBYTECODE
 
 venv: $(STAMP)
 
+# The installer: uv installs the lock file in ~3 s where pip took ~35 s (a fresh clone's
+# `make test` waited for it). The system's pip puts it into the venv, from PyPI, at this
+# version; a pip too old for --python (before 22.3) gets the venv's own pip to do it.
+UV_VERSION := 0.13.9
+UV     := $(BIN)/uv pip --quiet
+
 # Re-installs whenever pyproject.toml or the lock file changes.
 $(STAMP): pyproject.toml $(LOCK)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -r $(LOCK)
-	$(BIN)/pip install --no-deps -e .
-	$(BIN)/pip check
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION) || \
+		{ $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); }
+	$(UV) install --python $(BIN)/python -r $(LOCK)
+	$(UV) install --python $(BIN)/python --no-deps -e .
+	$(UV) check --python $(BIN)/python
 	touch $@
 
 # After changing a dependency in pyproject.toml: pin it and everything below it again.
