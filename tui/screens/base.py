@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.worker import Worker
 
+from tui import restyle
 from tui.widgets.header import AppHeader
 from tui.widgets.key_hints import KeyHints
 
@@ -42,6 +44,15 @@ ADMIN_HINTS: Hints = (
 
 class DeskScreen(Screen[Any]):
     HINTS: ClassVar[Hints] = MAIN_HINTS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        restyle.made_current(self)  # not all of the app styled again for it (tui/restyle.py)
+
+    def _on_screen_resume(self, event: ScreenResume) -> None:
+        # Called before Textual's own handler (each class's in turn): it then skips styling
+        # the whole screen again (tui/restyle.py).
+        restyle.resumed(event)
 
     @property
     def desk(self) -> FapiaoApp:
