@@ -45,6 +45,8 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("FAPIAO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("FAPIAO_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        monkeypatch.delenv(name, raising=False)  # all of them under the test's own home
     set_language("zh")
     yield
     set_language("zh")
