@@ -1,7 +1,8 @@
 """Screens restyled only when something they show could have changed.
 
 Textual restyles more than a screen switch needs, and on the counter's box it was most of a
-switch's time (F3, F5, F6, F10, F2, F3, F5 from the lookup: ~1.5 s of CPU, ~0.2 s a key):
+switch's time (F3, F5, F6, F10, F2, F3, F5 from the lookup: 1.35 s of CPU, ~0.19 s a key;
+0.84 s without what is skipped here, docs/terminal.md):
 
 * The first time a mode is entered, its new screen is made with a "CSS update count" of -1,
   never the app's, so ``App._init_mode`` and then ``App.switch_mode`` call ``refresh_css()``:
@@ -15,8 +16,8 @@ switch's time (F3, F5, F6, F10, F2, F3, F5 from the lookup: ~1.5 s of CPU, ~0.2 
   ``refresh_css``, which ``switch_mode`` runs when the screen's count is behind the app's.
 
 Both are Textual internals (``Screen._css_update_count``, ``ScreenResume.refresh_styles`` as
-read by ``Screen._on_screen_resume``); ``tests/unit/test_restyle.py`` pins what this relies on
-and that a switch still shows each screen as styled from scratch would.
+read by ``Screen._on_screen_resume``); ``tests/functional/test_restyle.py`` pins what this
+relies on and that a switch still shows each screen as styled from scratch would.
 """
 
 from __future__ import annotations
