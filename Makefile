@@ -23,17 +23,22 @@ venv: $(STAMP)
 
 # The installer: uv installs the lock file in ~3 s where pip took ~35 s (a fresh clone's
 # `make test` waited for it). The system's pip puts it into the venv, from PyPI, at this
-# version; a pip too old for --python (before 22.3) gets the venv's own pip to do it.
+# version; a pip too old for --python (before 22.3) gets a venv with its own pip to do it.
+# uv reads none of pip's settings: --native-tls trusts the system's certificates as pip
+# does here; a mirror is given to uv as UV_DEFAULT_INDEX.
 UV_VERSION := 0.13.9
 UV     := $(BIN)/uv pip --quiet
 
 # Re-installs whenever pyproject.toml or the lock file changes.
 $(STAMP): pyproject.toml $(LOCK)
-	$(PYTHON) -m venv --without-pip $(VENV)
-	$(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION) || \
-		{ $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); }
-	$(UV) install --python $(BIN)/python -r $(LOCK)
-	$(UV) install --python $(BIN)/python --no-deps -e .
+	if $(PYTHON) -m pip --help 2>/dev/null | grep -q -- '--python'; then \
+		$(PYTHON) -m venv --without-pip $(VENV) && \
+		$(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION); \
+	else \
+		$(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); \
+	fi
+	$(UV) install --native-tls --python $(BIN)/python -r $(LOCK)
+	$(UV) install --native-tls --python $(BIN)/python --no-deps -e .
 	$(UV) check --python $(BIN)/python
 	touch $@
 

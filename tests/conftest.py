@@ -99,7 +99,7 @@ def _debug_log_has_no_personal_data(tmp_path_factory: pytest.TempPathFactory) ->
     leaks = [w for w in [*tax_ids, *PLACES, "有限公司"] if w in text]
     # The amount as an amount: a message id's "…30196.3821…" (a pid, then a random number, in
     # the test mail server's log) is not one.
-    leaks += re.findall(r"(?<![\d.])196\.38(?!\d)", text)
+    leaks += re.findall(r"(?<![\d.])196\.380*(?!\d)", text)
     assert "canary" in text, "the test log was not written"
     assert leaks == [], f"personal data in the debug log {path}: {leaks}"
 

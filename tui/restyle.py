@@ -14,6 +14,9 @@ switch's time (F3, F5, F6, F10, F2, F3, F5 from the lookup: 1.35 s of CPU, ~0.19
   screen's styles is already applied as it happens: a pseudo-class (focus, disabled) by the
   widget's own update, which reaches suspended screens too, and a theme or CSS variable by
   ``refresh_css``, which ``switch_mode`` runs when the screen's count is behind the app's.
+  One thing does not: a class or pseudo-class of the App itself (the terminal's focus,
+  ``App:blur``) restyles the current screen only. No rule here depends on one; one that
+  ever does must change the styles through ``refresh_css``.
 
 Both are Textual internals (``Screen._css_update_count``, ``ScreenResume.refresh_styles`` as
 read by ``Screen._on_screen_resume``); ``tests/functional/test_restyle.py`` pins what this

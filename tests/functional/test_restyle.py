@@ -1,7 +1,8 @@
 """Screen switches restyle only what could have changed (tui.restyle): Textual no longer styles
 every node of every screen again when a mode is first entered, nor a whole screen each time
-it comes back; yet every screen, after any path of switches, log-ins and disabled fields, is
-styled exactly as a full restyle from scratch styles it."""
+it comes back; yet every screen on a path of switches, the help pushed and popped and the
+language switched on the way, in the app's theme and in the 16-colour one, is styled exactly
+as a full restyle from scratch styles it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.support.tui import demo_app, log_in, wait_for
 from tui.app import FapiaoApp
 
 SIZE = (80, 24)
-PATH = ("f3", "f5", "f6", "f10", "f2", "f3", "f8", "f5", "f2")
+PATH = ("f3", "f5", "f6", "f10", "f2", "f1", "escape", "f3", "f8", "f5", "f2")
 
 
 def _styles(screen: Screen[Any]) -> list[tuple[str, str | None, str]]:
@@ -30,20 +31,21 @@ def _styles(screen: Screen[Any]) -> list[tuple[str, str | None, str]]:
 async def _restyled_from_scratch(pilot: Pilot[Any]) -> tuple[list[Any], str]:
     """What a full restyle makes of the screen on top: its styles and what it draws."""
     app = pilot.app
-    app.stylesheet.update(app, animate=False)  # every node of every screen, from the rules
+    app.stylesheet.update(app, animate=False)  # every node of the screen on top, from the rules
     await pilot.pause()
     return _styles(app.screen), app.export_screenshot()
 
 
+@pytest.mark.parametrize("theme", [None, "ansi-dark"])  # as on a 16-colour terminal
 async def test_each_switch_shows_the_screen_as_a_full_restyle_would(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, theme: str | None
 ) -> None:
     refreshes: list[str] = []
     whole_screens: list[str] = []
     refresh_css, update_node_styles = App.refresh_css, DOMNode.update_node_styles
 
     def counted_refresh(self: App[Any], animate: bool = True) -> None:
-        refreshes.append(type(self.screen).__name__)
+        refreshes.append(type(self.screen_stack[-1]).__name__ if self.screen_stack else "")
         refresh_css(self, animate)
 
     def counted_update(self: DOMNode, animate: bool = True) -> None:
@@ -54,6 +56,8 @@ async def test_each_switch_shows_the_screen_as_a_full_restyle_would(
     monkeypatch.setattr(App, "refresh_css", counted_refresh)
     monkeypatch.setattr(DOMNode, "update_node_styles", counted_update)
     app = demo_app(tmp_path, demo_disk=False)
+    if theme is not None:
+        app.theme = theme  # as FapiaoApp(ansi=True) does
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         before = len(refreshes), len(whole_screens)
@@ -63,8 +67,8 @@ async def test_each_switch_shows_the_screen_as_a_full_restyle_would(
             await pilot.pause()
             shown = _styles(app.screen), app.export_screenshot()
             assert shown == await _restyled_from_scratch(pilot), f"after {key}"
-        # Nine switches over five screens restyled nothing whole (Textual's own ways: 8 times
-        # every node of every screen, 12 times a whole screen).
+        # Ten switches over five screens and the help restyled nothing whole (Textual's own
+        # ways: every node of every screen on entering each mode, a whole screen at each return).
         assert (len(refreshes), len(whole_screens)) == before, (refreshes, whole_screens)
         assert isinstance(app, FapiaoApp) and app.language == "en"  # F8 on the way
 
