@@ -13,7 +13,9 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,11 +42,21 @@ DEMO_DIR_ENV = "FAPIAO_DEMO_DIR"
 _KEPT_ENV = ("FAPIAO_USER", "FAPIAO_PASSWORD_FILE", "FAPIAO_LANG", "FAPIAO_LOG_LEVEL")
 
 
+#: In each demo folder: the process it belongs to, so a later demo can tell one whose
+#: process is gone (``sweep_abandoned``).
+OWNER_FILE = "owner.pid"
+_PREFIX = "fapiao-demo-"
+
+
 @contextlib.contextmanager
 def demo_space(language: str) -> Iterator[Settings]:
     """A fresh demo folder and settings pointing only into it, for one run; afterwards the
-    environment is as it was and the folder is gone."""
-    folder = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))  # 0700
+    environment is as it was and the folder is gone. Folders that earlier demos could not
+    remove (their process was killed, or hung up with the SSH line) go too, in a thread."""
+    folder = Path(tempfile.mkdtemp(prefix=_PREFIX))  # 0700
+    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    threading.Thread(target=sweep_abandoned, args=(folder.parent,), daemon=True,
+                     name="demo-sweep").start()  # fmt: skip
     saved = {k: v for k, v in os.environ.items() if k.startswith("FAPIAO_")}
     try:
         for name in saved:
@@ -60,6 +72,36 @@ def demo_space(language: str) -> Iterator[Settings]:
             del os.environ[name]
         os.environ.update(saved)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_abandoned(parent: Path) -> list[Path]:
+    """Remove the demo folders under ``parent`` whose process is gone (a demo's store, ~4 MiB,
+    was left behind each time one was killed); returns them. Only this user's own folders
+    that name their process, never a live one's, never a link."""
+    removed = []
+    for folder in parent.glob(_PREFIX + "*"):
+        try:
+            info = folder.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+                continue
+            pid = int((folder / OWNER_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # not a demo folder of this user's, or one that names no process
+        if pid == os.getpid() or _alive(pid):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process now: keep the folder
+    return True
 
 
 def demo_store_path() -> Path:
