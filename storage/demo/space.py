@@ -1,5 +1,6 @@
 """The demo: a throwaway folder per run holding its own store (seeded with a realistic month
-and the public demo users), backups, reports, log and keys, removed when the run ends.
+and the public demo users), backups, reports, log and keys, removed when the run ends (or,
+when the run was killed or hung up with its SSH line, by the next demo: ``sweep_abandoned``).
 
 While the demo runs, the process forgets the real configuration (``demo_space``): the
 ``FAPIAO_*`` variables that point at real data, the config file and the keyring. So the public
