@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from devices.service import DeviceService
 from devices.simulator import Disk, SimServer, SimState
 from devices.simulator.scenarios import clear_due
 from devices.simulator.state import CHINA
+from storage.demo.space import demo_folder
 
 if TYPE_CHECKING:
     from tui.app import FapiaoApp
@@ -75,7 +75,7 @@ class DemoDisk:
         server = SimServer(Disk(demo_state(today)))
         url = server.start_pty()
         # A short path of its own: Unix sockets allow ~100 bytes, data dirs can be long.
-        socket_dir = Path(tempfile.mkdtemp(prefix="fapiao-demo-"))
+        socket_dir = demo_folder()  # removed by the next demo if this one is killed
         service = DeviceService(url, socket_dir / "disk.sock")
         service.start()
         return cls(server, service, socket_dir)

@@ -24,6 +24,7 @@ from typing import Any
 import peewee
 
 from storage.audit.chain import terminal_name
+from storage.local_process import alive
 from storage.store.database import write
 from storage.store.models import BaseModel
 
@@ -157,21 +158,11 @@ def _this_process() -> tuple[str, int]:
     return socket.gethostname()[:100], os.getpid()
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process, alive
-    return True
-
-
 def _stale(lock: ClearLock, now: dt.datetime) -> bool:
     host, pid = _this_process()
     if lock.host == host and lock.pid == pid:
         return False
-    if lock.host == host and not _process_alive(int(lock.pid)):
+    if lock.host == host and not alive(int(lock.pid)):
         return True
     return bool(now - lock.heartbeat > LOCK_STALE)
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from storage.config.settings import Settings, data_dir, load_settings
+from storage.local_process import alive
 
 DEMO_BRANCH = "总部"
 OTHER_BRANCH = "上海分公司"
@@ -54,8 +55,7 @@ def demo_space(language: str) -> Iterator[Settings]:
     """A fresh demo folder and settings pointing only into it, for one run; afterwards the
     environment is as it was and the folder is gone. Folders that earlier demos could not
     remove (their process was killed, or hung up with the SSH line) go too, in a thread."""
-    folder = Path(tempfile.mkdtemp(prefix=_PREFIX))  # 0700
-    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    folder = demo_folder()
     threading.Thread(target=sweep_abandoned, args=(folder.parent,), daemon=True,
                      name="demo-sweep").start()  # fmt: skip
     saved = {k: v for k, v in os.environ.items() if k.startswith("FAPIAO_")}
@@ -75,6 +75,13 @@ def demo_space(language: str) -> Iterator[Settings]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def demo_folder() -> Path:
+    """A new folder (0700) for a demo's files, naming this process (``sweep_abandoned``)."""
+    folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
+    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    return folder
+
+
 def sweep_abandoned(parent: Path) -> list[Path]:
     """Remove the demo folders under ``parent`` whose process is gone (a demo's store, ~4 MiB,
     was left behind each time one was killed); returns them. Only this user's own folders
@@ -88,21 +95,11 @@ def sweep_abandoned(parent: Path) -> list[Path]:
             pid = int((folder / OWNER_FILE).read_text(encoding="ascii"))
         except (OSError, ValueError):
             continue  # not a demo folder of this user's, or one that names no process
-        if pid == os.getpid() or _alive(pid):
+        if pid == os.getpid() or alive(pid):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process now: keep the folder
-    return True
 
 
 def demo_store_path() -> Path:

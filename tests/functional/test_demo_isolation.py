@@ -147,44 +147,47 @@ async def test_the_demo_screen_keeps_backups_and_keys_in_its_own_folder(
 
 
 _HELD_DEMO = """
-import sys, time
-from storage.demo.space import demo_space
+import os, time
+from storage.demo.space import demo_folder, demo_space
 with demo_space("zh"):
-    import os
-    print(os.environ["FAPIAO_DEMO_DIR"], flush=True)
+    disk = demo_folder()  # as the demo's disk makes one for its socket
+    print(os.environ["FAPIAO_DEMO_DIR"], disk, flush=True)
     time.sleep(60)
 """
 
 
-def _held_demo(tmp: Path) -> tuple[subprocess.Popen[str], Path]:
-    """A demo process holding its folder (under ``tmp``) until it is killed."""
+def _held_demo(tmp: Path) -> tuple[subprocess.Popen[str], Path, Path]:
+    """A demo process holding its folders (under ``tmp``) until it is killed: the demo's own,
+    and the one its disk's socket is in."""
     env = {**os.environ, "TMPDIR": str(tmp)}
     proc = subprocess.Popen([sys.executable, "-c", _HELD_DEMO], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, text=True)  # fmt: skip
     assert proc.stdout is not None
-    return proc, Path(proc.stdout.readline().strip())
+    own, disk = proc.stdout.readline().split()
+    return proc, Path(own), Path(disk)
 
 
 def test_a_demo_killed_or_hung_up_leaves_its_folder_to_the_next_demo(private_tmp: Path) -> None:
     """A demo hung up with its SSH line or killed cannot remove its folder (its store, ~4 MiB):
     the next demo does, and leaves a running demo's folder and anything not a demo's alone."""
-    killed, killed_folder = _held_demo(private_tmp)
-    hung_up, hung_up_folder = _held_demo(private_tmp)
-    running, running_folder = _held_demo(private_tmp)
+    killed, *killed_folders = _held_demo(private_tmp)
+    hung_up, *hung_up_folders = _held_demo(private_tmp)
+    running, *running_folders = _held_demo(private_tmp)
+    left = [*killed_folders, *hung_up_folders]
     try:
         for proc, sig in ((killed, signal.SIGKILL), (hung_up, signal.SIGHUP)):
             proc.send_signal(sig)
             proc.wait(10)
-        assert killed_folder.is_dir() and hung_up_folder.is_dir()  # what they left
+        assert all(folder.is_dir() for folder in left)  # what they left
         stranger = private_tmp / "fapiao-demo-notours"  # names no process
         stranger.mkdir()
         with demo_space("zh"):
             own = Path(os.environ["FAPIAO_DEMO_DIR"])
             until = time.monotonic() + 10
-            while (killed_folder.exists() or hung_up_folder.exists()) and time.monotonic() < until:
+            while any(folder.exists() for folder in left) and time.monotonic() < until:
                 time.sleep(0.05)  # the sweep runs in a thread beside the demo
-            assert not killed_folder.exists() and not hung_up_folder.exists()
-            assert running_folder.is_dir() and stranger.is_dir() and own.is_dir()
+            assert not any(folder.exists() for folder in left)
+            assert all(folder.is_dir() for folder in [*running_folders, stranger, own])
     finally:
         for proc in (killed, hung_up, running):
             if proc.poll() is None:
