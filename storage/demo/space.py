@@ -95,7 +95,7 @@ def sweep_abandoned(parent: Path) -> list[Path]:
             pid = int((folder / OWNER_FILE).read_text(encoding="ascii"))
         except (OSError, ValueError):
             continue  # not a demo folder of this user's, or one that names no process
-        if pid == os.getpid() or alive(pid):
+        if alive(pid):  # this process, or another demo still running
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from storage.accounts.users import add_user
 from storage.store.database import close_database, open_database
 from storage.store.models import Invoice, Role
 from storage.store.schema import upgrade
-from tests.support.disk import PIN, serve
+from tests.support.disk import PIN, serve, socket_folder
 from tests.support.tmux import Pane, Tmux
 
 pytestmark = [
@@ -122,18 +121,21 @@ def test_four_terminals_one_store_one_disk_nothing_lost_nothing_locked(
     for name, value in (("pw", PASSWORD), ("pin", PIN)):
         (secrets / name).write_text(value)
         (secrets / name).chmod(0o600)
-    socket_path = Path("/tmp") / f"fapiao-four-{uuid.uuid4().hex[:8]}.sock"
-    base_env = {
-        "FAPIAO_DATA_DIR": str(tmp_path / "data"),
-        "FAPIAO_CONFIG": str(tmp_path / "no-config.toml"),
-        "FAPIAO_DATABASE_URL": store,
-        "FAPIAO_DEVICE_SOCKET": str(socket_path),
-        "HOME": str(tmp_path / "home"),
-        "PATH": os.environ.get("PATH", ""),
-    }
-    with serve("issuing", transport="tcp", invoices=150) as (disk, server):
+    with (
+        socket_folder() as sockets,
+        serve("issuing", transport="tcp", invoices=150) as (disk, server),
+    ):
+        socket_path = sockets / "disk.sock"  # the folder, the service's lock file in it, goes
+        base_env = {
+            "FAPIAO_DATA_DIR": str(tmp_path / "data"),
+            "FAPIAO_CONFIG": str(tmp_path / "no-config.toml"),
+            "FAPIAO_DATABASE_URL": store,
+            "FAPIAO_DEVICE_SOCKET": str(socket_path),
+            "FAPIAO_DEVICE_URL": server.url,
+            "HOME": str(tmp_path / "home"),
+            "PATH": os.environ.get("PATH", ""),
+        }
         records_at_start = len(disk.state.invoices)
-        base_env["FAPIAO_DEVICE_URL"] = server.url
         service = subprocess.Popen(
             [str(FAPIAO), "device-service", "--device", server.url, "--socket", str(socket_path)],
             env={**os.environ, **base_env},
