@@ -192,9 +192,7 @@ def server() -> Iterator[Server]:
 def test_the_counter_logs_in_over_ssh_and_finds_a_mistyped_number(server: Server) -> None:
     with Tmux("fapiao-ssh") as tmux:
         pane = tmux.start("ssh", server.ssh(pty=True), term="linux", exit_marker="SSH-EXITED")
-        screen = pane.wait_for("用户名", timeout=60)
-        assert "F1 帮助" in screen
-        pane.wait_for("密码", timeout=30)
+        pane.wait_for("用户名", "密码", "F1 帮助", timeout=60)
         time.sleep(1)  # the store opens behind the form
         pane.type("wang")
         pane.wait_for("▊  wang", timeout=30)
@@ -202,12 +200,10 @@ def test_the_counter_logs_in_over_ssh_and_finds_a_mistyped_number(server: Server
         time.sleep(0.5)  # the focus moves to the password box
         pane.type("wang-pw-2026")
         pane.send("Enter")
-        screen = pane.wait_for("wang（前台）· 总部", timeout=30)
-        assert "F2 查询" in screen
+        pane.wait_for("wang（前台）· 总部", "F2 查询", timeout=30)
         pane.type(TYPO)
-        screen = pane.wait_for("可能是", timeout=30)
-        assert f"没有找到：{TYPO}" in screen
-        assert NORMAL_NUMBER in screen  # the invoice meant, offered
+        # the invoice meant, offered
+        screen = pane.wait_for("可能是", f"没有找到：{TYPO}", NORMAL_NUMBER, timeout=30)
         assert all(len(line) <= 80 for line in screen.splitlines())
         pane.send("C-q")
         screen = pane.wait_for("SSH-EXITED-", timeout=30)

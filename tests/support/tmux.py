@@ -111,11 +111,16 @@ class Pane:
         assert not shown, f"terminal {self.session} showed {shown}:\n{text}"
         return text
 
-    def wait_for(self, text: str, timeout: float = 20, *, gone: str = "") -> str:
-        """The screen once ``text`` is on it (and ``gone`` is not)."""
+    def wait_for(self, *texts: str, timeout: float = 20, gone: str = "") -> str:
+        """The screen once every one of ``texts`` is on it (and ``gone`` is not).
+
+        Wait for all a check needs at once: a frame reaches the terminal in pieces (over ssh
+        in several reads), so the header can be on a capture whose footer is not yet.
+        """
         return self.wait_until(
-            lambda screen: text in screen and not (gone and gone in screen),
-            f"{text!r}" + (f" without {gone!r}" if gone else ""),
+            lambda screen: all(text in screen for text in texts)
+            and not (gone and gone in screen),
+            " and ".join(map(repr, texts)) + (f" without {gone!r}" if gone else ""),
             timeout,
         )
 
