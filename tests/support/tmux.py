@@ -118,8 +118,7 @@ class Pane:
         in several reads), so the header can be on a capture whose footer is not yet.
         """
         return self.wait_until(
-            lambda screen: all(text in screen for text in texts)
-            and not (gone and gone in screen),
+            lambda screen: all(text in screen for text in texts) and not (gone and gone in screen),
             " and ".join(map(repr, texts)) + (f" without {gone!r}" if gone else ""),
             timeout,
         )
