@@ -146,9 +146,12 @@ async def test_the_demo_screen_keeps_backups_and_keys_in_its_own_folder(
     assert list(private_tmp.glob("fapiao-demo-*")) == []
 
 
+# A hang-up ends it as it ends a demo on a dropped SSH line, even when the test run itself
+# was started with SIGHUP ignored (nohup), which every child would otherwise inherit.
 _HELD_DEMO = """
-import os, time
+import os, signal, time
 from storage.demo.space import demo_folder, demo_space
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
 with demo_space("zh"):
     disk = demo_folder()  # as the demo's disk makes one for its socket
     print(os.environ["FAPIAO_DEMO_DIR"], disk, flush=True)
