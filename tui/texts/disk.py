@@ -11,6 +11,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "disk_live.strip.others": ("另{n}类", "+{n} more"),
     "disk_live.strip.stock": ("库存 {n}", "stock {n}"),
     "disk_live.strip.busy": ("正忙：{cmd}", "busy: {cmd}"),
+    "disk_live.strip.busy_short": ("正忙", "busy"),  # where the command's name does not fit
     # the F6 screen
     "disk_live.screen.not_configured": (
         "未配置税控盘：请设置 device_url 或 FAPIAO_DEVICE_URL",

@@ -68,9 +68,26 @@ def _forms(state: DiskState, remind_days: int | None) -> list[Text]:
     if not state.connected:
         return [head + Text("○ " + t("tui.disk.disconnected"), style="bold")]
     head.append("● " + t("tui.disk.connected"), style="bold")
-    if state.busy:
-        head.append(" | ")
-        head.append(t("disk_live.strip.busy", cmd=t(f"disk_live.cmd.{state.busy}")), style="bold")
+    if not state.busy:
+        return _forms_after(head, state, remind_days)
+    # Busy: the command's name while a form with it fits, then "busy" alone, then "busy" and
+    # the stock without the types (in English at 80 columns "busy: reporting" pushed the stock
+    # off the line and cut the user's name).
+    forms = []
+    for busy in (t("disk_live.strip.busy", cmd=t(f"disk_live.cmd.{state.busy}")),
+                 t("disk_live.strip.busy_short")):  # fmt: skip
+        forms += _forms_after(head + Text(" | ") + Text(busy, style="bold"), state, remind_days)
+    leanest = head.copy()
+    leanest.append(" | ").append(t("disk_live.strip.busy_short"), style="bold")
+    urgent = state.most_urgent()
+    if urgent is not None and urgent.stock is not None:
+        leanest.append(" " + t("disk_live.strip.stock", n=urgent.stock))
+    return [*forms, leanest]
+
+
+def _forms_after(head: Text, state: DiskState, remind_days: int | None) -> list[Text]:
+    """The strip's forms after ``head`` (the disk's name, the connection and what it is busy
+    with), richest first."""
     tail = " | " + state.detail if state.detail else ""  # free-form words a caller set
     urgent = state.most_urgent()
     if urgent is None:
