@@ -3,7 +3,7 @@
 # The interpreter the venv is made from: the distribution's own python3 where it is 3.11 or
 # newer and its pip can install into a venv (22.3+), else the first python3 on PATH. Debian
 # builds its Python with profile-guided and link-time optimisation; the suite ran on it with
-# ~15% less CPU than on a pyenv build made without them (bench/README.md, "make test on 2
+# ~12% less CPU than on a pyenv build made without them (bench/README.md, "make test on 2
 # cores").
 ifeq ($(origin PYTHON),undefined)
 PYTHON := $(firstword $(shell /usr/bin/python3 -c 'import sys, pip; sys.exit(sys.version_info < \

@@ -9,7 +9,8 @@ The strip takes the room the header leaves beside the user, branch and ``[演示
 never cut while the strip can give way) and shows the richest form that fits: every type with
 its deadline; else as many as fit, most urgent first, with a count of the others; then without that count, then
 with only the days left (or the date), then without it. 已连接 / 未连接 and the stock stay in every form (SPEC's
-example). From ``clear_remind_days`` before a deadline the deadline reads ``!截止04-15(剩3天)``
+example). While the disk is busy (``正忙：抄税``) those forms come first, then the same with
+``正忙`` alone, then ``正忙`` and the stock without the types. From ``clear_remind_days`` before a deadline the deadline reads ``!截止04-15(剩3天)``
 in reverse video: the reminder every terminal shows.
 """
 
