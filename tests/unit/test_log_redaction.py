@@ -12,3 +12,16 @@ def test_names_tax_ids_and_amounts_are_masked_but_ids_stay() -> None:
     assert line == "invoice 81966722 id=42 buyer ‹name› ‹tax-id› total ‹amount›"
     assert redact("number 24312000000136634917 seq 1234") == "number 24312000000136634917 seq 1234"
     assert redact("legacy 110105123456789") == "legacy ‹tax-id›"
+
+
+def test_a_tracebacks_paths_stay_readable_and_amounts_beside_them_do_not() -> None:
+    """A folder named like an amount ("python3.11/") is a path, not money: an admin reading a
+    traceback needs it; the amounts in the same text are still masked."""
+    trace = (
+        'File "/usr/lib/python3.11/asyncio/events.py", line 80, in _run\n'
+        "ValueError: total CNY196.38 is not 100.00, -3.50 left"
+    )
+    assert redact(trace) == (
+        'File "/usr/lib/python3.11/asyncio/events.py", line 80, in _run\n'
+        "ValueError: total CNY‹amount› is not ‹amount›, ‹amount› left"
+    )
