@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -117,6 +116,8 @@ def _failed(error: FapiaoError, as_json: bool) -> int:
     code = int(error.exit_code)
     sys.stderr.write(text + "\n")
     if as_json:
+        import json  # only on a failure: the clerk's start-up does without it
+
         json.dump({"ok": False, "error": error.key, "message": text, "exit_code": code},
                   sys.stdout, ensure_ascii=False)  # fmt: skip
         sys.stdout.write("\n")
