@@ -1,14 +1,14 @@
 # Fapiao Desk developer tasks. `make test` is what CI runs (via .ci/run).
 
-# The interpreter the venv is made from: the distribution's own python3 where it is 3.11 or
-# newer and its pip can install into a venv (22.3+), else the first python3 on PATH. Debian
-# builds its Python with profile-guided and link-time optimisation; the suite ran on it with
-# ~12% less CPU than on a pyenv build made without them (bench/README.md, "make test on 2
-# cores").
+# The interpreter the venv is made from: the distribution's own python3 where it is 3.11 (the
+# version the lock file and mypy target) with venv's ensurepip and a pip that can install into
+# a venv (22.3+), else the first python3 on PATH. Debian builds its Python with profile-guided
+# and link-time optimisation; the suite ran on it with ~12% less CPU than on a pyenv build
+# made without them (bench/README.md, "make test on 2 cores").
 ifeq ($(origin PYTHON),undefined)
-PYTHON := $(firstword $(shell /usr/bin/python3 -c 'import sys, pip; sys.exit(sys.version_info < \
-	(3, 11) or tuple(map(int, pip.__version__.split(".")[:2])) < (22, 3))' 2>/dev/null \
-	&& echo /usr/bin/python3) python3)
+PYTHON := $(firstword $(shell /usr/bin/python3 -c 'import sys, ensurepip, pip; sys.exit( \
+	sys.version_info[:2] != (3, 11) or tuple(map(int, pip.__version__.split(".")[:2])) < \
+	(22, 3))' 2>/dev/null && echo /usr/bin/python3) python3)
 endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -26,7 +26,7 @@ unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := test
 
-.PHONY: venv lock run test pytest pytest-parallel pytest-serial types lint screenshots bench clean distclean
+.PHONY: FORCE venv lock run test pytest pytest-parallel pytest-serial types lint screenshots bench clean distclean
 
 venv: $(STAMP)
 
@@ -38,19 +38,27 @@ venv: $(STAMP)
 UV_VERSION := 0.13.9
 UV     := $(BIN)/uv pip --quiet
 
-# Made again from scratch whenever pyproject.toml, the lock file or this file (the
-# interpreter, uv's version) changes.
-$(STAMP): pyproject.toml $(LOCK) Makefile
+# What the venv is made from, kept in the stamp. A venv made from another interpreter or uv
+# is made again from scratch (so `make venv PYTHON=…` switches); a changed pyproject.toml or
+# lock file is installed into the venv as it stands (a failed install leaves it usable).
+VENV_FROM := $(PYTHON) uv==$(UV_VERSION)
+ifneq ($(file <$(STAMP)),$(VENV_FROM))
+$(STAMP): FORCE
+endif
+FORCE:
+
+$(STAMP): pyproject.toml $(LOCK)
+	fresh=$$([ "$$(cat $@ 2>/dev/null)" = '$(VENV_FROM)' ] || echo --clear); \
 	if $(PYTHON) -m pip --help 2>/dev/null | grep -q -- '--python'; then \
-		$(PYTHON) -m venv --clear --without-pip $(VENV) && \
+		$(PYTHON) -m venv $$fresh --without-pip $(VENV) && \
 		$(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION); \
 	else \
-		$(PYTHON) -m venv --clear $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); \
+		$(PYTHON) -m venv $$fresh $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); \
 	fi
 	$(UV) install --native-tls --python $(BIN)/python -r $(LOCK)
 	$(UV) install --native-tls --python $(BIN)/python --no-deps -e .
 	$(UV) check --python $(BIN)/python
-	touch $@
+	echo '$(VENV_FROM)' > $@
 
 # After changing a dependency in pyproject.toml: pin it and everything below it again.
 lock:
