@@ -59,3 +59,12 @@ def test_the_busy_command_is_named_where_there_is_room() -> None:
     narrow = _in("en", lambda: strip_text(state, 44).plain)
     assert wide.startswith("Disk ● connected | busy: ") and "004" in wide, wide
     assert narrow == "Disk ● connected | busy stock 120", narrow
+
+
+def test_a_busy_disk_keeps_the_deadline_before_the_commands_name() -> None:
+    """At 80 columns beside the supervisor, "正忙" and the days left fit where "正忙：抄税" and
+    the days left do not: the deadline stays, the command's name goes."""
+    state = DiskState(configured=True, connected=True, types=TYPES, busy="REPORT")
+    room = 80 - cell_len(WHO["zh"]) - 4
+    text = _in("zh", lambda: strip_text(state, room).plain)
+    assert text == "税控盘 ● 已连接 | 正忙 004 未抄税 剩3天 库存 120", text

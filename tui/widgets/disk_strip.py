@@ -9,8 +9,8 @@ The strip takes the room the header leaves beside the user, branch and ``[演示
 never cut while the strip can give way) and shows the richest form that fits: every type with
 its deadline; else as many as fit, most urgent first, with a count of the others; then without that count, then
 with only the days left (or the date), then without it. 已连接 / 未连接 and the stock stay in every form (SPEC's
-example). While the disk is busy (``正忙：抄税``) those forms come first, then the same with
-``正忙`` alone, then ``正忙`` and the stock without the types. From ``clear_remind_days`` before a deadline the deadline reads ``!截止04-15(剩3天)``
+example). While the disk is busy each form says ``正忙：抄税``, else ``正忙``; last comes
+``正忙`` and the stock without the types. From ``clear_remind_days`` before a deadline the deadline reads ``!截止04-15(剩3天)``
 in reverse video: the reminder every terminal shows.
 """
 
@@ -71,13 +71,16 @@ def _forms(state: DiskState, remind_days: int | None) -> list[Text]:
     head.append("● " + t("tui.disk.connected"), style="bold")
     if not state.busy:
         return _forms_after(head, state, remind_days)
-    # Busy: the command's name while a form with it fits, then "busy" alone, then "busy" and
-    # the stock without the types (in English at 80 columns "busy: reporting" pushed the stock
-    # off the line and cut the user's name).
-    forms = []
-    for busy in (t("disk_live.strip.busy", cmd=t(f"disk_live.cmd.{state.busy}")),
-                 t("disk_live.strip.busy_short")):  # fmt: skip
-        forms += _forms_after(head + Text(" | ") + Text(busy, style="bold"), state, remind_days)
+    # Busy: each form with the command's name, else with "busy" alone (the types and their
+    # deadlines matter more than the command's name), and last "busy" and the stock without
+    # the types. In English at 80 columns "busy: reporting" pushed the stock off the line and
+    # cut the user's name.
+    named, short = (
+        _forms_after(head + Text(" | ") + Text(busy, style="bold"), state, remind_days)
+        for busy in (t("disk_live.strip.busy", cmd=t(f"disk_live.cmd.{state.busy}")),
+                     t("disk_live.strip.busy_short"))
+    )  # fmt: skip
+    forms = [form for pair in zip(named, short, strict=True) for form in pair]
     leanest = head.copy()
     leanest.append(" | ").append(t("disk_live.strip.busy_short"), style="bold")
     urgent = state.most_urgent()
