@@ -20,7 +20,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         re.compile(
             r"\b(?=[0-9A-Z]*[0-9])(?=[0-9A-Z]*[A-Z])[0-9A-Z]{15,20}\b|\b\d{15}\b|\b\d{17}[0-9X]\b"
         ),
-        re.compile(r"(?<![\d.])-?\d{1,12}\.\d{2}(?![\d./])"),  # "python3.11/": a path
+        # not the interpreter's folder in a traceback's paths ("lib/python3.11/")
+        re.compile(r"(?<![\d.])(?<!python)-?\d{1,12}\.\d{2}(?![\d.])"),
     )
 
 

@@ -15,13 +15,14 @@ def test_names_tax_ids_and_amounts_are_masked_but_ids_stay() -> None:
 
 
 def test_a_tracebacks_paths_stay_readable_and_amounts_beside_them_do_not() -> None:
-    """A folder named like an amount ("python3.11/") is a path, not money: an admin reading a
-    traceback needs it; the amounts in the same text are still masked."""
+    """The interpreter's folder ("python3.11/") is not money: an admin reading a traceback
+    needs it; the amounts in the same text, slashes and all, are still masked."""
     trace = (
         'File "/usr/lib/python3.11/asyncio/events.py", line 80, in _run\n'
-        "ValueError: total CNY196.38 is not 100.00, -3.50 left"
+        "ValueError: total CNY196.38 is not 100.00, -3.50 left; paid 500.00/1130.00, 12.50/件"
     )
     assert redact(trace) == (
         'File "/usr/lib/python3.11/asyncio/events.py", line 80, in _run\n'
-        "ValueError: total CNY‹amount› is not ‹amount›, ‹amount› left"
+        "ValueError: total CNY‹amount› is not ‹amount›, ‹amount› left;"
+        " paid ‹amount›/‹amount›, ‹amount›/件"
     )
