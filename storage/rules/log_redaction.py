@@ -20,8 +20,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         re.compile(
             r"\b(?=[0-9A-Z]*[0-9])(?=[0-9A-Z]*[A-Z])[0-9A-Z]{15,20}\b|\b\d{15}\b|\b\d{17}[0-9X]\b"
         ),
-        # not the interpreter's folder in a traceback's paths ("lib/python3.11/")
-        re.compile(r"(?<![\d.])(?<!python)-?\d{1,12}\.\d{2}(?![\d.])"),
+        # "1,130.00" whole, an amount ending a sentence too; not a version ("3.11.7") nor the
+        # interpreter's folder in a traceback's paths ("lib/python3.11/")
+        re.compile(r"(?<![\d.])(?<!python)-?(?:\d{1,3}(?:,\d{3})+|\d{1,12})\.\d{2}(?!\d|\.\d)"),
     )
 
 

@@ -26,3 +26,10 @@ def test_a_tracebacks_paths_stay_readable_and_amounts_beside_them_do_not() -> No
         "ValueError: total CNY‹amount› is not ‹amount›, ‹amount› left;"
         " paid ‹amount›/‹amount›, ‹amount›/件"
     )
+
+
+def test_amounts_with_separators_or_ending_a_sentence_are_masked_whole() -> None:
+    line = "total is 1,130.00. refund CNY 12,345,678.90, fee,5.00; version 3.11.7 seq 1.2"
+    assert redact(line) == (
+        "total is ‹amount›. refund CNY ‹amount›, fee,‹amount›; version 3.11.7 seq 1.2"
+    )
