@@ -27,6 +27,7 @@ from storage.backup.atomic_files import write_atomic
 from storage.config.settings import data_dir
 from storage.errors import Exit
 from storage.messages import MessageError
+from storage.private_folder import private_folder
 
 KEYRING_SERVICE = "fapiao"  # ``fapiao sync``, F6 and the sync's re-login all read this entry
 KEYRING_PIN = "disk-pin"
@@ -91,7 +92,7 @@ class RejectedPins:
             self._memory = data
             return
         assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
         write_atomic(self.path, json.dumps(data, sort_keys=True).encode())
 
     def was_rejected(self, device_id: str, pin: str) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+from pathlib import Path
 from typing import Any
 
 from storage.config.settings import data_dir
+from storage.private_folder import private_folder
 from storage.rules.log_redaction import RedactingFilter
 
 
@@ -19,7 +21,7 @@ def setup_logging() -> logging.Handler | None:
     if any(getattr(h, "_fapiao", False) for h in root.handlers):
         return None
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        private_folder(Path(path).parent)
         handler: logging.Handler = PrivateRotatingFileHandler(
             path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
         )

@@ -23,6 +23,7 @@ from pathlib import Path
 import peewee
 
 from storage.config.settings import data_dir
+from storage.private_folder import private_folder
 from storage.store.database import database_proxy, is_sqlite
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def store_label(db: peewee.Database | None = None) -> str:
 @contextlib.contextmanager
 def _locked() -> Iterator[None]:
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(folder)
     fd = os.open(folder / _LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

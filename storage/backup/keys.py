@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from storage.backup.atomic_files import write_atomic
 from storage.backup.errors import BackupError, BackupUsageError, WrongPassphrase
+from storage.private_folder import private_folder
 
 KEY_FORMAT = 1
 CURRENT = "CURRENT"
@@ -146,7 +147,7 @@ def create(folder: Path, passphrase: str) -> KeyRing:
     """The first master key of a new backup folder."""
     if not passphrase:
         raise BackupUsageError("backup.empty_passphrase")
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(folder)
     key_id, master = _add_key(folder, passphrase)
     # The new key is in hand: unwrapping its file again would derive the passphrase's key a
     # second time (~0.3 s) for the same bytes. Any other key file there (a folder that lost

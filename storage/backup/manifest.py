@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from storage.backup.atomic_files import write_atomic
 from storage.backup.errors import BackupCorrupt, BackupUsageError
+from storage.private_folder import private_folder
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -100,8 +102,9 @@ def chain(entries: list[BackupEntry], entry: BackupEntry) -> list[BackupEntry]:
 @contextlib.contextmanager
 def locked(folder: Path) -> Iterator[None]:
     """One backup operation at a time per folder, across processes (released on kill -9)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with open(folder / LOCK, "a+b") as handle:
+    private_folder(folder)
+    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)  # umask 000 made it 0666
+    with open(fd, "a+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield

@@ -45,6 +45,7 @@ from storage.backup.secrets import configured as secrets_configured
 from storage.backup.secrets import read_passphrase
 from storage.backup.verify import VerifyResult, verify_entry
 from storage.config.settings import Settings, load_settings
+from storage.private_folder import private_folder
 from storage.store.database import StoreUnreachable, database_proxy, is_sqlite, make_database
 
 KINDS = ("auto", "full", "incremental")
@@ -233,7 +234,7 @@ def backup_now(session: Session, kind: str = "auto", *, progress: ProgressFn | N
     folder = backup_folder(settings)
     started = time.perf_counter()
     with _audited(session, "backup.create", announce=True, kind=kind, reason=reason) as extra:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(folder)
         # The key unlocks while the store is read (an incremental's diff, a full backup's
         # compressing); nothing is written before it has (a wrong passphrase stops there).
         unlocking = _unlocking(folder, settings, passphrase, create=True, session=session,
@@ -422,7 +423,7 @@ def _restore_sqlite(session: Session, entries: list[BackupEntry], entry: BackupE
         target = Path(to).expanduser()
         if target.exists():
             raise BackupUsageError("backup.target_exists", path=str(target))
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         partial = target.with_name(target.name + ".partial")
         try:
             _create_private_file(partial)  # the restored invoices: 0600 whatever the umask

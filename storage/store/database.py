@@ -23,6 +23,7 @@ import peewee
 from storage.backup.leftovers import sweep as sweep_leftovers
 from storage.errors import Exit
 from storage.messages import MessageError
+from storage.private_folder import private_folder
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def sqlite_path(url: str) -> Path | None:
 def _create_private(path: Path) -> None:
     """An empty store file only its owner can read, whatever the umask: SQLite then gives its
     WAL and shared-memory files the same mode."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     with contextlib.suppress(FileExistsError):  # another terminal created it first
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,3 +134,32 @@ def test_a_restored_copy_is_0600_under_umask_022(umask_022: None, tmp_path: Path
     service.restore(BOSS, entry.id, to=str(target), settings=setup, passphrase=PASSPHRASE)
     close_database()
     assert mode(target) == 0o600
+
+
+def test_under_umask_000_the_folders_and_the_backup_lock_are_the_owners_alone(
+    tmp_path: Path,
+) -> None:
+    """An admin's `umask 000`: the folders fapiao makes (its data folder with the store, the
+    log and the audit anchor; the backups) were 0777 and the backup lock 0666, so any local
+    user could replace the store or plant a link where the log is written next."""
+    data = tmp_path / "home" / "fapiao"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAPIAO_")}
+    env.update({
+        "FAPIAO_DATA_DIR": str(data), "FAPIAO_CONFIG": str(tmp_path / "none.toml"),
+        "FAPIAO_DATABASE_URL": f"sqlite:///{data / 'fapiao.db'}",
+        "FAPIAO_BACKUP_DIR": str(tmp_path / "kept" / "backups"),
+        "FAPIAO_PASSWORD_FILE": _password_file(tmp_path), "FAPIAO_USER": "boss",
+        "FAPIAO_BACKUP_PASSPHRASE_FILE": _password_file(tmp_path),
+    })  # fmt: skip
+    fapiao = [str(Path(sys.executable).with_name("fapiao"))]
+    for args in (["db", "upgrade"], ["user", "add", "boss", "--role", "supervisor", "--password-file", _password_file(tmp_path)],
+                 ["backup", "--full"]):  # fmt: skip
+        done = subprocess.run([*fapiao, *args], env=env, capture_output=True, text=True,
+                              timeout=120, stdin=subprocess.DEVNULL,
+                              preexec_fn=lambda: os.umask(0))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    backups = tmp_path / "kept" / "backups"
+    folders = [tmp_path / "home", data, tmp_path / "kept", backups]
+    assert {str(f): oct(mode(f)) for f in folders} == {str(f): "0o700" for f in folders}
+    files = [data / "fapiao.db", data / "fapiao.log", backups / ".lock"]
+    assert {str(f): oct(mode(f)) for f in files} == {str(f): "0o600" for f in files}

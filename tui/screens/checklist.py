@@ -28,6 +28,7 @@ from textual.widgets import Checkbox, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from storage.checklist.troubleshooting import ChecklistFacts, TerminalInfo
+from storage.private_folder import private_folder
 from storage.rules.field_checks import (
     FieldVerdict,
     InvoiceDraft,
@@ -490,7 +491,7 @@ class ChecklistScreen(DeskScreen):
         folder = data_dir() / "reports"
         stem = f"check-{_safe_name(draft.cleaned().number)}-{made_at:%Y%m%d-%H%M%S}"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
             paths = [save_report(report, folder / f"{stem}{ext}") for ext in (".txt", ".xlsx")]
         except OSError as exc:
             self.post_message(ReportSaved([], error=str(exc)))
