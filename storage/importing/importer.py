@@ -28,6 +28,7 @@ from storage.importing.einvoice.merge import group, merge
 from storage.importing.einvoice.reading import read_file
 from storage.importing.einvoice_xml import MAX_XML_BYTES, parse_einvoice
 from storage.importing.qr_text import is_qr_text, parse_qr_lines, qr_batches
+from storage.importing.regular_file import open_regular
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
 from storage.importing.table import ParsedFile, parse_table, table_batches
 from storage.importing.who import Who
@@ -149,8 +150,8 @@ class _Scanned:
 
 def _scan(path: Path) -> _Scanned:
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
             head = handle.read(HEAD_BYTES)
             if not head:
                 raise FileRefused("import.file.empty")
@@ -227,7 +228,7 @@ class _Saved:
 
 def _sniff_path(path: Path) -> Kind:
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as exc:
         raise FileRefused("import.file.missing", reason=system_reason(exc)) from None

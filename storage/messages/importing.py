@@ -4,6 +4,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # A file refused as a whole (exit 2, nothing stored).
     "import.file.missing": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "import.file.empty": ("文件是空的", "the file is empty"),
+    "import.file.not_regular": (
+        "不是普通文件（管道、设备或套接字），没有读取",
+        "not a regular file (a pipe, a device or a socket): not read",
+    ),
     "import.file.too_big": (
         "文件过大（{size} MB，上限 {limit} MB）",
         "the file is too big ({size} MB, limit {limit} MB)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ import peewee
 import pytest
 
 from storage.importing import FileRefused, FileReport, Who, import_file
+from storage.importing.importer import import_files
 from storage.importing.qr_text import QR_REMARK
 from storage.store.invoice_store import count_invoices, save_invoices
 from storage.store.models import ImportedFile, Invoice, InvoiceLine
@@ -291,6 +293,21 @@ def test_unusable_files_are_refused_and_nothing_is_stored(
     with pytest.raises(FileRefused) as caught:
         _import(path)
     assert caught.value.problem.key == key
+    assert count_invoices() == 0 and ImportedFile.select().count() == 0
+
+
+@pytest.mark.parametrize("name", ["pipe.csv", "pipe.xml", "pipe.ofd"])
+def test_a_pipe_or_a_device_is_refused_without_waiting_for_it(
+    store: peewee.Database, tmp_path: Path, name: str
+) -> None:
+    """A named pipe blocked the import until something wrote to it (a script never returned);
+    a device like /dev/zero would be read without end."""
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    reports = import_files([pipe, Path("/dev/zero")], CLERK)
+    assert [r.refused.key if r.refused else None for r in reports] == [
+        "import.file.not_regular"
+    ] * 2
     assert count_invoices() == 0 and ImportedFile.select().count() == 0
 
 

@@ -14,6 +14,7 @@ A file whose content was imported cleanly before changes nothing and says so.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from storage.importing.einvoice.found import Found
 from storage.importing.einvoice.merge import Merged, group, known_names, merge
 from storage.importing.einvoice.reading import Reading, read_file
 from storage.importing.qr_text import QR_REMARK
+from storage.importing.regular_file import open_regular
 from storage.importing.report import FileRefused, FileReport, Problem, RowProblem
 from storage.importing.who import Who
 from storage.store.database import write
@@ -54,12 +56,16 @@ def _member(source: Found, file: _File) -> str:
 def _read(index: int, path: Path) -> _File:
     file = _File(index, path, FileReport(name=path.name))
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            file.report.refused = Problem("import.file.too_big", {
-                "size": -(-size // MB), "limit": MAX_FILE_BYTES // MB})  # fmt: skip
-            return file
-        data = path.read_bytes()
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                file.report.refused = Problem("import.file.too_big", {
+                    "size": -(-size // MB), "limit": MAX_FILE_BYTES // MB})  # fmt: skip
+                return file
+            data = handle.read()
+    except FileRefused as exc:
+        file.report.refused = exc.problem
+        return file
     except OSError as exc:  # missing, a folder, no permission: said in the reader's words
         file.report.refused = Problem("import.file.missing", {"reason": system_reason(exc)})
         return file
