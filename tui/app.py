@@ -46,6 +46,7 @@ from tui.messages import (
 from tui.screens.base import DeskScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
+from tui.wide_cuts import keep_wide_characters_whole
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -163,6 +164,7 @@ class FapiaoApp(App[int]):
         """``today`` fixes the demo data's dates and the lookup's "today" (tests, screenshots);
         ``demo_path`` puts the demo store elsewhere; ``ansi`` uses the terminal's 16 colours."""
         stylesheet_cache.install()  # each screen's CSS parsed once a process (see there)
+        keep_wide_characters_whole()  # Chinese under a toast (see tui.wide_cuts)
         super().__init__()
         self.file_settings = settings  # the file and environment; the store's are laid over
         self.settings = settings  # in force: ``apply_settings`` once the store is read
