@@ -106,6 +106,8 @@ FAILURES = [
     (["--user", "boss", "backup", "change-passphrase", "--new-passphrase-file",
       "{tmp}/a-folder.csv"], 2, "secret_file.missing"),
     (["--user", "boss", "clear"], 2, "cli.clear.needs_period_kind"),
+    (["--user", "boss", "import", "{tmp}/gone.csv"], 2, "import.file.missing"),
+    (["--user", "boss", "import", "{tmp}/a-folder.csv"], 2, "import.file.missing"),
     (["--user", "boss", "clear", "preflight", "--period", "2026-05"], 2, "disk.no_device"),
     (["--user", "boss", "clear", "log", "--out", "{tmp}/a-folder.csv"], 2, "file.problem"),
     (["lookup"], 2, "cli.usage_error"),

@@ -64,16 +64,25 @@ def cmd_import(ctx: CliContext) -> int:
                                received_direction=ctx.args.direction)  # fmt: skip
     except (peewee.OperationalError, peewee.InterfaceError) as exc:
         raise _store_error(exc) from exc
-    if ctx.as_json:
-        ctx.emit("", {"files": [r.to_json() for r in reports]})
-    else:
+    refused = [r for r in reports if r.refused is not None]
+    code = Exit.USAGE if refused else Exit.FAILED if any(r.rejected for r in reports) else Exit.OK
+    if not ctx.as_json:
         for report in reports:
             _print_report(report)
-    if any(r.refused is not None for r in reports):
-        return Exit.USAGE
-    if any(r.rejected for r in reports):
-        return Exit.FAILED
-    return Exit.OK
+        return code
+    document: dict[str, object] = {"ok": code == Exit.OK}
+    if refused:  # as every failing command's document says it, beside the files' reports
+        for report in refused:
+            _print_report(report)  # each refusal on stderr, as without --json
+        first = refused[0]
+        assert first.refused is not None
+        document.update(error=first.refused.key, exit_code=int(code),
+                        message=t("import.refused", name=first.name,
+                                  reason=first.refused.text()))  # fmt: skip
+    elif code != Exit.OK:
+        document["exit_code"] = int(code)
+    ctx.emit("", {**document, "files": [r.to_json() for r in reports]})
+    return code
 
 
 def _print_reimbursed(report: FileReport) -> None:
