@@ -47,8 +47,8 @@ class MarkDialog(Dialog[Mark | None]):
 
     def compose_body(self) -> ComposeResult:
         yield OptionList(id="mark-choices")
-        yield from self.row("period-label", Input(id="period", max_length=7))
-        yield from self.row("claim-label", Input(id="claim", max_length=64))
+        yield from self.row("period-label", Input(id="period", compact=True, max_length=7))
+        yield from self.row("claim-label", Input(id="claim", compact=True, max_length=64))
 
     @property
     def choices(self) -> OptionList:
