@@ -189,6 +189,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请先在结果中选择发票（空格键），或把光标放在一张上",
         "select invoices in the results first (Space), or put the cursor on one",
     ),
+    "tui.mark.issued": (
+        "开出的发票不做入账/报销标记：只能标记收到的发票（进项）",
+        "issued invoices are not booked or reimbursed here: only received ones can be marked",
+    ),
     "tui.detail.booking": ("入账", "Booking"),
     "tui.detail.reimbursement": ("报销", "Reimbursement"),
     "tui.detail.migrated": ("{state}（启用跟踪前的记录）", "{state} (recorded before tracking)"),

@@ -21,7 +21,7 @@ from storage.store.invoice_store import save_invoices
 from storage.store.models import Invoice, Role
 from storage.tracking.marks import Reimbursed, mark_invoices
 from tests.support.invoices import make_record
-from tests.support.tui import TODAY, demo_app, log_in, look_up, plain, wait_for
+from tests.support.tui import TODAY, demo_app, log_in, look_up, plain, toasts, wait_for
 from tui.app import FapiaoApp
 from tui.screens.lookup import LookupScreen
 from tui.screens.mark_dialog import MarkDialog
@@ -173,13 +173,18 @@ async def test_issued_invoices_are_not_ticked(tmp_path: Path) -> None:
     from tests.support.tui import NORMAL_NUMBER
 
     app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    issued = "开出的发票不做入账/报销标记：只能标记收到的发票（进项）"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await log_in(pilot)
         await look_up(pilot, NORMAL_NUMBER)
         await pilot.press("down", "space")
         assert _table(app).selected == set()
+        await wait_for(pilot, lambda: issued in toasts(app))  # why Space ticked nothing
+        app.clear_notifications()
         await pilot.press("f9")
         assert not isinstance(app.screen, MarkDialog)
+        await wait_for(pilot, lambda: issued in toasts(app))  # not "select one first"
+        assert not any("请先在结果中选择" in toast for toast in toasts(app))
 
 
 async def test_f10_shows_the_summary(tmp_path: Path) -> None:

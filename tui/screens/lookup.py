@@ -303,9 +303,20 @@ class LookupScreen(DeskScreen):
     # -- marking 入账 / 报销
 
     def action_toggle_selected(self) -> None:
-        if self.focused is self.table and self.table.toggle_selected():
+        if self.focused is not self.table:
+            return
+        if self.table.toggle_selected():
             self.table.action_cursor_down()  # the next row, ready for the next Space
             self._update_status()
+        elif self._cursor_invoice_issued():
+            self.notify(t("tui.mark.issued"), severity="warning")
+
+    def _cursor_invoice_issued(self) -> bool:
+        table = self.table
+        if not (table.display and table.summaries):
+            return False
+        row = table.summaries[min(max(table.cursor_row, 0), len(table.summaries) - 1)]
+        return row.direction != "received"
 
     def action_mark(self) -> None:
         table = self.table
@@ -314,7 +325,8 @@ class LookupScreen(DeskScreen):
             row = table.summaries[min(max(table.cursor_row, 0), len(table.summaries) - 1)]
             ids = [row.id] if row.direction == "received" else []
         if not ids or self.desk.session is None:
-            self.notify(t("tui.mark.none"), severity="warning")
+            issued = not ids and self._cursor_invoice_issued()
+            self.notify(t("tui.mark.issued" if issued else "tui.mark.none"), severity="warning")
             return
         from tui.screens.mark_dialog import MarkDialog
 
