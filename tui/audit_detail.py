@@ -20,6 +20,7 @@ _CODES = {
     "kind": ("backup.kind.", "clear.kind."),  # a backup's (full…) or a clear's (ordinary…)
     "backup_kind": ("backup.kind.",),
     "reason": ("tui.audit.reason.",),  # a clear's reason is the supervisor's own words
+    "state": ("clear.state_run.",),  # how a clear ended (done, failed…)
 }
 
 
