@@ -64,6 +64,12 @@ async def test_each_switch_shows_the_screen_as_a_full_restyle_would(
         for key in PATH:
             await pilot.press(key)
             await wait_for(pilot, lambda: app.screen.is_mounted)
+            # What the screen loads (F5's backup list) is in before either picture is taken;
+            # else the second could show it where the first did not yet. (The app's own
+            # workers, the store's and the notices', run on.)
+            await wait_for(pilot, lambda: not any(
+                worker.node is app.screen and not worker.is_finished for worker in app.workers
+            ), timeout=30)  # fmt: skip
             await pilot.pause()
             shown = _styles(app.screen), app.export_screenshot()
             assert shown == await _restyled_from_scratch(pilot), f"after {key}"
