@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from tui.cli.main import main
 
@@ -30,6 +31,31 @@ def test_help_lists_commands_in_chinese(capsys: pytest.CaptureFixture[str]) -> N
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "发票柜台助手" in out and "db" in out and "user" in out
+
+
+_COMMANDS = [[], ["import"], ["export"], ["lookup"], ["check"], ["sync"], ["mark"], ["summary"],
+             ["device-sim"], ["device-service"], ["backup"], ["backup", "restore"],
+             ["backup", "verify"], ["backup", "change-passphrase"], ["clear"],
+             ["clear", "preflight"], ["clear", "log"], ["user"], ["user", "add"], ["audit"],
+             ["db"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_help_fits_80_columns_chinese_counted_double(
+    lang: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argparse wrapped by characters, so Chinese help ran to 103 columns at 80 and the
+    usage line to 81 ("用法：" is 6 columns, 3 characters)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    over = []
+    for command in _COMMANDS:
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--lang", lang, *command, "--help"])
+        assert exit_info.value.code == 0
+        text = capsys.readouterr().out
+        assert text.strip(), command
+        over += [(command, line) for line in text.splitlines() if cell_len(line) > 80]
+    assert over == []
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

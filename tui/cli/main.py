@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, cast
+
+from rich.cells import cell_len
 
 import tui.texts  # noqa: F401  (the command line's own texts, registered with the catalogue)
 from storage.config.settings import Settings, load_settings
@@ -22,8 +25,47 @@ if TYPE_CHECKING:
 log = logging.getLogger("fapiao.cli")
 
 
+# A word of ASCII, a run of spaces, or any other single character (a Chinese one may end a line).
+_WRAP_TOKENS = re.compile(r"[!-~]+|\s+|.")
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text``'s words in lines of at most ``width`` terminal cells, a Chinese character
+    counting two (argparse counts characters, so Chinese help ran to 103 columns at 80)."""
+    lines: list[str] = []
+    line, space = "", False
+    for token in _WRAP_TOKENS.findall(text):
+        if token.isspace():
+            space = bool(line)
+            continue
+        piece = (" " if space else "") + token
+        space = False
+        if line and cell_len(line + piece) > width:
+            lines.append(line)
+            line = token
+        else:
+            line += piece
+    return [*lines, line] if line else lines
+
+
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout with the "usage:" heading from the catalogue."""
+    """argparse's help layout with the "usage:" heading from the catalogue, wrapped by
+    terminal cells."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_cells(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_cells(text, width - len(indent)))
+
+    def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[argparse._MutuallyExclusiveGroup],
+                      prefix: str | None) -> str:  # fmt: skip
+        # Laid out with a stand-in as wide on the screen as "用法：", then that put back.
+        if prefix is None or cell_len(prefix) == len(prefix):
+            return super()._format_usage(usage, actions, groups, prefix)
+        stand_in = "~" * cell_len(prefix)
+        return super()._format_usage(usage, actions, groups, stand_in).replace(stand_in, prefix, 1)
 
     def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                   groups: Iterable[argparse._MutuallyExclusiveGroup],

@@ -69,8 +69,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.sim_tcp": ("在 TCP 地址上提供", "serve on TCP"),
     "cli.help.sim_state": ("状态文件（JSON）", "state file (JSON)"),
     "cli.help.sim_scenario": (
-        "初始状态（默认 report_due）",
-        "starting state (default: report_due)",
+        "初始状态：{choices}（默认 report_due）",
+        "starting state: {choices} (default: report_due)",
     ),
     "cli.help.sim_corrupt_rate": ("损坏一个字节的帧的比例", "share of frames with a damaged byte"),
     "cli.help.sim_drop_rate": ("丢弃的回复比例", "share of replies dropped"),

@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     destroy = action("destroy-key", "backup.destroy_key_help", cmd_destroy_key)
     destroy.add_argument("key_id")
     passphrase = action("change-passphrase", "backup.passphrase_help", cmd_change_passphrase)
-    passphrase.add_argument("--new-passphrase-file")
+    passphrase.add_argument("--new-passphrase-file", metavar="FILE")
 
 
 def _progress(ctx: CliContext) -> service.ProgressFn | None:

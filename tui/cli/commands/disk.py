@@ -39,7 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     where.add_argument("--pty", action="store_true", help=t("cli.help.sim_pty"))
     where.add_argument("--tcp", metavar="HOST:PORT", help=t("cli.help.sim_tcp"))
     sim.add_argument("--state", metavar="FILE", help=t("cli.help.sim_state"))
-    sim.add_argument("--scenario", choices=SCENARIOS, help=t("cli.help.sim_scenario"))
+    # the choices in the help text: listed in the usage line they made it 89 columns wide
+    sim.add_argument("--scenario", choices=SCENARIOS, metavar="STATE",
+                     help=t("cli.help.sim_scenario", choices="/".join(SCENARIOS)))  # fmt: skip
     sim.add_argument("--corrupt-rate", type=float, default=0.0, metavar="R",
                      help=t("cli.help.sim_corrupt_rate"))  # fmt: skip
     sim.add_argument("--drop-rate", type=float, default=0.0, metavar="R",
