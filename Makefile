@@ -44,16 +44,16 @@ UV     := $(BIN)/uv pip --quiet
 VENV_FROM := $(PYTHON) uv==$(UV_VERSION)
 ifneq ($(file <$(STAMP)),$(VENV_FROM))
 $(STAMP): FORCE
+VENV_CLEAR := --clear
 endif
 FORCE:
 
 $(STAMP): pyproject.toml $(LOCK)
-	fresh=$$([ "$$(cat $@ 2>/dev/null)" = '$(VENV_FROM)' ] || echo --clear); \
 	if $(PYTHON) -m pip --help 2>/dev/null | grep -q -- '--python'; then \
-		$(PYTHON) -m venv $$fresh --without-pip $(VENV) && \
+		$(PYTHON) -m venv $(VENV_CLEAR) --without-pip $(VENV) && \
 		$(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION); \
 	else \
-		$(PYTHON) -m venv $$fresh $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); \
+		$(PYTHON) -m venv $(VENV_CLEAR) $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); \
 	fi
 	$(UV) install --native-tls --python $(BIN)/python -r $(LOCK)
 	$(UV) install --native-tls --python $(BIN)/python --no-deps -e .

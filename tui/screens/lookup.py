@@ -27,7 +27,7 @@ from tui.widgets.invoice_table import InvoiceTable
 
 if TYPE_CHECKING:
     from storage.accounts.users import Session
-    from storage.lookup.engine import LookupOptions, LookupResult
+    from storage.lookup.engine import InvoiceSummary, LookupOptions, LookupResult
     from storage.tracking.marks import Mark
 
 DEBOUNCE = 0.15
@@ -308,24 +308,23 @@ class LookupScreen(DeskScreen):
         if self.table.toggle_selected():
             self.table.action_cursor_down()  # the next row, ready for the next Space
             self._update_status()
-        elif self._cursor_invoice_issued():
+        elif (row := self._cursor_invoice()) is not None and row.direction != "received":
             self.notify(t("tui.mark.issued"), severity="warning")
 
-    def _cursor_invoice_issued(self) -> bool:
+    def _cursor_invoice(self) -> InvoiceSummary | None:
+        """The invoice under the results' cursor; None with no results shown."""
         table = self.table
         if not (table.display and table.summaries):
-            return False
-        row = table.summaries[min(max(table.cursor_row, 0), len(table.summaries) - 1)]
-        return row.direction != "received"
+            return None
+        return table.summaries[min(max(table.cursor_row, 0), len(table.summaries) - 1)]
 
     def action_mark(self) -> None:
-        table = self.table
-        ids = sorted(table.selected)
-        if not ids and table.display and table.summaries:
-            row = table.summaries[min(max(table.cursor_row, 0), len(table.summaries) - 1)]
+        ids = sorted(self.table.selected)
+        issued = False
+        if not ids and (row := self._cursor_invoice()) is not None:
             ids = [row.id] if row.direction == "received" else []
+            issued = not ids
         if not ids or self.desk.session is None:
-            issued = not ids and self._cursor_invoice_issued()
             self.notify(t("tui.mark.issued" if issued else "tui.mark.none"), severity="warning")
             return
         from tui.screens.mark_dialog import MarkDialog
